@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "segstream",
+    products: [
+        .executable(name: "segstream", targets: ["segstream"]),
+        .library(name: "VideoIO", targets: ["VideoIO"]),
+        .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
+        .target(name: "Inference", dependencies: [
+            "COpenBLAS",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
+        .target(name: "Pipeline", dependencies: ["VideoIO", "Inference"]),
+        .executableTarget(name: "segstream", dependencies: [
+            "Pipeline",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+    ],
+    swiftLanguageModes: [.v5]
+)
