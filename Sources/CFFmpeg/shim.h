@@ -16,6 +16,7 @@ static inline int ss_averror(int e) { return AVERROR(e); }
 static inline int ss_eagain(void) { return AVERROR(EAGAIN); }
 static inline int ss_eof(void) { return AVERROR_EOF; }
 static inline int64_t ss_nopts(void) { return AV_NOPTS_VALUE; }
+static inline int ss_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
 
 /// Copies av_err2str's text into a caller buffer.
 static inline void ss_strerror(int err, char *buf, size_t size) { av_strerror(err, buf, size); }

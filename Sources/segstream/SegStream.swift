@@ -1,10 +1,32 @@
 import ArgumentParser
+import Foundation
+import VideoIO
 
 @main
 struct SegStream: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segstream",
         abstract: "Segment video on the CPU.",
-        subcommands: []
+        subcommands: [ProbeCommand.self, TranscodeCommand.self]
     )
+
+    /// Runs the command; exit codes: 0 ok, 1 runtime failure, 2 usage error, 130 after SIGINT.
+    static func main() {
+        LibavLog.quiet()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write((fullMessage(for: error) + "\n").data(using: .utf8)!)
+                Foundation.exit(2)
+            }
+            if code == .failure, !(error is ExitCode) {
+                FileHandle.standardError.write("segstream: error: \(error)\n".data(using: .utf8)!)
+                Foundation.exit(1)
+            }
+            exit(withError: error)
+        }
+    }
 }

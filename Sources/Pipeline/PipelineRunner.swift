@@ -1,0 +1,142 @@
+import Foundation
+import Synchronization
+
+/// Runs a source and a chain of stages, each on its own Dispatch queue, connected by bounded
+/// queues.
+///
+/// Items keep their order. A full queue blocks its producer, so memory stays flat however long
+/// the input. The first error cancels every queue; each stage is still closed (with `.failed`)
+/// so sinks can clean up, and `run()` rethrows that error. `interrupt()` ends the input early:
+/// queued items drain and stages close with `.interrupted`; a second call abandons the queues.
+public final class PipelineRunner: @unchecked Sendable {
+    /// Frames that reached the last stage so far (safe to read from any thread).
+    public var framesCompleted: Int { completed.load(ordering: .relaxed) }
+    /// Frames the source expects to deliver, when known.
+    public var expectedFrames: Int? { source.expectedFrames }
+
+    private let source: SourceStage
+    private let stages: [Stage]
+    private let queues: [BoundedQueue<PipelineItem>]
+    private let completed = Atomic<Int>(0)
+    private let lock = NSLock()
+    private var firstError: Error?
+    private var interruptions = 0
+    private var statistics: [StageStatistics]
+
+    /// - Parameters:
+    ///   - queueCapacity: items each queue holds before its producer waits (or drops).
+    ///   - queuePolicy: what a full queue does.
+    public init(source: SourceStage, stages: [Stage], queueCapacity: Int = 8, queuePolicy: QueuePolicy = .block) {
+        precondition(!stages.isEmpty, "a pipeline needs at least one stage after its source")
+        self.source = source
+        self.stages = stages
+        queues = stages.map { BoundedQueue(name: "→ \($0.name)", capacity: queueCapacity, policy: queuePolicy) }
+        statistics = [StageStatistics(name: source.name)] + stages.map { StageStatistics(name: $0.name) }
+    }
+
+    /// Ends the input early; a second call also abandons queued work.
+    public func interrupt() {
+        lock.lock()
+        interruptions += 1
+        let hard = interruptions > 1
+        lock.unlock()
+        source.cancel()
+        if hard { queues.forEach { $0.cancel() } }
+    }
+
+    /// Runs to the end of the input, an interruption, or the first error.
+    /// - Throws: the first error any stage threw, after every stage has been closed.
+    public func run() throws -> RunReport {
+        let started = DispatchTime.now()
+        for (index, stage) in stages.enumerated() {
+            do { try stage.open() } catch {
+                for opened in stages[..<index] { try? opened.close(.failed, emit: { _ in }) }
+                throw error
+            }
+        }
+        let group = DispatchGroup()
+        DispatchQueue(label: "segstream.\(source.name)").async(group: group) { self.runSource() }
+        for index in stages.indices {
+            DispatchQueue(label: "segstream.\(stages[index].name)").async(group: group) { self.runStage(index) }
+        }
+        group.wait()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        lock.lock()
+        defer { lock.unlock() }
+        if let firstError { throw firstError }
+        return RunReport(ending: interruptions > 0 ? .interrupted : .finished, frames: framesCompleted,
+                         wallSeconds: wall, stages: statistics, queues: queues.map(\.statistics))
+    }
+
+    private var ending: RunEnding {
+        lock.lock()
+        defer { lock.unlock() }
+        return firstError != nil ? .failed : interruptions > 0 ? .interrupted : .finished
+    }
+
+    private func fail(_ error: Error) {
+        lock.lock()
+        let isFirst = firstError == nil
+        if isFirst { firstError = error }
+        lock.unlock()
+        guard isFirst else { return }
+        source.cancel()
+        queues.forEach { $0.cancel() }
+    }
+
+    private func record(_ index: Int, busy: Double, items: Int) {
+        lock.lock()
+        statistics[index].busySeconds += busy
+        statistics[index].items += items
+        lock.unlock()
+    }
+
+    private func runSource() {
+        let output = queues[0]
+        defer { output.close() }
+        do {
+            while ending == .finished {
+                let started = DispatchTime.now()
+                guard let item = try source.next() else { break }
+                record(0, busy: Self.seconds(since: started), items: 1)
+                guard output.push(item) else { break }
+            }
+        } catch {
+            if ending == .finished { fail(error) }
+        }
+    }
+
+    private func runStage(_ index: Int) {
+        let stage = stages[index]
+        let input = queues[index]
+        let output = index + 1 < queues.count ? queues[index + 1] : nil
+        defer { output?.close() }
+        let emit: (PipelineItem) throws -> Void = { item in
+            if let output {
+                guard output.push(item) else { throw CancellationError() }
+            }
+        }
+        var closed = false
+        do {
+            while let item = input.pop() {
+                let started = DispatchTime.now()
+                try stage.process(item, emit: emit)
+                record(index + 1, busy: Self.seconds(since: started), items: 1)
+                if output == nil, case .frame = item { completed.add(1, ordering: .relaxed) }
+            }
+            let started = DispatchTime.now()
+            closed = true
+            try stage.close(ending, emit: emit)
+            record(index + 1, busy: Self.seconds(since: started), items: 0)
+        } catch is CancellationError where ending == .interrupted {
+            if !closed { try? stage.close(.interrupted, emit: { _ in }) }
+        } catch {
+            fail(error)
+            if !closed { try? stage.close(.failed, emit: { _ in }) }
+        }
+    }
+
+    private static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+}

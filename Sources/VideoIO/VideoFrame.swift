@@ -1,0 +1,56 @@
+import CFFmpeg
+
+/// A decoded picture with its timing, as it travels through the pipeline.
+///
+/// The picture stays in its decoded pixel format (any libav format); convert it with
+/// `FrameConverter` when a stage needs RGB or another size.
+public final class VideoFrame: @unchecked Sendable {
+    let frame: LibavFrame
+    /// 0-based position in decode order of delivered frames.
+    public let index: Int
+    /// Presentation timestamp in `timeBase` units.
+    public var pts: Int64
+    public let timeBase: Rational
+    /// Decoder-exported motion vectors, when the reader was asked for them.
+    public let motionVectors: [MotionVector]?
+
+    init(frame: LibavFrame, index: Int, pts: Int64, timeBase: Rational, motionVectors: [MotionVector]?) {
+        self.frame = frame
+        self.index = index
+        self.pts = pts
+        self.timeBase = timeBase
+        self.motionVectors = motionVectors
+    }
+
+    public var width: Int { Int(frame.pointer.pointee.width) }
+    public var height: Int { Int(frame.pointer.pointee.height) }
+    /// Presentation time in seconds.
+    public var seconds: Double { Double(pts) * timeBase.doubleValue }
+    /// Pixel format name, e.g. `yuv420p`.
+    public var pixelFormat: String {
+        av_get_pix_fmt_name(AVPixelFormat(frame.pointer.pointee.format)).map { String(cString: $0) } ?? "unknown"
+    }
+}
+
+/// A compressed audio packet, copied to outputs unchanged.
+public final class AudioPacket: @unchecked Sendable {
+    let packet: LibavPacket
+    /// Index of the audio stream in the input container.
+    public let streamIndex: Int
+    public let timeBase: Rational
+
+    init(packet: LibavPacket, streamIndex: Int, timeBase: Rational) {
+        self.packet = packet
+        self.streamIndex = streamIndex
+        self.timeBase = timeBase
+    }
+
+    /// Presentation timestamp in `timeBase` units (libav's no-value when absent).
+    public var pts: Int64 { packet.pointer.pointee.pts }
+    /// The packet's bytes.
+    public var data: [UInt8] {
+        let p = packet.pointer.pointee
+        guard let bytes = p.data, p.size > 0 else { return [] }
+        return Array(UnsafeBufferPointer(start: bytes, count: Int(p.size)))
+    }
+}

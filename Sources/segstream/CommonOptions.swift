@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import VideoIO
+
+/// Which part of the input to process.
+struct RangeOptions: ParsableArguments {
+    @Option(name: .customLong("from"), help: "Start time (seconds or [hh:]mm:ss); frame-accurate.")
+    var from: TimeArgument?
+
+    @Option(name: .customLong("to"), help: "End time, exclusive (seconds or [hh:]mm:ss).")
+    var to: TimeArgument?
+
+    @Option(help: "Process at most this many frames.")
+    var frames: Int?
+
+    func validate() throws {
+        if let frames, frames <= 0 { throw ValidationError("--frames must be a positive number") }
+        if let from, let to, to.seconds <= from.seconds {
+            throw ValidationError("--to (\(to.seconds) s) must be later than --from (\(from.seconds) s)")
+        }
+    }
+
+    func apply(to options: inout ReaderOptions) {
+        options.start = from?.seconds
+        options.end = to?.seconds
+        options.maxFrames = frames
+    }
+}
+
+/// How the output video is encoded.
+struct EncodingOptions: ParsableArguments {
+    static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
+
+    @Option(help: "x264 preset: \(presets.joined(separator: ", ")).")
+    var preset = "medium"
+
+    @Option(help: "x264 constant rate factor (0-51, lower is better).")
+    var crf = 23
+
+    @Option(help: "Encoder threads (0: the encoder decides).")
+    var encodeThreads = 0
+
+    func validate() throws {
+        guard Self.presets.contains(preset) else {
+            throw ValidationError("unknown --preset '\(preset)'; use one of \(Self.presets.joined(separator: ", "))")
+        }
+        guard (0...51).contains(crf) else { throw ValidationError("--crf must be between 0 and 51") }
+        guard encodeThreads >= 0 else { throw ValidationError("--encode-threads must not be negative") }
+    }
+
+    var writerOptions: WriterOptions {
+        var options = WriterOptions()
+        options.preset = preset
+        options.crf = crf
+        options.encodeThreads = encodeThreads
+        return options
+    }
+}
+
+/// How a pipeline runs and reports.
+struct RunOptions: ParsableArguments {
+    @Option(help: "Decoder threads.")
+    var decodeThreads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Items each queue between stages holds.")
+    var queueCapacity = 8
+
+    @Flag(help: "Print per-stage busy time and queue statistics at the end.")
+    var stats = false
+
+    @Flag(name: .shortAndLong, help: "Hide the progress line (warnings and errors still show).")
+    var quiet = false
+
+    func validate() throws {
+        guard decodeThreads > 0 else { throw ValidationError("--decode-threads must be at least 1") }
+        guard queueCapacity > 0 else { throw ValidationError("--queue-capacity must be at least 1") }
+    }
+
+    /// Runs `runner` with SIGINT handling and progress, prints warnings and statistics.
+    /// - Throws: the run's first error; `ExitCode(130)` after an interruption.
+    func execute(_ runner: PipelineRunner, warnings: () -> [String]) throws {
+        let interrupt = InterruptSignal { runner.interrupt() }
+        let progress = ProgressLine(quiet: quiet, expectedFrames: runner.expectedFrames) { runner.framesCompleted }
+        let result = Result { try runner.run() }
+        progress?.stop()
+        withExtendedLifetime(interrupt) {}
+        for warning in warnings() { printError("warning: \(warning)") }
+        let report = try result.get()
+        if stats { printError(report.table) }
+        if report.ending == .interrupted {
+            printError("interrupted after \(report.frames) frames")
+            throw ExitCode(130)
+        }
+    }
+}
+
+func printError(_ line: String) {
+    FileHandle.standardError.write((line + "\n").data(using: .utf8)!)
+}
