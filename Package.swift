@@ -28,6 +28,10 @@ let package = Package(
             "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["segstream", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

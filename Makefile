@@ -1,0 +1,27 @@
+# segstream: `make demo` sets up, builds and runs the demo; `make test` sets up and runs all tests.
+SWIFT ?= swift
+DEMO_INPUT ?= fixtures/videos/test/audio.mp4
+DEMO_OUTPUT ?= out/demo.mp4
+
+.PHONY: deps build demo test bench clean
+
+deps:
+	@tools/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c release
+
+demo: build
+	@mkdir -p out
+	.build/release/segstream probe $(DEMO_INPUT)
+	.build/release/segstream transcode $(DEMO_INPUT) -o $(DEMO_OUTPUT) --stats
+	@echo "wrote $(DEMO_OUTPUT)"
+
+test: deps
+	$(SWIFT) test
+
+bench: build
+	tools/bench-transcode.sh
+
+clean:
+	rm -rf .build out

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct CLITests {
+    private func segstream(_ arguments: String...) throws -> CommandResult {
+        try Command.run(Fixtures.executable, arguments)
+    }
+
+    @Test func probePrintsStreamFactsAsJSON() throws {
+        let result = try segstream("probe", Fixtures.clip("audio.mp4"), "--json")
+        #expect(result.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let video = json?["video"] as? [String: Any]
+        #expect(video?["codec"] as? String == "h264")
+        #expect(video?["width"] as? Int == 160)
+        #expect(video?["frame_count"] as? Int == 50)
+        #expect((json?["audio"] as? [[String: Any]])?.first?["sample_rate"] as? Int == 48000)
+    }
+
+    @Test func transcodeKeepsFramesAndCutsByTime() throws {
+        let folder = try TemporaryFolder()
+        let full = try segstream("transcode", Fixtures.clip("vfr.mp4"), "-o", folder.path("full.mp4"), "--preset", "ultrafast", "--quiet")
+        #expect(full.status == 0, "\(full.stderr)")
+        #expect(try FFprobe.framePTS(folder.path("full.mp4")).count == FFprobe.framePTS(Fixtures.clip("vfr.mp4")).count)
+        let cut = try segstream("transcode", Fixtures.clip("cfr.mp4"), "-o", folder.path("cut.mp4"),
+                                "--from", "0.4", "--to", "00:01.2", "--preset", "ultrafast")
+        #expect(cut.status == 0, "\(cut.stderr)")
+        let times = try FFprobe.framePTS(folder.path("cut.mp4"))
+        #expect(times.count == 20)
+        #expect(abs((times.first ?? -1) - 0) < 1e-3)
+        let limited = try segstream("transcode", Fixtures.clip("cfr.mp4"), "-o", folder.path("ten.mp4"), "--frames", "10")
+        #expect(limited.status == 0)
+        #expect(try FFprobe.framePTS(folder.path("ten.mp4")).count == 10)
+    }
+
+    @Test func badInputsExitWithOneClearLine() throws {
+        let folder = try TemporaryFolder()
+        for input in ["/nonexistent/in.mp4", Fixtures.clip("not-video.txt"), Fixtures.clip("audio-only.m4a")] {
+            let result = try segstream("transcode", input, "-o", folder.path("out.mp4"))
+            #expect(result.status == 1)
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].hasPrefix("segstream: error: \(input)"), "\(result.stderr)")
+        }
+        #expect(folder.contents.isEmpty)
+    }
+
+    @Test func damagedInputWarnsAndKeepsWhatDecoded() throws {
+        let folder = try TemporaryFolder()
+        let result = try segstream("transcode", Fixtures.clip("truncated.mp4"), "-o", folder.path("out.mp4"))
+        #expect(result.status == 0)
+        #expect(result.stderr.contains("warning: \(Fixtures.clip("truncated.mp4")): the input ended after"))
+        #expect(try FFprobe.framePTS(folder.path("out.mp4")).count > 0)
+    }
+
+    @Test func usageErrorsExitWithTwo() throws {
+        #expect(try segstream("transcode", Fixtures.clip("cfr.mp4")).status == 2)
+        #expect(try segstream("transcode", Fixtures.clip("cfr.mp4"), "-o", "x.mp4", "--preset", "warp").status == 2)
+        #expect(try segstream("transcode", Fixtures.clip("cfr.mp4"), "-o", "x.mp4", "--from", "5", "--to", "2").status == 2)
+        #expect(try segstream("nonsense").status == 2)
+        #expect(try segstream("--help").status == 0)
+    }
+
+    @Test func refusesToOverwriteItsInput() throws {
+        let folder = try TemporaryFolder()
+        try FileManager.default.copyItem(atPath: Fixtures.clip("cfr.mp4"), toPath: folder.path("in.mp4"))
+        let result = try segstream("transcode", folder.path("in.mp4"), "-o", folder.path("in.mp4"))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("refusing to overwrite the input"))
+        #expect(folder.contents == ["in.mp4"])
+    }
+
+    @Test(.timeLimit(.minutes(2))) func sigintLeavesAPlayableOutputAndExits130() throws {
+        let folder = try TemporaryFolder()
+        let input = folder.path("long.mp4")
+        let made = try Command.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=20",
+                                              "-c:v", "libx264", "-preset", "ultrafast", input])
+        #expect(made.status == 0)
+        let run = try Command.start(Fixtures.executable, ["transcode", input, "-o", folder.path("out.mp4"), "--preset", "slower"])
+        Thread.sleep(forTimeInterval: 1.5)
+        run.interrupt()
+        let result = run.wait()
+        #expect(result.status == 130, "\(result.stderr)")
+        #expect(folder.contents == ["long.mp4", "out.mp4"])
+        let frames = try FFprobe.framePTS(folder.path("out.mp4")).count
+        #expect(frames > 0 && frames < 600)
+    }
+}
