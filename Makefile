@@ -17,7 +17,8 @@ demo: build
 	.build/release/segstream transcode $(DEMO_INPUT) -o $(DEMO_OUTPUT) --stats
 	@echo "wrote $(DEMO_OUTPUT)"
 
-test: deps
+test:
+	@tools/install-deps.sh --test
 	$(SWIFT) test
 
 bench: build

@@ -18,7 +18,7 @@ if [ ! -f "$clip" ]; then
     -c:v libx264 -preset medium -crf 23 -c:a aac -shortest "$clip"
 fi
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN { print e - s }'; }
 echo "clip: $clip (1280x720, 300 frames, AAC audio); $runs runs each, alternating; $(nproc) cores"
 echo "| preset | segstream transcode (s, median) | ffmpeg (s, median) | ratio |"
 echo "|---|---|---|---|"
@@ -29,5 +29,5 @@ for preset in "${presets[@]}"; do
     theirs+=("$(seconds ffmpeg -y -v error -i "$clip" -c:v libx264 -preset "$preset" -c:a copy "$work/ffmpeg.mp4")")
   done
   a=$(printf '%s\n' "${ours[@]}" | median); b=$(printf '%s\n' "${theirs[@]}" | median)
-  printf '| %s | %.2f | %.2f | %.3f |\n' "$preset" "$a" "$b" "$(echo "$a / $b" | bc -l)"
+  printf '| %s | %.2f | %.2f | %.3f |\n' "$preset" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }')"
 done

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import VideoIO
+
+@Suite(.timeLimit(.minutes(1))) struct RTSPTests {
+    @Test func decodesALiveCamera() throws {
+        let server = try RTSPTestServer()
+        var options = ReaderOptions()
+        options.maxFrames = 25
+        let reader = try VideoReader(url: server.url, options: options)
+        #expect(reader.info.format == "rtsp")
+        #expect(reader.info.video.width == 320 && reader.info.video.height == 240)
+        var frames: [VideoFrame] = []
+        while case .video(let frame)? = try reader.next() { frames.append(frame) }
+        #expect(frames.count == 25)
+        let times = frames.map(\.seconds)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "timestamps increase")
+        server.stop()
+    }
+
+    @Test func aCameraThatGoesAwayEndsTheReadPromptly() throws {
+        let server = try RTSPTestServer()
+        var options = ReaderOptions()
+        options.networkTimeout = 2
+        let reader = try VideoReader(url: server.url, options: options)
+        for _ in 0..<5 { _ = try reader.next() }
+        server.stop()
+        let started = Date()
+        do {
+            while try reader.next() != nil {}
+        } catch {
+            #expect("\(error)".contains(server.url))
+        }
+        #expect(Date().timeIntervalSince(started) < 15)
+    }
+}
