@@ -1,7 +1,8 @@
 import CFFmpeg
 import Foundation
 
-/// Encodes frames as H.264 (yuv420p) and muxes them, with copied audio, into a file.
+/// Encodes frames as H.264 (yuv420p) or lossless FFV1 (gray8) and muxes them, with copied audio,
+/// into a file.
 ///
 /// Every input PTS is kept (variable frame rate stays variable), audio packets are copied
 /// unchanged, and the input's display matrix is carried so players show the video upright.
@@ -23,6 +24,7 @@ public final class VideoWriter {
     private let packet: LibavPacket
     private let converted: LibavFrame
     private let converter = FrameConverter()
+    private let pixelFormat: AVPixelFormat
     private let originTicks: Int64
     private let timeOrigin: Double
     private var lastPts: Int64?
@@ -38,6 +40,7 @@ public final class VideoWriter {
         output = try OutputFile(path: path, inputs: [source.url])
         self.source = source
         timeOrigin = options.timeOrigin
+        pixelFormat = options.codec.pixelFormat
         originTicks = Int64((options.timeOrigin / source.video.timeBase.doubleValue).rounded())
         guard let container = av_guess_format(nil, path, nil) else {
             throw VideoIOError("\(path): cannot tell the output format from the file name; use .mp4, .mov or .mkv")
@@ -56,7 +59,7 @@ public final class VideoWriter {
             if let matrix = source.video.displayMatrix { try DisplayMatrix.write(matrix, to: stream) }
             packet = try LibavPacket()
             converted = try LibavFrame()
-            try addAudioStreams(container: container)
+            if options.copyAudio { try addAudioStreams(container: container) }
             try openFile(container: container)
         } catch {
             avformat_free_context(context)
@@ -132,12 +135,12 @@ public final class VideoWriter {
         output.discard()
     }
 
-    /// The frame to hand the encoder: the decoded one when it is already even-sized yuv420p,
-    /// else a converted copy.
+    /// The frame to hand the encoder: the given one when it already has the encoder's size and
+    /// pixel format, else a converted copy.
     private func encodable(_ frame: VideoFrame) throws -> UnsafeMutablePointer<AVFrame> {
         let source = frame.frame.pointer
         let width = encoder.pointer.pointee.width, height = encoder.pointer.pointee.height
-        if source.pointee.format == AV_PIX_FMT_YUV420P.rawValue,
+        if source.pointee.format == pixelFormat.rawValue,
            source.pointee.width == width, source.pointee.height == height {
             return source
         }
@@ -146,7 +149,7 @@ public final class VideoWriter {
             av_frame_unref(target)
             target.pointee.width = width
             target.pointee.height = height
-            target.pointee.format = AV_PIX_FMT_YUV420P.rawValue
+            target.pointee.format = pixelFormat.rawValue
             let status = av_frame_get_buffer(target, 0)
             if status < 0 { throw VideoIOError(path: path, "cannot allocate a frame", code: status) }
         }
@@ -229,17 +232,20 @@ public final class VideoWriter {
 
     private static func openEncoder(source: VideoStreamInfo, container: UnsafePointer<AVOutputFormat>,
                                     options: WriterOptions, path: String) throws -> LibavCodecContext {
-        guard let codec = avcodec_find_encoder_by_name("libx264") ?? avcodec_find_encoder(AV_CODEC_ID_H264) else {
-            throw VideoIOError("\(path): this FFmpeg build has no H.264 encoder; install libavcodec with libx264")
+        let h264 = options.codec == .h264
+        let found = h264 ? avcodec_find_encoder_by_name("libx264") ?? avcodec_find_encoder(AV_CODEC_ID_H264)
+                         : avcodec_find_encoder(AV_CODEC_ID_FFV1)
+        guard let codec = found else {
+            throw VideoIOError("\(path): this FFmpeg build has no \(h264 ? "H.264" : "FFV1") encoder; install libavcodec with it")
         }
         guard source.width >= 2, source.height >= 2 else {
-            throw VideoIOError("\(path): the video is \(source.width)x\(source.height); H.264 needs at least 2x2")
+            throw VideoIOError("\(path): the video is \(source.width)x\(source.height); the encoder needs at least 2x2")
         }
         let encoder = try LibavCodecContext(codec: codec)
         let context = encoder.pointer
-        context.pointee.width = Int32(source.width & ~1)
-        context.pointee.height = Int32(source.height & ~1)
-        context.pointee.pix_fmt = AV_PIX_FMT_YUV420P
+        context.pointee.width = Int32(h264 ? source.width & ~1 : source.width)
+        context.pointee.height = Int32(h264 ? source.height & ~1 : source.height)
+        context.pointee.pix_fmt = options.codec.pixelFormat
         context.pointee.time_base = source.timeBase.av
         if source.frameRate.num > 0 && source.frameRate.den > 0 { context.pointee.framerate = source.frameRate.av }
         context.pointee.thread_count = Int32(max(0, options.encodeThreads))
@@ -254,7 +260,7 @@ public final class VideoWriter {
         }
         let status = avcodec_open2(context, codec, &settings)
         if status < 0 {
-            throw VideoIOError(path: path, "cannot open the H.264 encoder (preset '\(options.preset)')", code: status)
+            throw VideoIOError(path: path, "cannot open the \(String(cString: codec.pointee.name)) encoder", code: status)
         }
         return encoder
     }
