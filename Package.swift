@@ -22,12 +22,13 @@ let package = Package(
         .target(name: "Inference", dependencies: [
             "COpenBLAS",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ]),
+        ], exclude: ["Proto/onnx.proto"]),
         .target(name: "Pipeline", dependencies: ["VideoIO", "Inference"]),
         .executableTarget(name: "segstream", dependencies: [
             "Pipeline",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
     ],
     swiftLanguageModes: [.v5]
 )
