@@ -20,7 +20,7 @@ struct Pad: Kernel {
         guard raw.count == 2 * axes.count else { throw node.error("pads \(raw) must have two values per axis") }
         var begin = [Int](repeating: 0, count: rank), end = begin
         for (i, a) in axes.enumerated() { begin[a] = raw[i]; end[a] = raw[i + axes.count] }
-        let shape = (0..<rank).map { x.shape[$0] + begin[$0] + end[$0] }
+        let shape = (0..<rank).map { x.shape[$0] &+ begin[$0] &+ end[$0] }
         guard shape.allSatisfy({ $0 >= 0 }) else { throw node.error("pads \(raw) crop more than the input \(x.shape)") }
         for a in 0..<rank where mode != "constant" && (begin[a] != 0 || end[a] != 0) {
             guard x.shape[a] > 0, mode == "edge" || (begin[a] < x.shape[a] && end[a] < x.shape[a]) else {

@@ -15,14 +15,14 @@ struct Reshape: Kernel {
         let x = try node.required(inputs, 0)
         guard let target = try node.constantInput(inputs, 1)?.intValues else { throw node.error("shape input is required") }
         var shape = target.enumerated().map { i, d in d == 0 && !allowZero && i < x.shape.count ? x.shape[i] : d }
-        let known = shape.filter { $0 != -1 }.reduce(1, *)
+        guard let known = checkedCount(shape.filter { $0 != -1 }) else { throw node.error("cannot reshape \(x.shape) to \(target)") }
         if let i = shape.firstIndex(of: -1) {
             guard shape.filter({ $0 == -1 }).count == 1, known > 0, x.desc.count % known == 0 else {
                 throw node.error("cannot reshape \(x.shape) to \(target)")
             }
             shape[i] = x.desc.count / known
         }
-        guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) == x.desc.count else { throw node.error("cannot reshape \(x.shape) to \(target)") }
+        guard checkedCount(shape) == x.desc.count else { throw node.error("cannot reshape \(x.shape) to \(target)") }
         return [TensorDesc(type: x.type, shape: shape)]
     }
 

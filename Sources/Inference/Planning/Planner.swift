@@ -46,6 +46,9 @@ struct Planner {
             let kernel = kernels[index]
             let ins = node.inputs.map { $0.isEmpty ? nil : infos[$0] }
             let descs = try kernel.outputs(ins)
+            for d in descs where checkedCount(d.shape) == nil {
+                throw node.error("output shape \(d.shape) is invalid or too large")
+            }
             for (k, name) in node.outputs.enumerated() where !name.isEmpty && k >= descs.count {
                 throw node.error("output \(k) ('\(name)') is not supported")
             }

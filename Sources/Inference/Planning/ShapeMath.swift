@@ -32,6 +32,19 @@ extension Node {
     }
 }
 
+/// The element count of `shape`, or nil when a dimension is negative or the count
+/// exceeds `TensorDecoder.maxElements` (hostile or corrupt sizes).
+func checkedCount(_ shape: [Int]) -> Int? {
+    var count = 1
+    for d in shape {
+        guard d >= 0 else { return nil }
+        let (p, overflow) = count.multipliedReportingOverflow(by: d)
+        guard !overflow, p <= TensorDecoder.maxElements else { return nil }
+        count = p
+    }
+    return count
+}
+
 /// Strides for reading a tensor of `shape` as if broadcast to `target` (0 on broadcast axes).
 func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
     let padded = [Int](repeating: 1, count: target.count - shape.count) + shape
