@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "Pipeline", dependencies: ["VideoIO", "Inference"]),
         .executableTarget(name: "segstream", dependencies: [
             "Pipeline",
+            "Inference",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),

@@ -5,6 +5,6 @@ struct SegStream: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segstream",
         abstract: "Segment video on the CPU.",
-        subcommands: []
+        subcommands: [ModelCommand.self]
     )
 }
