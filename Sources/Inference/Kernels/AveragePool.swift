@@ -1,0 +1,57 @@
+/// 2-D average pooling, NCHW Float32; `count_include_pad` decides whether padding
+/// counts toward the divisor.
+struct AveragePool: Kernel {
+    let node: Node
+    let window: WindowAttributes
+    let countIncludePad: Bool
+
+    init(_ node: Node) throws {
+        self.node = node
+        window = try WindowAttributes(node)
+        countIncludePad = try node.int("count_include_pad", default: 0) != 0
+        guard window.kernelShape != nil else { throw node.attributeError("kernel_shape", "is required") }
+    }
+
+    func geometry(_ x: [Int]) throws -> Geometry {
+        let k = window.kernelShape!
+        return try window.resolve(node, inH: x[2], inW: x[3], kh: k[0], kw: k[1])
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let x = try node.required(inputs, 0)
+        try node.requireNCHW(x)
+        let g = try geometry(x.shape)
+        return [.float([x.shape[0], x.shape[1], g.outH, g.outW])]
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let x = inputs[0]!, y = outputs[0]
+        let g = try geometry(x.shape)
+        let planes = x.shape[0] * x.shape[1], threads = context.threads, includePad = countIncludePad
+        return {
+            parallelFor(planes, threads: threads) { range in
+                for p in range {
+                    let src = x.floats + p * g.inH * g.inW, dst = y.floats + p * g.outH * g.outW
+                    for oy in 0..<g.outH {
+                        for ox in 0..<g.outW {
+                            var sum: Float = 0, valid = 0, padded = 0
+                            for ky in 0..<g.kh {
+                                let iy = oy * g.sh - g.padTop + ky * g.dh
+                                if iy >= g.inH + g.padBottom { break }
+                                for kx in 0..<g.kw {
+                                    let ix = ox * g.sw - g.padLeft + kx * g.dw
+                                    if ix >= g.inW + g.padRight { break }
+                                    padded += 1
+                                    if iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW { continue }
+                                    sum += src[iy * g.inW + ix]
+                                    valid += 1
+                                }
+                            }
+                            dst[oy * g.outW + ox] = sum / Float(max(includePad ? padded : valid, 1))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+/// Add, Sub, Mul and Div with numpy broadcasting, on Float32 or Int64 (integer
+/// division truncates; dividing by zero gives 0 rather than trapping).
+struct Binary: Kernel {
+    enum Op { case add, sub, mul, div }
+
+    let node: Node
+    let op: Op
+
+    init(_ node: Node) throws {
+        self.node = node
+        switch node.opType {
+        case "Add": op = .add
+        case "Sub": op = .sub
+        case "Mul": op = .mul
+        default: op = .div
+        }
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let a = try node.required(inputs, 0), b = try node.required(inputs, 1)
+        guard a.type == b.type else { throw node.error("inputs have different types (\(a.type), \(b.type))") }
+        return [TensorDesc(type: a.type, shape: try node.broadcastShape(a.shape, b.shape))]
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        Binary.makeStep(op, inputs[0]!, inputs[1]!, outputs[0], context)
+    }
+
+    /// A step computing `out = a op b`; `out` may be `a` itself.
+    static func makeStep(_ op: Op, _ a: Buffer, _ b: Buffer, _ out: Buffer, _ context: PlanContext) -> Step {
+        let layout = BroadcastLayout(a: a.shape, b: b.shape, out: out.shape)
+        let threads = out.count >= 1 << 15 ? context.threads : 1
+        if out.desc.type == .int64 {
+            return { layout.run(a.int64s, b.int64s, out.int64s, threads: 1) { x, y in
+                switch op {
+                case .add: return x &+ y
+                case .sub: return x &- y
+                case .mul: return x &* y
+                case .div: return y == 0 || (x == .min && y == -1) ? 0 : x / y
+                }
+            } }
+        }
+        switch op {
+        case .add: return { layout.run(a.floats, b.floats, out.floats, threads: threads, +) }
+        case .sub: return { layout.run(a.floats, b.floats, out.floats, threads: threads, -) }
+        case .mul: return { layout.run(a.floats, b.floats, out.floats, threads: threads, *) }
+        case .div: return { layout.run(a.floats, b.floats, out.floats, threads: threads, /) }
+        }
+    }
+}
+
+/// A broadcast binary operation reduced to an outer index space and a contiguous inner
+/// run, after merging dimensions that can be walked as one.
+struct BroadcastLayout {
+    var outer: [Int] = []
+    var aStrides: [Int] = []
+    var bStrides: [Int] = []
+    var inner = 1
+    var aInner = 1
+    var bInner = 1
+
+    init(a: [Int], b: [Int], out: [Int]) {
+        let sa = broadcastStrides(a, to: out), sb = broadcastStrides(b, to: out)
+        var dims: [(n: Int, a: Int, b: Int)] = []
+        for i in 0..<out.count where out[i] != 1 {
+            if let last = dims.last, last.a == sa[i] * out[i], last.b == sb[i] * out[i] {
+                dims[dims.count - 1] = (last.n * out[i], sa[i], sb[i])
+            } else {
+                dims.append((out[i], sa[i], sb[i]))
+            }
+        }
+        if let last = dims.last, last.a <= 1, last.b <= 1 {
+            inner = last.n
+            aInner = last.a
+            bInner = last.b
+            dims.removeLast()
+        }
+        outer = dims.map(\.n)
+        aStrides = dims.map(\.a)
+        bStrides = dims.map(\.b)
+    }
+
+    @inline(__always)
+    func run<T>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, threads: Int, _ f: (T, T) -> T) {
+        let rows = outer.reduce(1, *)
+        parallelFor(rows, threads: threads) { range in
+            for r in range {
+                var rem = r, ao = 0, bo = 0
+                for d in stride(from: outer.count - 1, through: 0, by: -1) {
+                    let i = rem % outer[d]
+                    rem /= outer[d]
+                    ao += i * aStrides[d]
+                    bo += i * bStrides[d]
+                }
+                let pa = a + ao, pb = b + bo, po = out + r * inner
+                switch (aInner, bInner) {
+                case (1, 1): for i in 0..<inner { po[i] = f(pa[i], pb[i]) }
+                case (1, _): let v = pb[0]; for i in 0..<inner { po[i] = f(pa[i], v) }
+                case (_, 1): let v = pa[0]; for i in 0..<inner { po[i] = f(v, pb[i]) }
+                default: let v = f(pa[0], pb[0]); for i in 0..<inner { po[i] = v }
+                }
+            }
+        }
+    }
+}

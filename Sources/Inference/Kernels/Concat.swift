@@ -1,0 +1,43 @@
+/// Concatenation along `axis` of tensors of one element type.
+struct Concat: Kernel {
+    let node: Node
+    let axis: Int
+
+    init(_ node: Node) throws {
+        self.node = node
+        guard let a = node.attributes["axis"], case .int(let v) = a else { throw node.attributeError("axis", "is required") }
+        axis = v
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let present = inputs.compactMap { $0 }
+        guard let first = present.first else { throw node.error("needs at least one input") }
+        let a = try node.normalizedAxis(axis, rank: first.shape.count)
+        var shape = first.shape
+        shape[a] = 0
+        for v in present {
+            guard v.type == first.type, v.shape.count == shape.count,
+                  (0..<shape.count).allSatisfy({ $0 == a || v.shape[$0] == shape[$0] }) else {
+                throw node.error("inputs \(present.map(\.shape)) cannot be concatenated on axis \(axis)")
+            }
+            shape[a] += v.shape[a]
+        }
+        return [TensorDesc(type: first.type, shape: shape)]
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let y = outputs[0], present = inputs.compactMap { $0 }
+        let a = try node.normalizedAxis(axis, rank: y.shape.count)
+        let outer = y.shape[..<a].reduce(1, *), size = y.desc.elementSize
+        let inner = y.shape[(a + 1)...].reduce(1, *) * size
+        let outRow = y.shape[a] * inner
+        return {
+            var offset = 0
+            for x in present {
+                let row = x.shape[a] * inner
+                for o in 0..<outer { (y.raw + o * outRow + offset).copyMemory(from: x.raw + o * row, byteCount: row) }
+                offset += row
+            }
+        }
+    }
+}

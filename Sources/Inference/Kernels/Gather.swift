@@ -1,0 +1,38 @@
+/// Takes slices along `axis` at Int64 indices (negative counts from the end); data of
+/// either type. Out-of-range indices are rejected when known, clamped otherwise.
+struct Gather: Kernel {
+    let node: Node
+    let axis: Int
+
+    init(_ node: Node) throws {
+        self.node = node
+        axis = try node.int("axis", default: 0)
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let x = try node.required(inputs, 0), i = try node.required(inputs, 1)
+        let a = try node.normalizedAxis(axis, rank: x.shape.count)
+        guard i.type == .int64 else { throw node.error("indices must be an integer type") }
+        if let values = i.constant?.int64Values, let bad = values.first(where: { $0 < -Int64(x.shape[a]) || $0 >= Int64(x.shape[a]) }) {
+            throw node.error("index \(bad) is out of range for axis \(axis) of size \(x.shape[a])")
+        }
+        return [TensorDesc(type: x.type, shape: Array(x.shape[..<a]) + i.shape + Array(x.shape[(a + 1)...]))]
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let x = inputs[0]!, indices = inputs[1]!, y = outputs[0]
+        let a = try node.normalizedAxis(axis, rank: x.shape.count)
+        let outer = x.shape[..<a].reduce(1, *), dim = x.shape[a], count = indices.count
+        let inner = x.shape[(a + 1)...].reduce(1, *) * x.desc.elementSize
+        return {
+            for o in 0..<outer {
+                for j in 0..<count {
+                    var i = Int(truncatingIfNeeded: indices.int64s[j])
+                    if i < 0 { i += dim }
+                    i = min(max(i, 0), dim - 1)
+                    (y.raw + (o * count + j) * inner).copyMemory(from: x.raw + (o * dim + i) * inner, byteCount: inner)
+                }
+            }
+        }
+    }
+}

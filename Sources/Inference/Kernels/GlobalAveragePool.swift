@@ -1,0 +1,26 @@
+/// Mean over all spatial axes: [N, C, ...] -> [N, C, 1, ...], Float32.
+struct GlobalAveragePool: Kernel {
+    let node: Node
+
+    init(_ node: Node) throws { self.node = node }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let x = try node.required(inputs, 0)
+        try node.requireFloat(x)
+        guard x.shape.count >= 3 else { throw node.error("input must be [N, C, spatial...], got \(x.shape)") }
+        return [.float(Array(x.shape.prefix(2)) + [Int](repeating: 1, count: x.shape.count - 2))]
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let x = inputs[0]!, y = outputs[0]
+        let planes = x.shape[0] * x.shape[1], size = x.count / max(planes, 1)
+        return {
+            for p in 0..<planes {
+                var sum: Float = 0
+                let src = x.floats + p * size
+                for i in 0..<size { sum += src[i] }
+                y.floats[p] = sum / Float(size)
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import COpenBLAS
+
+/// numpy-style matrix product, Float32: [..., M, K] x [..., K, N] -> [..., M, N] with
+/// broadcast batch dimensions; 1-D operands are promoted and the added axis removed.
+struct MatMul: Kernel {
+    let node: Node
+
+    init(_ node: Node) throws { self.node = node }
+
+    /// Batch shape, M, K, N and the output shape.
+    func dims(_ a: [Int], _ b: [Int]) throws -> (batch: [Int], m: Int, k: Int, n: Int, out: [Int]) {
+        guard !a.isEmpty, !b.isEmpty else { throw node.error("operands must have at least one dimension") }
+        let pa = a.count == 1 ? [1] + a : a, pb = b.count == 1 ? b + [1] : b
+        let m = pa[pa.count - 2], k = pa[pa.count - 1], n = pb[pb.count - 1]
+        guard pb[pb.count - 2] == k else { throw node.error("inner dimensions differ: \(a) x \(b)") }
+        let batch = try node.broadcastShape(Array(pa.dropLast(2)), Array(pb.dropLast(2)))
+        var out = batch
+        if a.count > 1 { out.append(m) }
+        if b.count > 1 { out.append(n) }
+        return (batch, m, k, n, out)
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let a = try node.required(inputs, 0), b = try node.required(inputs, 1)
+        try node.requireFloat(a)
+        try node.requireFloat(b, 1)
+        return [.float(try dims(a.shape, b.shape).out)]
+    }
+
+    func flops(_ inputs: [TensorDesc?], _ outputs: [TensorDesc]) -> Int {
+        guard let a = inputs[0] else { return 0 }
+        return 2 * outputs[0].count * (a.shape.last ?? 0)
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let a = inputs[0]!, b = inputs[1]!, y = outputs[0]
+        let d = try dims(a.shape, b.shape)
+        let pa = a.shape.count == 1 ? [1] + a.shape : a.shape, pb = b.shape.count == 1 ? b.shape + [1] : b.shape
+        let sa = broadcastStrides(Array(pa.dropLast(2)), to: d.batch), sb = broadcastStrides(Array(pb.dropLast(2)), to: d.batch)
+        let batches = d.batch.reduce(1, *), (m, k, n) = (d.m, d.k, d.n)
+        return {
+            for bi in 0..<batches {
+                var rem = bi, ao = 0, bo = 0
+                for i in stride(from: d.batch.count - 1, through: 0, by: -1) {
+                    let idx = rem % d.batch[i]
+                    rem /= d.batch[i]
+                    ao += idx * sa[i]
+                    bo += idx * sb[i]
+                }
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
+                            a.floats + ao * m * k, Int32(k), b.floats + bo * k * n, Int32(n), 0, y.floats + bi * m * n, Int32(n))
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+
+/// Resize (opset 11+) and Upsample: nearest or linear interpolation of the last two
+/// axes of an NCHW Float32 tensor, to constant `sizes` or `scales`. Coordinate modes:
+/// half_pixel, pytorch_half_pixel, align_corners, asymmetric, tf_half_pixel_for_nn.
+struct Resize: Kernel {
+    let node: Node
+    let linear: Bool
+    let coordinateMode: String
+    let nearestMode: String
+    let scalesInput: Int
+    let sizesInput: Int?
+
+    init(_ node: Node) throws {
+        self.node = node
+        let mode = try node.string("mode", default: "nearest")
+        guard ["nearest", "linear", "bilinear"].contains(mode) else { throw node.attributeError("mode", "'\(mode)' is not supported (use nearest or linear)") }
+        linear = mode != "nearest"
+        if node.opType == "Upsample" {
+            coordinateMode = "asymmetric"
+            nearestMode = "floor"
+            scalesInput = 1
+            sizesInput = nil
+        } else {
+            coordinateMode = try node.string("coordinate_transformation_mode", default: "half_pixel")
+            nearestMode = try node.string("nearest_mode", default: "round_prefer_floor")
+            scalesInput = 2
+            sizesInput = 3
+        }
+        guard ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn"].contains(coordinateMode) else {
+            throw node.attributeError("coordinate_transformation_mode", "'\(coordinateMode)' is not supported")
+        }
+        guard ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"].contains(nearestMode) else {
+            throw node.attributeError("nearest_mode", "'\(nearestMode)' is not supported")
+        }
+        guard try node.int("antialias", default: 0) == 0 else { throw node.attributeError("antialias", "is not supported") }
+        guard try node.ints("axes") == nil else { throw node.attributeError("axes", "is not supported; resize all axes") }
+        guard try node.string("keep_aspect_ratio_policy", default: "stretch") == "stretch" else {
+            throw node.attributeError("keep_aspect_ratio_policy", "must be stretch")
+        }
+    }
+
+    /// Output shape and the scale for the two spatial axes.
+    func resolve(_ inputs: [ValueInfo?]) throws -> (shape: [Int], scaleH: Float, scaleW: Float) {
+        let x = try node.required(inputs, 0)
+        try node.requireNCHW(x)
+        let sizes = try sizesInput.flatMap { try node.constantInput(inputs, $0)?.intValues }.flatMap { $0.isEmpty ? nil : $0 }
+        if let sizes {
+            guard sizes.count == 4, sizes[0] == x.shape[0], sizes[1] == x.shape[1], sizes[2] > 0, sizes[3] > 0 else {
+                throw node.error("sizes \(sizes) must be [N, C, H, W] with N and C unchanged")
+            }
+            return (sizes, Float(sizes[2]) / Float(x.shape[2]), Float(sizes[3]) / Float(x.shape[3]))
+        }
+        guard let scales = try node.constantInput(inputs, scalesInput)?.floatValues, scales.count == 4 else {
+            throw node.error("needs constant scales [1, 1, sh, sw] or sizes")
+        }
+        guard scales[0] == 1, scales[1] == 1, scales[2] > 0, scales[3] > 0 else { throw node.error("only spatial scaling is supported, got scales \(scales)") }
+        let h = Int((Float(x.shape[2]) * scales[2]).rounded(.down)), w = Int((Float(x.shape[3]) * scales[3]).rounded(.down))
+        guard h > 0, w > 0, h <= 1 << 16, w <= 1 << 16 else { throw node.error("output size \(h)x\(w) is out of range") }
+        return ([x.shape[0], x.shape[1], h, w], scales[2], scales[3])
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] { [.float(try resolve(inputs).shape)] }
+
+    /// The input coordinate sampled by output coordinate `o` along one axis.
+    func sourceCoordinate(_ o: Int, scale: Float, inSize: Int, outSize: Int) -> Float {
+        let o = Float(o)
+        switch coordinateMode {
+        case "asymmetric": return o / scale
+        case "align_corners": return outSize == 1 ? 0 : o * Float(inSize - 1) / Float(outSize - 1)
+        case "pytorch_half_pixel": return outSize > 1 ? (o + 0.5) / scale - 0.5 : 0
+        case "tf_half_pixel_for_nn": return (o + 0.5) / scale
+        default: return (o + 0.5) / scale - 0.5
+        }
+    }
+
+    func nearest(_ c: Float, _ size: Int) -> Int {
+        let i: Float
+        switch nearestMode {
+        case "floor": i = c.rounded(.down)
+        case "ceil": i = c.rounded(.up)
+        case "round_prefer_ceil": i = (c + 0.5).rounded(.down)
+        default: i = c == c.rounded(.down) + 0.5 ? c.rounded(.down) : c.rounded()
+        }
+        return min(max(Int(i), 0), size - 1)
+    }
+
+    /// Per output index along one axis: the two source indices and the weight of the second.
+    func taps(scale: Float, inSize: Int, outSize: Int) -> [(Int, Int, Float)] {
+        (0..<outSize).map { o in
+            let c = sourceCoordinate(o, scale: scale, inSize: inSize, outSize: outSize)
+            if !linear { let i = nearest(c, inSize); return (i, i, 0) }
+            let clamped = min(max(c, 0), Float(inSize - 1))
+            let lo = Int(clamped.rounded(.down)), hi = min(lo + 1, inSize - 1)
+            return (lo, hi, clamped - Float(lo))
+        }
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let infos = inputs.map { $0.map { ValueInfo(desc: $0.desc, constant: $0.load()) } }
+        let (shape, sh, sw) = try resolve(infos)
+        let x = inputs[0]!, y = outputs[0]
+        let inH = x.shape[2], inW = x.shape[3], outH = shape[2], outW = shape[3]
+        let rowTaps = taps(scale: sh, inSize: inH, outSize: outH), colTaps = taps(scale: sw, inSize: inW, outSize: outW)
+        let planes = shape[0] * shape[1], threads = context.threads, linear = self.linear
+        return {
+            parallelFor(planes, threads: threads) { range in
+                for p in range {
+                    let src = x.floats + p * inH * inW, dst = y.floats + p * outH * outW
+                    for oy in 0..<outH {
+                        let (y0, y1, fy) = rowTaps[oy]
+                        let r0 = src + y0 * inW, r1 = src + y1 * inW, out = dst + oy * outW
+                        if linear {
+                            for ox in 0..<outW {
+                                let (x0, x1, fx) = colTaps[ox]
+                                let top = r0[x0] + (r0[x1] - r0[x0]) * fx
+                                let bottom = r1[x0] + (r1[x1] - r1[x0]) * fx
+                                out[ox] = top + (bottom - top) * fy
+                            }
+                        } else {
+                            for ox in 0..<outW { out[ox] = r0[colTaps[ox].0] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+
+/// Softmax or LogSoftmax over one axis (opset >= 13) or over the flattened trailing
+/// axes from `axis` on (opset < 13), Float32.
+struct Softmax: Kernel {
+    let node: Node
+    let axis: Int
+    let flattenTrailing: Bool
+    let log: Bool
+
+    init(_ node: Node, opset: Int) throws {
+        self.node = node
+        flattenTrailing = opset < 13
+        axis = try node.int("axis", default: opset < 13 ? 1 : -1)
+        log = node.opType == "LogSoftmax"
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let x = try node.required(inputs, 0)
+        try node.requireFloat(x)
+        _ = try node.normalizedAxis(axis, rank: x.shape.count)
+        return [x.desc]
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let shape = inputs[0]!.shape, x = inputs[0]!.floats, y = outputs[0].floats
+        let a = try node.normalizedAxis(axis, rank: shape.count)
+        let outer = shape[..<a].reduce(1, *)
+        let (len, inner) = flattenTrailing ? (shape[a...].reduce(1, *), 1) : (shape[a], shape[(a + 1)...].reduce(1, *))
+        let log = self.log
+        return {
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    let base = o * len * inner + i
+                    var m = -Float.infinity
+                    for k in 0..<len { m = max(m, x[base + k * inner]) }
+                    var sum: Float = 0
+                    for k in 0..<len { sum += exp(x[base + k * inner] - m) }
+                    let logSum = Foundation.log(sum)
+                    for k in 0..<len {
+                        let v = x[base + k * inner] - m
+                        y[base + k * inner] = log ? v - logSum : exp(v) / sum
+                    }
+                }
+            }
+        }
+    }
+}

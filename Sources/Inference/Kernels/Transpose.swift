@@ -1,0 +1,53 @@
+/// Permutes axes (`perm`, default reversed). Used for NHWC graphs from tf2onnx.
+struct Transpose: Kernel {
+    let node: Node
+    let perm: [Int]?
+
+    init(_ node: Node) throws {
+        self.node = node
+        perm = try node.ints("perm")
+    }
+
+    func permutation(rank: Int) throws -> [Int] {
+        let p = perm ?? Array((0..<rank).reversed())
+        guard p.count == rank, Set(p) == Set(0..<rank) else { throw node.error("perm \(p) is not a permutation of \(rank) axes") }
+        return p
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let x = try node.required(inputs, 0)
+        let p = try permutation(rank: x.shape.count)
+        return [TensorDesc(type: x.type, shape: p.map { x.shape[$0] })]
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let x = inputs[0]!, y = outputs[0]
+        let p = try permutation(rank: x.shape.count)
+        let inStrides = stridesOf(x.shape)
+        let copy = StridedPermute(outShape: y.shape, strides: p.map { inStrides[$0] })
+        if x.desc.type == .float32 { return { copy.run(x.floats, y.floats) } }
+        return { copy.run(x.int64s, y.int64s) }
+    }
+}
+
+/// Writes a dense tensor by reading the source with arbitrary per-axis strides.
+struct StridedPermute {
+    let outShape: [Int]
+    let strides: [Int]
+
+    func run<T>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>) {
+        let rank = outShape.count
+        guard rank > 0, outShape.reduce(1, *) > 0 else { if rank == 0 { dst[0] = src[0] }; return }
+        let len = outShape[rank - 1], last = strides[rank - 1]
+        let rows = outShape.dropLast().reduce(1, *)
+        for r in 0..<rows {
+            var rem = r, offset = 0
+            for d in stride(from: rank - 2, through: 0, by: -1) {
+                offset += (rem % outShape[d]) * strides[d]
+                rem /= outShape[d]
+            }
+            let out = dst + r * len, s = src + offset
+            for j in 0..<len { out[j] = s[j * last] }
+        }
+    }
+}

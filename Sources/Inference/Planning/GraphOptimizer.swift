@@ -1,0 +1,100 @@
+/// Load-time rewrites that do not depend on input shapes: BatchNormalization folded
+/// into the preceding Conv's weights, and activations and residual Adds fused into
+/// Conv epilogues. Shape-dependent folding happens in `Planner`.
+enum GraphOptimizer {
+    static func optimize(_ graph: inout Graph) throws {
+        var changed = true
+        while changed {
+            changed = try foldBatchNorm(&graph) || fuseActivation(&graph) || fuseResidualAdd(&graph)
+        }
+    }
+
+    /// How many times each value is read, counting graph outputs as readers.
+    private static func readers(_ graph: Graph) -> [String: Int] {
+        var count: [String: Int] = [:]
+        for node in graph.nodes { for input in node.inputs { count[input, default: 0] += 1 } }
+        for output in graph.outputs { count[output.name, default: 0] += 2 }
+        return count
+    }
+
+    /// Pairs (Conv index, consumer index) where the consumer alone reads the Conv's output.
+    private static func convConsumers(_ graph: Graph, _ accept: (Node, Node) -> Bool) -> (Int, Int)? {
+        let count = readers(graph)
+        var producer: [String: Int] = [:]
+        for (i, node) in graph.nodes.enumerated() { for o in node.outputs { producer[o] = i } }
+        for (j, node) in graph.nodes.enumerated() {
+            for input in node.inputs {
+                guard let i = producer[input], graph.nodes[i].opType == "Conv", count[input] == 1,
+                      graph.nodes[i].outputs.count == 1, accept(graph.nodes[i], node) else { continue }
+                return (i, j)
+            }
+        }
+        return nil
+    }
+
+    private static func foldBatchNorm(_ graph: inout Graph) throws -> Bool {
+        let g = graph
+        func constant(_ name: String) -> [Float]? {
+            guard case .float32(let t)? = g.initializers[name] else { return nil }
+            return t.data
+        }
+        guard let (i, j) = convConsumers(graph, { conv, bn in
+            bn.opType == "BatchNormalization" && bn.inputs.first == conv.outputs[0] && conv.epilogue == Epilogue()
+                && bn.inputs.count == 5 && bn.inputs[1...].allSatisfy { constant($0) != nil }
+                && conv.inputs.count >= 2 && constant(conv.inputs[1]) != nil
+                && (conv.inputs.count < 3 || conv.inputs[2].isEmpty || constant(conv.inputs[2]) != nil)
+                && (try? bn.int("training_mode", default: 0)) == 0
+        }) else { return false }
+        var conv = graph.nodes[i]
+        let bn = graph.nodes[j]
+        guard case .float32(let w)? = graph.initializers[conv.inputs[1]] else { return false }
+        let m = w.shape[0]
+        let p = bn.inputs[1...].map { constant($0)! }
+        guard p.allSatisfy({ $0.count == m }) else { return false }
+        let (scale, shift) = BatchNormalization.affine(scale: p[0], bias: p[1], mean: p[2], variance: p[3],
+                                                       epsilon: try bn.float("epsilon", default: 1e-5))
+        let per = w.data.count / max(m, 1)
+        var weights = w.data
+        for o in 0..<m { for k in 0..<per { weights[o * per + k] *= scale[o] } }
+        let oldBias = conv.inputs.count > 2 && !conv.inputs[2].isEmpty ? constant(conv.inputs[2])! : [Float](repeating: 0, count: m)
+        let bias = (0..<m).map { oldBias[$0] * scale[$0] + shift[$0] }
+        let wName = "\(conv.label)/bn_folded_weight", bName = "\(conv.label)/bn_folded_bias"
+        graph.initializers[wName] = .float32(Tensor(shape: w.shape, data: weights))
+        graph.initializers[bName] = .float32(Tensor(shape: [m], data: bias))
+        conv.inputs = [conv.inputs[0], wName, bName]
+        conv.outputs = [bn.outputs[0]]
+        graph.nodes[i] = conv
+        graph.nodes.remove(at: j)
+        return true
+    }
+
+    private static func fuseActivation(_ graph: inout Graph) throws -> Bool {
+        let initializers = graph.initializers
+        guard let (i, j) = convConsumers(graph, { conv, act in
+            conv.epilogue.activation == nil && act.inputs.first == conv.outputs[0]
+                && ((try? Activation(act, initializers: initializers)) ?? nil) != nil
+        }) else { return false }
+        graph.nodes[i].epilogue.activation = try Activation(graph.nodes[j], initializers: initializers)
+        graph.nodes[i].outputs = [graph.nodes[j].outputs[0]]
+        graph.nodes.remove(at: j)
+        return true
+    }
+
+    /// Conv -> Add(conv, R): the Conv reads R as a fourth input and moves to the Add's
+    /// place in the order, where R is sure to be computed.
+    private static func fuseResidualAdd(_ graph: inout Graph) throws -> Bool {
+        guard let (i, j) = convConsumers(graph, { conv, add in
+            add.opType == "Add" && add.inputs.count == 2 && conv.epilogue == Epilogue()
+                && Set(add.inputs).count == 2 && conv.inputs.count >= 2
+        }) else { return false }
+        var conv = graph.nodes[i]
+        let add = graph.nodes[j]
+        let residual = add.inputs[0] == conv.outputs[0] ? add.inputs[1] : add.inputs[0]
+        conv.inputs = [conv.inputs[0], conv.inputs[1], conv.inputs.count > 2 ? conv.inputs[2] : "", residual]
+        conv.epilogue.residual = true
+        conv.outputs = add.outputs
+        graph.nodes[j] = conv
+        graph.nodes.remove(at: i)
+        return true
+    }
+}

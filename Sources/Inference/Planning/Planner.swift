@@ -1,0 +1,190 @@
+import Foundation
+
+/// Builds a `Session` for one set of input shapes: infers every value's shape, folds
+/// everything computable from constants and shapes (including Shape/Gather/Slice/
+/// Concat/Cast chains), assigns runtime values to memory slots reused by liveness,
+/// and creates one step per remaining node.
+struct Planner {
+    let graph: Graph
+    let kernels: [Kernel]
+    let threads: Int
+
+    /// A runtime node and the descriptions of its inputs and outputs.
+    private struct Work {
+        var index: Int
+        var inputs: [String]
+        var outputs: [String]
+        var descs: [TensorDesc]
+    }
+
+    /// A block of memory shared over time by values whose lifetimes do not overlap.
+    private final class Slot {
+        let type: ElementType
+        var bytes: Int
+        var live = 0
+        let pinned: Bool
+        init(type: ElementType, bytes: Int, pinned: Bool) { self.type = type; self.bytes = bytes; self.pinned = pinned }
+    }
+
+    func plan(inputShapes: [String: [Int]]) throws -> Session {
+        var infos: [String: ValueInfo] = [:]
+        for (name, value) in graph.initializers {
+            infos[name] = ValueInfo(desc: TensorDesc(type: value.elementType, shape: value.shape), constant: value)
+        }
+        for input in graph.inputs {
+            guard let shape = inputShapes[input.name] else { throw InferenceError.invalidInput(name: input.name, reason: "no shape given; the model needs every input") }
+            try Planner.check(shape: shape, against: input)
+            infos[input.name] = ValueInfo(desc: TensorDesc(type: input.elementType, shape: shape), constant: nil)
+        }
+        for name in inputShapes.keys where !graph.inputs.contains(where: { $0.name == name }) {
+            throw InferenceError.invalidInput(name: name, reason: "the model has no such input (inputs: \(graph.inputs.map(\.name).joined(separator: ", ")))")
+        }
+
+        var work: [Work] = []
+        var flops = 0
+        for (index, node) in graph.nodes.enumerated() {
+            let kernel = kernels[index]
+            let ins = node.inputs.map { $0.isEmpty ? nil : infos[$0] }
+            let descs = try kernel.outputs(ins)
+            for d in descs where checkedCount(d.shape) == nil {
+                throw node.error("output shape \(d.shape) is invalid or too large")
+            }
+            for (k, name) in node.outputs.enumerated() where !name.isEmpty && k >= descs.count {
+                throw node.error("output \(k) ('\(name)') is not supported")
+            }
+            var constants = try kernel.constantOutputs(ins)
+            let allConstant = ins.allSatisfy { $0 == nil || $0!.constant != nil }
+            if constants == nil, allConstant, !kernel.isView || ins.first??.constant != nil {
+                constants = try Planner.fold(kernel, ins, descs)
+            }
+            for (k, name) in node.outputs.enumerated() where !name.isEmpty {
+                infos[name] = ValueInfo(desc: descs[k], constant: constants?[k])
+            }
+            if constants == nil {
+                work.append(Work(index: index, inputs: node.inputs, outputs: node.outputs, descs: descs))
+                flops += kernel.flops(ins.map { $0?.desc }, descs)
+            }
+        }
+        return try allocate(work, infos: infos, flops: flops, inputShapes: inputShapes)
+    }
+
+    /// Checks a requested input shape against the model's declared dimensions.
+    static func check(shape: [Int], against input: TensorInfo) throws {
+        guard shape.allSatisfy({ $0 > 0 }) else { throw InferenceError.invalidInput(name: input.name, reason: "shape \(shape) has a non-positive dimension") }
+        guard let dims = input.dimensions else { return }
+        guard dims.count == shape.count else {
+            throw InferenceError.invalidInput(name: input.name, reason: "expected \(dims.count) dimensions \(dims), got \(shape)")
+        }
+        for (d, s) in zip(dims, shape) {
+            if case .fixed(let v) = d, v > 0, v != s {
+                throw InferenceError.invalidInput(name: input.name, reason: "expected shape \(dims), got \(shape)")
+            }
+        }
+    }
+
+    /// Runs a node whose inputs are all constant, once, at planning time.
+    static func fold(_ kernel: Kernel, _ inputs: [ValueInfo?], _ outputs: [TensorDesc]) throws -> [TensorValue] {
+        let inMemory = inputs.map { $0.map { Memory(bytes: $0.desc.count * $0.desc.elementSize) } }
+        let inBuffers = zip(inputs, inMemory).map { info, memory -> Buffer? in
+            guard let info, let memory else { return nil }
+            let b = Buffer(desc: info.desc, raw: memory.raw)
+            b.store(info.constant!)
+            return b
+        }
+        if kernel.isView {
+            let source = inputs[0]!.constant!
+            switch source {
+            case .float32(let t): return [.float32(Tensor(shape: outputs[0].shape, data: t.data))]
+            case .int64(let t): return [.int64(Int64Tensor(shape: outputs[0].shape, data: t.data))]
+            }
+        }
+        let outMemory = outputs.map { Memory(bytes: $0.count * $0.elementSize) }
+        let outBuffers = zip(outputs, outMemory).map { Buffer(desc: $0, raw: $1.raw) }
+        try kernel.step(inBuffers, outBuffers, PlanContext(threads: 1))()
+        return withExtendedLifetime((inMemory, outMemory)) { outBuffers.map { $0.load() } }
+    }
+
+    private func allocate(_ work: [Work], infos: [String: ValueInfo], flops: Int, inputShapes: [String: [Int]]) throws -> Session {
+        var lastUse: [String: Int] = [:]
+        for (k, w) in work.enumerated() { for i in w.inputs where !i.isEmpty { lastUse[i] = k } }
+        for o in graph.outputs { lastUse[o.name] = Int.max }
+
+        var slots: [Slot] = []
+        var slotOf: [String: Int] = [:]
+        var free: [Int] = []
+        func acquire(_ desc: TensorDesc) -> Int {
+            let bytes = desc.count * desc.elementSize
+            let candidates = free.filter { slots[$0].type == desc.type }
+            let pick = candidates.filter { slots[$0].bytes >= bytes }.min { slots[$0].bytes < slots[$1].bytes }
+                ?? candidates.max { slots[$0].bytes < slots[$1].bytes }
+            if let s = pick {
+                free.removeAll { $0 == s }
+                slots[s].bytes = max(slots[s].bytes, bytes)
+                slots[s].live = 1
+                return s
+            }
+            slots.append(Slot(type: desc.type, bytes: bytes, pinned: false))
+            slots[slots.count - 1].live = 1
+            return slots.count - 1
+        }
+        func release(_ name: String) {
+            guard let s = slotOf[name], !slots[s].pinned else { return }
+            slots[s].live -= 1
+            if slots[s].live == 0 { free.append(s) }
+        }
+        // Constants read at run time get pinned slots, filled once.
+        var constantsToStore: [String] = []
+        for w in work {
+            for i in w.inputs where !i.isEmpty && slotOf[i] == nil {
+                guard let info = infos[i], info.constant != nil else { continue }
+                slots.append(Slot(type: info.type, bytes: info.desc.count * info.desc.elementSize, pinned: true))
+                slotOf[i] = slots.count - 1
+                constantsToStore.append(i)
+            }
+        }
+        for input in graph.inputs {
+            slotOf[input.name] = acquire(infos[input.name]!.desc)
+            if lastUse[input.name] == nil { release(input.name) }
+        }
+        for (k, w) in work.enumerated() {
+            let kernel = kernels[w.index]
+            for (o, name) in w.outputs.enumerated() where !name.isEmpty {
+                if o == 0, kernel.isView, let s = slotOf[w.inputs[0]] {
+                    slotOf[name] = s
+                    if !slots[s].pinned { slots[s].live += 1 }
+                } else {
+                    slotOf[name] = acquire(infos[name]!.desc)
+                }
+            }
+            for name in Set(w.inputs) where !name.isEmpty && lastUse[name] == k { release(name) }
+            for name in w.outputs where !name.isEmpty && lastUse[name] == nil { release(name) }
+        }
+
+        let memory = slots.map { Memory(bytes: $0.bytes) }
+        func buffer(_ name: String) -> Buffer { Buffer(desc: infos[name]!.desc, raw: memory[slotOf[name]!].raw) }
+        for name in constantsToStore { buffer(name).store(infos[name]!.constant!) }
+        let context = PlanContext(threads: threads)
+        var steps: [Step] = []
+        for w in work {
+            let kernel = kernels[w.index]
+            guard !kernel.isView else { continue }
+            let ins = w.inputs.map { $0.isEmpty ? nil : buffer($0) }
+            // Outputs the graph leaves unnamed still need somewhere to go.
+            let outs = w.descs.enumerated().map { o, desc -> Buffer in
+                if o < w.outputs.count, !w.outputs[o].isEmpty { return buffer(w.outputs[o]) }
+                let spare = Memory(bytes: desc.count * desc.elementSize)
+                context.retained.append(spare)
+                return Buffer(desc: desc, raw: spare.raw)
+            }
+            steps.append(try kernel.step(ins, outs, context))
+        }
+        let inputs = graph.inputs.map { buffer($0.name) }
+        let outputs: [(String, Buffer?, TensorValue?)] = graph.outputs.map { o in
+            if let c = infos[o.name]?.constant { return (o.name, nil, c) }
+            return (o.name, buffer(o.name), nil)
+        }
+        return Session(inputs: inputs, inputNames: graph.inputs.map(\.name), outputs: outputs, steps: steps,
+                       memory: memory, context: context, flops: flops,
+                       bytes: slots.filter { !$0.pinned }.map(\.bytes).reduce(0, +))
+    }
+}

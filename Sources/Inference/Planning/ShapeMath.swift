@@ -1,0 +1,65 @@
+import Dispatch
+
+/// Row-major strides of `shape`.
+func stridesOf(_ shape: [Int]) -> [Int] {
+    var strides = [Int](repeating: 1, count: shape.count)
+    var s = 1
+    for i in stride(from: shape.count - 1, through: 0, by: -1) {
+        strides[i] = s
+        s *= shape[i]
+    }
+    return strides
+}
+
+extension Node {
+    /// `axis` made non-negative for a tensor of `rank` dimensions.
+    func normalizedAxis(_ axis: Int, rank: Int) throws -> Int {
+        let a = axis < 0 ? axis + rank : axis
+        guard a >= 0, a < max(rank, 1) else { throw error("axis \(axis) is out of range for rank \(rank)") }
+        return a
+    }
+
+    /// The numpy-style broadcast of two shapes.
+    func broadcastShape(_ a: [Int], _ b: [Int]) throws -> [Int] {
+        let rank = max(a.count, b.count)
+        let pa = [Int](repeating: 1, count: rank - a.count) + a
+        let pb = [Int](repeating: 1, count: rank - b.count) + b
+        return try (0..<rank).map { i in
+            if pa[i] == pb[i] || pb[i] == 1 { return pa[i] }
+            if pa[i] == 1 { return pb[i] }
+            throw error("shapes \(a) and \(b) cannot be broadcast together")
+        }
+    }
+}
+
+/// The element count of `shape`, or nil when a dimension is negative or the count
+/// exceeds `TensorDecoder.maxElements` (hostile or corrupt sizes).
+func checkedCount(_ shape: [Int]) -> Int? {
+    var count = 1
+    for d in shape {
+        guard d >= 0 else { return nil }
+        let (p, overflow) = count.multipliedReportingOverflow(by: d)
+        guard !overflow, p <= TensorDecoder.maxElements else { return nil }
+        count = p
+    }
+    return count
+}
+
+/// Strides for reading a tensor of `shape` as if broadcast to `target` (0 on broadcast axes).
+func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
+    let padded = [Int](repeating: 1, count: target.count - shape.count) + shape
+    let s = stridesOf(padded)
+    return (0..<target.count).map { padded[$0] == 1 && target[$0] != 1 ? 0 : s[$0] }
+}
+
+/// Runs `body` over `0..<count` split into at most `threads` contiguous chunks.
+func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = min(max(threads, 1), count)
+    if chunks <= 1 {
+        if count > 0 { body(0..<count) }
+        return
+    }
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        body((c * count / chunks)..<((c + 1) * count / chunks))
+    }
+}

@@ -1,0 +1,60 @@
+import COpenBLAS
+
+/// A model prepared for one set of input shapes: every buffer is allocated and every
+/// step planned, so running only copies inputs in, fills buffers and copies outputs out.
+/// Not safe for concurrent use; `Model.run` serialises access.
+public final class Session {
+    private let inputs: [Buffer]
+    /// Names of the model inputs, in model order.
+    public let inputNames: [String]
+    private let outputs: [(name: String, buffer: Buffer?, constant: TensorValue?)]
+    private let steps: [Step]
+    private let memory: [Memory]
+    private let context: PlanContext
+    /// Floating-point operations per run (all frames of the batch).
+    public let flops: Int
+    /// Bytes of activation memory the session holds.
+    public let activationBytes: Int
+
+    init(inputs: [Buffer], inputNames: [String], outputs: [(String, Buffer?, TensorValue?)], steps: [Step],
+         memory: [Memory], context: PlanContext, flops: Int, bytes: Int) {
+        self.inputs = inputs
+        self.inputNames = inputNames
+        self.outputs = outputs.map { (name: $0.0, buffer: $0.1, constant: $0.2) }
+        self.steps = steps
+        self.memory = memory
+        self.context = context
+        self.flops = flops
+        activationBytes = bytes
+    }
+
+    /// The input shapes this session was prepared for, by input name.
+    public var inputShapes: [String: [Int]] {
+        Dictionary(uniqueKeysWithValues: zip(inputNames, inputs.map(\.shape)))
+    }
+
+    /// Number of planned steps (nodes left after folding and fusion, views excluded).
+    public var stepCount: Int { steps.count }
+
+    /// Runs the model.
+    /// - Parameter values: one value per model input, with the prepared shape.
+    /// - Returns: every model output by name.
+    /// - Throws: `InferenceError.invalidInput` when an input is missing or its shape or type differs.
+    public func run(_ values: [String: TensorValue]) throws -> [String: TensorValue] {
+        for (name, buffer) in zip(inputNames, inputs) {
+            guard let v = values[name] else { throw InferenceError.invalidInput(name: name, reason: "missing") }
+            guard v.shape == buffer.shape else {
+                throw InferenceError.invalidInput(name: name, reason: "shape \(v.shape) differs from the prepared shape \(buffer.shape)")
+            }
+            guard v.elementType == buffer.desc.type else {
+                throw InferenceError.invalidInput(name: name, reason: "expected \(buffer.desc.type), got \(v.elementType)")
+            }
+            buffer.store(v)
+        }
+        openblas_set_num_threads(Int32(context.threads))
+        for step in steps { step() }
+        var result: [String: TensorValue] = [:]
+        for o in outputs { result[o.name] = o.constant ?? o.buffer!.load() }
+        return result
+    }
+}

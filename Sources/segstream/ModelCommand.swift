@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Inference
+
+/// `segstream model`: inspect, run and benchmark ONNX segmentation models.
+struct ModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "model",
+        abstract: "Inspect, run and benchmark ONNX segmentation models on the CPU engine.",
+        subcommands: [InspectModelCommand.self, RunModelCommand.self, BenchModelCommand.self]
+    )
+}
+
+/// Parses "HxW" (e.g. 512x1024).
+struct ImageSize: ExpressibleByArgument {
+    var height: Int
+    var width: Int
+
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { return nil }
+        (height, width) = (parts[0], parts[1])
+    }
+}
+
+/// Describes a declared tensor, e.g. "input: float32 [batch, 3, 512, 1024]".
+func describe(_ info: TensorInfo) -> String {
+    let dims = info.dimensions.map { "[" + $0.map(\.description).joined(separator: ", ") + "]" } ?? "(shape not declared)"
+    return "\(info.name): \(info.elementType.rawValue) \(dims)"
+}
+
+/// Loads a model, turning engine errors into messages ArgumentParser prints.
+func loadModel(_ path: String, threads: Int?) throws -> Model {
+    do { return try Model(contentsOf: URL(fileURLWithPath: path), threads: threads) } catch let error as InferenceError {
+        throw ValidationError(error.description)
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+@testable import Inference
+
+/// Conv and ConvTranspose fast paths (1x1 sgemm, SIMD depthwise, im2col + sgemm,
+/// col2im) and the fused epilogue against the plain reference loops, on random shapes.
+@Suite struct ConvKernelTests {
+    /// Runs `kernel` once on constant inputs through the planner's folding path.
+    func run(_ kernel: Kernel, _ inputs: [TensorValue?]) throws -> Tensor {
+        let infos = inputs.map { $0.map { ValueInfo(desc: TensorDesc(type: $0.elementType, shape: $0.shape), constant: $0) } }
+        return try Planner.fold(kernel, infos, kernel.outputs(infos))[0].floatTensor
+    }
+
+    func convNode(k: Int, stride: Int, pad: Int, dilation: Int, group: Int, epilogue: Epilogue = Epilogue()) -> Node {
+        Node(name: "conv", opType: "Conv", inputs: ["X", "W", "B", epilogue.residual ? "R" : ""], outputs: ["Y"],
+             attributes: ["kernel_shape": .ints([k, k]), "strides": .ints([stride, stride]), "pads": .ints([pad, pad, pad, pad]),
+                          "dilations": .ints([dilation, dilation]), "group": .int(group)],
+             epilogue: epilogue)
+    }
+
+    @Test(arguments: ["pointwise", "depthwise", "depthwise-strided", "general", "grouped", "dilated"])
+    func convMatchesReference(_ path: String) throws {
+        var random = SeededRandom(state: UInt64(path.hashValue.magnitude))
+        for _ in 0..<3 {
+            let n = random.int(1...2), h = random.int(5...19), w = random.int(5...23)
+            var c = random.int(1...6), m = random.int(1...6)
+            var (k, stride, pad, dilation, group) = (3, 1, 1, 1, 1)
+            switch path {
+            case "pointwise": (k, pad) = (1, 0)
+            case "depthwise": m = c; group = c; k = random.int(2...5); pad = random.int(0...2)
+            case "depthwise-strided": m = c; group = c; stride = 2
+            case "grouped": group = 2; c *= 2; m *= 2; stride = random.int(1...3)
+            case "dilated": dilation = 2; pad = random.int(0...3); k = random.int(2...3)
+            default: k = random.int(1...5); stride = random.int(1...3); pad = random.int(0...2)
+            }
+            let x = random.tensor([n, c, h, w]), wt = random.tensor([m, c / group, k, k]), b = random.tensor([m])
+            let node = convNode(k: k, stride: stride, pad: pad, dilation: dilation, group: group)
+            let kernel = try Conv(node)
+            let g = try kernel.geometry(x: x.shape, w: wt.shape)
+            let expected = Conv.reference(x: x, w: wt, bias: b, group: group, g)
+            let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b)])
+            #expect(maxDifference(actual, expected).diff <= 1e-4, "\(path) x \(x.shape) w \(wt.shape) stride \(stride) pad \(pad)")
+        }
+    }
+
+    @Test(arguments: [Activation.relu, .clip(min: 0, max: 6), .hardSwish, .leakyRelu(alpha: 0.1), .sigmoid])
+    func fusedResidualAndActivation(_ activation: Activation) throws {
+        var random = SeededRandom(state: 7)
+        let x = random.tensor([2, 4, 9, 11]), wt = random.tensor([4, 4, 3, 3]), b = random.tensor([4]), r = random.tensor([2, 4, 9, 11])
+        let node = convNode(k: 3, stride: 1, pad: 1, dilation: 1, group: 1, epilogue: Epilogue(residual: true, activation: activation))
+        let kernel = try Conv(node)
+        var expected = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
+        for i in 0..<expected.data.count { expected.data[i] += r.data[i] }
+        expected.data.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, $0.count) }
+        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)])
+        #expect(maxDifference(actual, expected).diff <= 1e-4)
+    }
+
+    @Test func broadcastResidualFallsBackToBroadcastAdd() throws {
+        var random = SeededRandom(state: 11)
+        let x = random.tensor([1, 3, 6, 7]), wt = random.tensor([5, 3, 1, 1]), r = random.tensor([1, 5, 1, 1])
+        let node = convNode(k: 1, stride: 1, pad: 0, dilation: 1, group: 1, epilogue: Epilogue(residual: true, activation: .relu))
+        let kernel = try Conv(node)
+        var expected = Conv.reference(x: x, w: wt, bias: nil, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
+        for i in 0..<expected.data.count { expected.data[i] = max(expected.data[i] + r.data[(i / 42) % 5], 0) }
+        let actual = try run(kernel, [.float32(x), .float32(wt), nil, .float32(r)])
+        #expect(maxDifference(actual, expected).diff <= 1e-4)
+    }
+
+    @Test func convTransposeMatchesReference() throws {
+        var random = SeededRandom(state: 3)
+        for _ in 0..<6 {
+            let n = random.int(1...2), group = random.int(1...2), c = group * random.int(1...3), mg = random.int(1...3)
+            let k = random.int(1...4), stride = random.int(1...3), pad = random.int(0...(k - 1)), dilation = random.int(1...2)
+            let x = random.tensor([n, c, random.int(2...7), random.int(2...7)]), wt = random.tensor([c, mg, k, k]), b = random.tensor([mg * group])
+            let node = Node(name: "deconv", opType: "ConvTranspose", inputs: ["X", "W", "B"], outputs: ["Y"],
+                            attributes: ["strides": .ints([stride, stride]), "pads": .ints([pad, pad, pad, pad]),
+                                         "dilations": .ints([dilation, dilation]), "group": .int(group)])
+            let kernel = try ConvTranspose(node)
+            let g = try kernel.geometry(x: x.shape, w: wt.shape)
+            let expected = ConvTranspose.reference(x: x, w: wt, bias: b, group: group, g)
+            let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b)])
+            #expect(maxDifference(actual, expected).diff <= 1e-4, "x \(x.shape) w \(wt.shape) k \(k) s \(stride) p \(pad) d \(dilation)")
+        }
+    }
+}

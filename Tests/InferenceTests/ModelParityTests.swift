@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import Inference
+
+/// The six architectures (plus an NHWC variant) against onnxruntime outputs, at batch 2.
+@Suite struct ModelParityTests {
+    static let names = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fcn_nhwc"]
+
+    @Test(arguments: names)
+    func matchesOnnxRuntime(_ name: String) throws {
+        let model = try Model(contentsOf: Fixtures.models.appendingPathComponent("\(name).onnx"))
+        let input = try Fixtures.npy(Fixtures.models.appendingPathComponent("\(name).input.npy"))
+        let outputs = try model.run(["input": input])
+        for info in model.outputs {
+            let expected = try Fixtures.npy(Fixtures.models.appendingPathComponent("\(name).\(info.name).npy"))
+            let actual = try #require(outputs[info.name])
+            #expect(actual.shape == expected.shape)
+            switch (actual, expected) {
+            case (.float32(let a), .float32(let e)):
+                let (diff, range) = maxDifference(a, e)
+                #expect(diff <= 1e-4 * range, "\(name).\(info.name): max diff \(diff), range \(range)")
+            case (.int64(let a), .int64(let e)):
+                let same = zip(a.data, e.data).filter { $0 == $1 }.count
+                #expect(Double(same) >= 0.999 * Double(e.data.count), "\(name).\(info.name): \(e.data.count - same) labels differ")
+            default:
+                Issue.record("\(name).\(info.name): type \(actual.elementType) differs from \(expected.elementType)")
+            }
+        }
+    }
+
+    @Test func batchOfOneMatchesFirstFrameOfBatch() throws {
+        let model = try Model(contentsOf: Fixtures.models.appendingPathComponent("deeplabv3plus.onnx"))
+        let batch = try Fixtures.npy(Fixtures.models.appendingPathComponent("deeplabv3plus.input.npy")).floatTensor
+        let frame = Tensor(shape: [1] + batch.shape.dropFirst(), data: Array(batch.data.prefix(batch.data.count / 2)))
+        let single = try #require(model.run(frame)["output"]).floatTensor
+        let both = try #require(model.run(batch)["output"]).floatTensor
+        let first = Tensor(shape: single.shape, data: Array(both.data.prefix(single.data.count)))
+        #expect(maxDifference(single, first).diff <= 1e-5)
+    }
+}
