@@ -1,3 +1,4 @@
+import Segmentation
 import VideoIO
 
 /// What flows between stages: frames, and audio packets that sinks copy unchanged.
@@ -8,8 +9,13 @@ public enum PipelineItem: @unchecked Sendable {
 
 /// A frame and everything stages attach to it on its way to the sinks.
 public final class FrameItem: @unchecked Sendable {
-    /// The decoded picture, kept for rendering; its `index` is the frame's sequence number.
-    public let picture: VideoFrame
+    /// The picture sinks render: the decoded one, or the overlay drawn on a copy of it. Its
+    /// `index` is the frame's sequence number.
+    public var picture: VideoFrame
+    /// The normalised model input (set by preprocessing, cleared after inference).
+    public var modelInput: [Float]?
+    /// Class ids at the picture's size (set by inference).
+    public var labels: LabelMap?
 
     public init(picture: VideoFrame) { self.picture = picture }
 }

@@ -1,0 +1,135 @@
+import Foundation
+import Inference
+import Segmentation
+
+/// An ONNX segmentation model with what it takes to feed it and read it: input size and layout,
+/// normalisation and class names, from the model's `metadata_props` where it has them.
+///
+/// Metadata keys (all optional): `labels` (JSON list of names), `palette` (JSON list of [r,g,b]),
+/// `mean` and `std` (JSON lists for 0–1 RGB), `input_size` ("HxW"). Without them: Cityscapes
+/// classes and palette, ImageNet mean/std, and the model's fixed input size.
+public final class SegmentationModel: @unchecked Sendable {
+    public let model: Model
+    public let url: URL
+    public let labels: LabelSet
+    public let mean: [Float]
+    public let std: [Float]
+    public let inputWidth: Int
+    public let inputHeight: Int
+    /// Whether the model takes NHWC (Keras via tf2onnx) rather than NCHW.
+    public let channelsLast: Bool
+
+    /// Loads the model at `url`.
+    /// - Parameters:
+    ///   - size: input (width, height) to use when the model's is not fixed; overrides metadata.
+    ///   - threads: inference threads.
+    /// - Throws: `InferenceError` for a bad model file, `PipelineError` for unusable metadata or
+    ///   an input that is not a single RGB image.
+    public init(url: URL, size: (width: Int, height: Int)? = nil, threads: Int? = nil) throws {
+        model = try Model(contentsOf: url, threads: threads)
+        self.url = url
+        let metadata = model.metadata
+        let path = url.path
+        guard model.inputs.count == 1, let dims = model.inputs[0].dimensions, dims.count == 4 else {
+            throw PipelineError("\(path): expected one image input of rank 4 (NCHW or NHWC)")
+        }
+        channelsLast = dims[3] == .fixed(3) && dims[1] != .fixed(3)
+        let names = try Self.decode([String].self, metadata["labels"], key: "labels", path: path)
+        let palette = try Self.decode([[UInt8]].self, metadata["palette"], key: "palette", path: path)
+        labels = try Self.labelSet(names: names, palette: palette, path: path)
+        mean = try Self.decode([Float].self, metadata["mean"], key: "mean", path: path) ?? [0.485, 0.456, 0.406]
+        std = try Self.decode([Float].self, metadata["std"], key: "std", path: path) ?? [0.229, 0.224, 0.225]
+        guard mean.count == 3, std.count == 3, std.allSatisfy({ $0 > 0 }) else {
+            throw PipelineError("\(path): metadata mean/std must be three numbers each, std positive")
+        }
+        let hAxis = channelsLast ? 1 : 2, wAxis = channelsLast ? 2 : 3
+        let declared = metadata["input_size"].flatMap(Self.parseSize)
+        if let size {
+            (inputWidth, inputHeight) = size
+        } else if case .fixed(let h) = dims[hAxis], case .fixed(let w) = dims[wAxis], h > 0, w > 0 {
+            (inputWidth, inputHeight) = (w, h)
+        } else if let declared {
+            (inputWidth, inputHeight) = declared
+        } else {
+            throw PipelineError("\(path): the model's input size is not fixed and its metadata has no input_size; pass --size HxW")
+        }
+    }
+
+    /// "HxW" → (width, height).
+    public static func parseSize(_ text: String) -> (width: Int, height: Int)? {
+        let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { return nil }
+        return (parts[1], parts[0])
+    }
+
+    /// Normalised model input for one RGB24 picture at the model size (CHW, or HWC when channels-last).
+    public func input(fromRGB rgb: [UInt8]) -> [Float] {
+        let plane = inputWidth * inputHeight
+        precondition(rgb.count == plane * 3, "RGB input does not match the model size")
+        var values = [Float](repeating: 0, count: plane * 3)
+        let scale = (0..<3).map { 1 / (255 * std[$0]) }, offset = (0..<3).map { -mean[$0] / std[$0] }
+        for i in 0..<plane {
+            for c in 0..<3 {
+                let value = Float(rgb[i * 3 + c]) * scale[c] + offset[c]
+                values[channelsLast ? i * 3 + c : c * plane + i] = value
+            }
+        }
+        return values
+    }
+
+    /// Runs a batch of inputs (each from `input(fromRGB:)`) and returns one label map per input,
+    /// at the model's output resolution.
+    /// - Throws: `InferenceError` from the engine; `PipelineError` when the output is not class
+    ///   scores (N x C x H x W) or class ids (N x H x W or N x 1 x H x W).
+    public func labels(for batch: [[Float]]) throws -> [LabelMap] {
+        let shape = channelsLast ? [batch.count, inputHeight, inputWidth, 3] : [batch.count, 3, inputHeight, inputWidth]
+        let outputs = try model.run(Tensor(shape: shape, data: Array(batch.joined())))
+        guard let output = outputs[model.outputs[0].name] else { throw PipelineError("\(url.path): the model gave no output") }
+        switch output {
+        case .float32(let scores) where scores.shape.count == 4 && scores.shape[1] > 1:
+            let (classes, height, width) = (scores.shape[1], scores.shape[2], scores.shape[3])
+            return scores.data.withUnsafeBufferPointer { all in
+                (0..<batch.count).map { n in
+                    let slice = UnsafeBufferPointer(rebasing: all[(n * classes * height * width)..<((n + 1) * classes * height * width)])
+                    return LabelMap(argmaxOf: slice, classes: classes, width: width, height: height)
+                }
+            }
+        default:
+            let ids = output.floatTensor
+            let spatial = Array(ids.shape.suffix(2))
+            guard ids.shape.count >= 3, ids.shape.dropFirst().dropLast(2).allSatisfy({ $0 == 1 }) else {
+                throw PipelineError("\(url.path): output shape \(ids.shape) is neither class scores (N x C x H x W) nor class ids (N x H x W)")
+            }
+            let plane = spatial[0] * spatial[1]
+            return (0..<batch.count).map { n in
+                LabelMap(width: spatial[1], height: spatial[0],
+                         pixels: ids.data[(n * plane)..<((n + 1) * plane)].map { UInt8(clamping: Int($0)) })
+            }
+        }
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String?, key: String, path: String) throws -> T? {
+        guard let text else { return nil }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw PipelineError("\(path): metadata '\(key)' is not valid JSON of the expected form: \(text.prefix(80))")
+        }
+    }
+
+    private static func labelSet(names: [String]?, palette: [[UInt8]]?, path: String) throws -> LabelSet {
+        let names = names ?? LabelSet.cityscapes.names
+        guard palette?.allSatisfy({ $0.count == 3 }) ?? true else {
+            throw PipelineError("\(path): metadata 'palette' entries must be [r, g, b]")
+        }
+        var colours = palette ?? LabelSet.cityscapes.palette
+        guard !names.isEmpty, names.count <= 255 else { throw PipelineError("\(path): metadata 'labels' must name 1–255 classes") }
+        while colours.count < names.count { colours.append(Self.fallbackColour(colours.count)) }
+        return LabelSet(names: names, palette: Array(colours.prefix(names.count)))
+    }
+
+    /// A distinct colour for classes beyond the palette.
+    private static func fallbackColour(_ index: Int) -> [UInt8] {
+        [UInt8((index * 67) % 256), UInt8((index * 131 + 80) % 256), UInt8((index * 199 + 160) % 256)]
+    }
+}

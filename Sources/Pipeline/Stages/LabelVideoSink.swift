@@ -1,0 +1,36 @@
+import VideoIO
+
+/// Sink stage: writes each frame's labels as a lossless label video (FFV1 gray8 in MKV, pixel
+/// value = class id, same timestamps as the input).
+///
+/// Takes: `.frame` with `labels`; passes every item on, so other sinks can follow.
+///
+/// ```yaml
+/// - stage: labels
+///   path: out.labels.mkv
+/// ```
+public final class LabelVideoSink: Stage {
+    public let name = "labels"
+    public let writer: VideoWriter
+
+    public init(path: String, source: MediaInfo, timeOrigin: Double = 0) throws {
+        var options = WriterOptions()
+        options.codec = .ffv1Gray
+        options.copyAudio = false
+        options.timeOrigin = timeOrigin
+        writer = try VideoWriter(path: path, source: source, options: options)
+    }
+
+    public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
+        if case .frame(let frame) = item, let labels = frame.labels {
+            let picture = frame.picture
+            try writer.write(VideoFrame(gray: labels.pixels, width: labels.width, height: labels.height,
+                                        index: picture.index, pts: picture.pts, timeBase: picture.timeBase))
+        }
+        try emit(item)
+    }
+
+    public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
+        try writer.close(after: ending)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import VideoIO
+
+struct SegmentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "segment",
+        abstract: "Segment a video: colour overlay video and/or a lossless label video.",
+        discussion: """
+            decode → preprocess (scale to the model size, normalise) → batched inference → argmax → \
+            labels scaled to the frame → overlay → H.264. Audio, rotation and timestamps are kept.
+            """
+    )
+
+    @Argument(help: "Video file or URL (rtsp://, http://).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Overlay video (.mp4, .mov or .mkv). Default: INPUT-NAME.segmented.mp4 here, unless only --labels-out is given.")
+    var output: String?
+
+    @Option(help: "Label video: FFV1 gray8 in MKV, pixel value = class id, same timestamps.")
+    var labelsOut: String?
+
+    @Option(help: "Overlay colour weight, 0 to 1.")
+    var alpha = 0.5
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var range: RangeOptions
+    @OptionGroup var encoding: EncodingOptions
+    @OptionGroup var runOptions: RunOptions
+
+    func validate() throws {
+        guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
+    }
+
+    /// The overlay path: the one given, none when only labels were asked for, else a default.
+    private var overlayPath: String? {
+        if let output { return output }
+        if labelsOut != nil { return nil }
+        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        return "\(stem.isEmpty ? "output" : stem).segmented.mp4"
+    }
+
+    func run() throws {
+        let model = try modelOptions.load()
+        var readerOptions = ReaderOptions()
+        readerOptions.decodeThreads = runOptions.decodeThreads
+        range.apply(to: &readerOptions)
+        let source = try VideoSource(url: input, options: readerOptions)
+        let info = source.reader.info
+        let origin = range.from?.seconds ?? 0
+        var stages: [Stage] = [try PreprocessStage(model: model), InferenceStage(model: model, batchSize: modelOptions.batch)]
+        var sinks: [(VideoWriter)] = []
+        if let labelsOut {
+            let sink = try LabelVideoSink(path: labelsOut, source: info, timeOrigin: origin)
+            stages.append(sink)
+            sinks.append(sink.writer)
+        }
+        if let overlayPath {
+            var options = encoding.writerOptions
+            options.timeOrigin = origin
+            let sink = try VideoSink(path: overlayPath, source: info, options: options)
+            stages += [try OverlayStage(labels: model.labels, alpha: alpha), sink]
+            sinks.append(sink.writer)
+        }
+        let runner = PipelineRunner(source: source, stages: stages, queueCapacity: runOptions.queueCapacity)
+        try runOptions.execute(runner) {
+            (source.reader.damage.map { ["\(input): \($0)"] } ?? []) + sinks.flatMap(\.warnings)
+        }
+    }
+}
