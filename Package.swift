@@ -36,7 +36,7 @@ let package = Package(
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Inference", "Segmentation", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["segstream", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -86,3 +86,32 @@ import TestSupport
         #expect(frames > 0 && frames < 600)
     }
 }
+
+@Suite struct SegmentCommandTests {
+    @Test func segmentKeepsFramesTimestampsAndAudio() throws {
+        let folder = try TemporaryFolder()
+        let input = Fixtures.clip("audio.mp4")
+        let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
+        let result = try Command.run(Fixtures.executable, ["segment", input, "--model", model, "-o", folder.path("out.mp4"),
+                                                           "--labels-out", folder.path("labels.mkv"), "--batch", "3", "--preset", "ultrafast"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let expected = try FFprobe.framePTS(input)
+        for output in ["out.mp4", "labels.mkv"] {
+            let times = try FFprobe.framePTS(folder.path(output))
+            #expect(times.count == expected.count, "\(output)")
+            #expect(zip(times, expected).allSatisfy { abs($0 - $1) < 1e-3 }, "\(output)")
+        }
+        #expect(try FFprobe.audioPacketHashes(folder.path("out.mp4")) == FFprobe.audioPacketHashes(input))
+        #expect(try FFprobe.videoStream(folder.path("labels.mkv"))["pix_fmt"] as? String == "gray")
+    }
+
+    @Test func badModelsAreClearErrors() throws {
+        let folder = try TemporaryFolder()
+        let garbage = folder.path("garbage.onnx")
+        try Data("not a model".utf8).write(to: URL(fileURLWithPath: garbage))
+        let result = try Command.run(Fixtures.executable, ["segment", Fixtures.clip("cfr.mp4"), "--model", garbage, "-o", folder.path("out.mp4")])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("segstream: error:") && result.stderr.contains("garbage.onnx"), "\(result.stderr)")
+        #expect(folder.contents == ["garbage.onnx"])
+    }
+}

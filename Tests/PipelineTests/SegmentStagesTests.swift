@@ -1,0 +1,83 @@
+import Foundation
+import Inference
+import Segmentation
+import Testing
+import TestSupport
+import VideoIO
+@testable import Pipeline
+
+@Suite struct SegmentStagesTests {
+    private let lraspp = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx")
+
+    @Test func modelLabelsAreTheArgmaxOfOnnxruntimesScores() throws {
+        let model = try SegmentationModel(url: lraspp)
+        #expect(model.inputWidth == 96 && model.inputHeight == 64 && !model.channelsLast)
+        guard case .float32(let input) = try Npy.read(contentsOf: lraspp.deletingPathExtension().appendingPathExtension("input.npy")),
+              case .float32(let reference) = try Npy.read(contentsOf: lraspp.deletingPathExtension().appendingPathExtension("output.npy")) else {
+            Issue.record("reference fixtures are not float32")
+            return
+        }
+        let perImage = input.data.count / input.shape[0]
+        let batch = (0..<input.shape[0]).map { Array(input.data[($0 * perImage)..<(($0 + 1) * perImage)]) }
+        let labels = try model.labels(for: batch)
+        let (classes, height, width) = (reference.shape[1], reference.shape[2], reference.shape[3])
+        var disagreements = 0
+        for (n, map) in labels.enumerated() {
+            #expect(map.width == width && map.height == height)
+            for i in 0..<(width * height) {
+                let scores = (0..<classes).map { reference.data[((n * classes) + $0) * width * height + i] }
+                let sorted = scores.sorted(by: >)
+                guard sorted[0] - sorted[1] > 1e-3 else { continue }   // near-ties may flip within tolerance
+                if Int(map.pixels[i]) != scores.firstIndex(of: sorted[0]) { disagreements += 1 }
+            }
+        }
+        #expect(disagreements == 0)
+    }
+
+    @Test func normalisationFollowsMeanAndStd() throws {
+        let model = try SegmentationModel(url: lraspp)
+        var rgb = [UInt8](repeating: 0, count: 96 * 64 * 3)
+        rgb[0] = 255; rgb[1] = 128; rgb[2] = 0
+        let input = model.input(fromRGB: rgb)
+        let plane = 96 * 64
+        #expect(abs(input[0] - (1 - 0.485) / 0.229) < 1e-5)
+        #expect(abs(input[plane] - (128.0 / 255 - 0.456) / 0.224) < 1e-5)
+        #expect(abs(input[2 * plane] - (0 - 0.406) / 0.225) < 1e-5)
+    }
+
+    @Test func overlayIsThePaletteBlendAtEachPixel() throws {
+        let labels = LabelSet(names: ["a", "b"], palette: [[255, 0, 0], [0, 0, 255]])
+        let stage = try OverlayStage(labels: labels, alpha: 0.5)
+        let picture = try VideoFrame(gray: [UInt8](repeating: 100, count: 16), width: 4, height: 4, index: 0, pts: 0, timeBase: Rational(1, 25))
+        let item = FrameItem(picture: picture)
+        // Columns 0-1: class 0; column 2: class 1; column 3: no class.
+        item.labels = LabelMap(width: 4, height: 4, pixels: (0..<16).map { [0, 0, 1, 255][$0 % 4] })
+        try stage.process(.frame(item)) { _ in }
+        // Independent float BT.601: red Y = 16 + 65.481, blue Y = 16 + 24.966; gray has U = V = 128.
+        // The unlabelled column keeps the picture's own Y (gray 100 in limited range).
+        item.picture.withYUV420Planes { planes in
+            let base = Double(planes.y[3])
+            #expect(abs(base - (16 + 100 * 219.0 / 255)) <= 1)
+            let expectedY: [Double] = [0.5 * base + 0.5 * 81.481, 0.5 * base + 0.5 * 81.481, 0.5 * base + 0.5 * 40.966, base]
+            for y in 0..<4 {
+                for x in 0..<4 { #expect(abs(Double(planes.y[y * planes.yStride + x]) - expectedY[x]) <= 1) }
+            }
+            let redV = 128 + 112.0, blueU = 128 + 112.0, blueV = 128 - 18.214, redU = 128 - 37.797
+            #expect(abs(Double(planes.v[0]) - (0.5 * 128 + 0.5 * redV)) <= 1)
+            #expect(abs(Double(planes.u[0]) - (0.5 * 128 + 0.5 * redU)) <= 1)
+            // Block (2,3): one blue column, one unlabelled column.
+            #expect(abs(Double(planes.u[1]) - (0.5 * 128 + 0.5 * (blueU + 128) / 2)) <= 1)
+            #expect(abs(Double(planes.v[1]) - (0.5 * 128 + 0.5 * (blueV + 128) / 2)) <= 1)
+        }
+    }
+
+    @Test func inferenceKeepsOrderAndFlushesThePartialBatch() throws {
+        let model = try SegmentationModel(url: lraspp)
+        let source = try VideoSource(url: Fixtures.clip("audio.mp4"))
+        let recorder = RecordingStage(name: "after")
+        let report = try PipelineRunner(source: source, stages: [try PreprocessStage(model: model),
+                                                                  InferenceStage(model: model, batchSize: 4), recorder]).run()
+        #expect(report.frames == 50)
+        #expect(recorder.indices == Array(0..<50), "50 = 12 full batches of 4 and a partial one of 2")
+    }
+}
