@@ -6,7 +6,7 @@ import VideoIO
 struct SegmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segment",
-        abstract: "Segment a video: colour overlay video and/or a lossless label video.",
+        abstract: "Segment a video: colour overlay video, lossless label video and/or frame-level JSON.",
         discussion: """
             decode → preprocess (scale to the model size, normalise) → batched inference → argmax → \
             labels scaled to the frame → overlay → H.264. Audio, rotation and timestamps are kept.
@@ -16,11 +16,17 @@ struct SegmentCommand: ParsableCommand {
     @Argument(help: "Video file or URL (rtsp://, http://).")
     var input: String
 
-    @Option(name: .shortAndLong, help: "Overlay video (.mp4, .mov or .mkv). Default: INPUT-NAME.segmented.mp4 here, unless only --labels-out is given.")
+    @Option(name: .shortAndLong, help: "Overlay video (.mp4, .mov or .mkv). Default: INPUT-NAME.segmented.mp4 here, unless --labels-out or --json is given.")
     var output: String?
 
     @Option(help: "Label video: FFV1 gray8 in MKV, pixel value = class id, same timestamps.")
     var labelsOut: String?
+
+    @Option(help: "Frame-level JSON Lines: a header line, then per frame the classes present with pixel counts, area, box and components.")
+    var json: String?
+
+    @Flag(help: "With --json, add each class mask as COCO RLE (pycocotools' compact counts).")
+    var rle = false
 
     @Option(help: "Overlay colour weight, 0 to 1.")
     var alpha = 0.5
@@ -32,12 +38,13 @@ struct SegmentCommand: ParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
+        if rle && json == nil { throw ValidationError("--rle needs --json OUT.jsonl") }
     }
 
     /// The overlay path: the one given, none when only labels were asked for, else a default.
     private var overlayPath: String? {
         if let output { return output }
-        if labelsOut != nil { return nil }
+        if labelsOut != nil || json != nil { return nil }
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         return "\(stem.isEmpty ? "output" : stem).segmented.mp4"
     }
@@ -56,6 +63,9 @@ struct SegmentCommand: ParsableCommand {
             let sink = try LabelVideoSink(path: labelsOut, source: info, timeOrigin: origin)
             stages.append(sink)
             sinks.append(sink.writer)
+        }
+        if let json {
+            stages.append(try JSONLinesSink(path: json, model: model, source: info, rle: rle))
         }
         if let overlayPath {
             var options = encoding.writerOptions

@@ -1,0 +1,159 @@
+import Foundation
+import Segmentation
+import VideoIO
+
+/// Sink stage: one JSON object per frame (JSON Lines), after a header line describing the model,
+/// labels, palette and input. Schema: `schemas/frames.schema.json`.
+///
+/// Takes: `.frame` with `labels`; passes every item on. Each line is written whole, so the file
+/// ends with a complete line even after an error or SIGINT; it is written under a temporary name
+/// and moved into place when the stage closes.
+///
+/// ```yaml
+/// - stage: json
+///   path: out.jsonl
+///   rle: true
+/// ```
+public final class JSONLinesSink: Stage {
+    public let name = "json"
+    private let output: OutputFile
+    private let handle: FileHandle
+    private let labels: LabelSet
+    private let rle: Bool
+    private let encoder = JSONEncoder()
+    private var closed = false
+
+    /// Creates the file and writes the header line.
+    public init(path: String, model: SegmentationModel, source: MediaInfo, rle: Bool) throws {
+        output = try OutputFile(path: path, inputs: [source.url])
+        guard FileManager.default.createFile(atPath: output.temporaryPath, contents: nil),
+              let handle = FileHandle(forWritingAtPath: output.temporaryPath) else {
+            throw PipelineError("\(path): cannot create the file")
+        }
+        self.handle = handle
+        labels = model.labels
+        self.rle = rle
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        do {
+            try write(FramesHeader(model: model, source: source, rle: rle))
+        } catch {
+            output.discard()
+            throw error
+        }
+    }
+
+    public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
+        if case .frame(let frame) = item, let map = frame.labels {
+            try write(FrameLine(frame: frame, labels: map, names: labels.names, rle: rle))
+        }
+        try emit(item)
+    }
+
+    public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
+        closed = true
+        try handle.close()
+        try output.commit()
+    }
+
+    /// A sink dropped before its pipeline ran leaves no file.
+    deinit {
+        if !closed {
+            try? handle.close()
+            output.discard()
+        }
+    }
+
+    private func write<T: Encodable>(_ line: T) throws {
+        var data = try encoder.encode(line)
+        data.append(0x0A)
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            throw PipelineError("\(output.path): cannot write: \(error.localizedDescription)")
+        }
+    }
+}
+
+/// The first line of a frames file.
+struct FramesHeader: Encodable {
+    struct Model: Encodable {
+        var path: String
+        var inputSize: [Int]
+        var metadata: [String: String]
+    }
+
+    struct Input: Encodable {
+        var url: String
+        var width: Int
+        var height: Int
+        var frameRate: Double
+        var timeBase: [Int32]
+        var frameCount: Int?
+        var duration: Double?
+        var rotation: Int
+    }
+
+    var type = "header"
+    var format = "segstream-frames/1"
+    var model: Model
+    var labels: [String]
+    var palette: [[UInt8]]
+    var input: Input
+    var rle: Bool
+
+    init(model: SegmentationModel, source: MediaInfo, rle: Bool) {
+        self.model = Model(path: model.url.path, inputSize: [model.inputHeight, model.inputWidth], metadata: model.model.metadata)
+        labels = model.labels.names
+        palette = model.labels.palette
+        let video = source.video
+        input = Input(url: source.url, width: video.width, height: video.height, frameRate: video.frameRate.doubleValue,
+                      timeBase: [video.timeBase.num, video.timeBase.den], frameCount: source.estimatedFrameCount,
+                      duration: video.duration ?? source.duration, rotation: video.rotation)
+        self.rle = rle
+    }
+}
+
+/// One frame's line.
+struct FrameLine: Encodable {
+    struct ClassEntry: Encodable {
+        struct Mask: Encodable {
+            var size: [Int]
+            var counts: String
+        }
+
+        var id: Int
+        var name: String
+        var pixels: Int
+        var area: Double
+        var bbox: [Int]
+        var components: Int
+        var rle: Mask?
+    }
+
+    var type = "frame"
+    var index: Int
+    var pts: Int64
+    var timeBase: [Int32]
+    var seconds: Double
+    var inferred: Bool
+    var width: Int
+    var height: Int
+    var classes: [ClassEntry]
+
+    init(frame: FrameItem, labels: LabelMap, names: [String], rle: Bool) {
+        let picture = frame.picture
+        index = picture.index
+        pts = picture.pts
+        timeBase = [picture.timeBase.num, picture.timeBase.den]
+        seconds = picture.seconds
+        inferred = true
+        width = labels.width
+        height = labels.height
+        classes = labels.summary(rle: rle).map { summary in
+            ClassEntry(id: summary.id, name: summary.id < names.count ? names[summary.id] : "class \(summary.id)",
+                       pixels: summary.pixels, area: summary.area, bbox: summary.box, components: summary.components,
+                       rle: summary.rle.map { ClassEntry.Mask(size: [labels.height, labels.width], counts: $0) })
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct JSONLinesTests {
+    @Test func framesJSONValidatesAndItsMasksAreTheLabelVideo() throws {
+        let folder = try TemporaryFolder()
+        let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
+        let run = try Command.run(Fixtures.executable, ["segment", Fixtures.clip("odd-444.mp4"), "--model", model, "--json", folder.path("f.jsonl"),
+                                                        "--rle", "--labels-out", folder.path("labels.mkv")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOfFile: folder.path("f.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 26, "a header and 25 frames")
+
+        // Independent checks in Python: schema, pycocotools decode/encode, partition, boxes.
+        let python = Fixtures.root.appendingPathComponent(".venv-test/bin/python").path
+        let check = try Command.run(python, [Fixtures.root.appendingPathComponent("tools/check_frames_jsonl.py").path, folder.path("f.jsonl"),
+                                             Fixtures.root.appendingPathComponent("schemas/frames.schema.json").path, folder.path("masks.raw")])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+
+        // The masks rebuild exactly the label video, as the ffmpeg CLI decodes it.
+        let decoded = try Command.run("ffmpeg", ["-v", "error", "-i", folder.path("labels.mkv"), "-f", "rawvideo", "-pix_fmt", "gray", folder.path("labels.raw")])
+        #expect(decoded.status == 0)
+        let masks = try Data(contentsOf: URL(fileURLWithPath: folder.path("masks.raw")))
+        #expect(masks.count == 161 * 121 * 25)
+        #expect(masks == (try Data(contentsOf: URL(fileURLWithPath: folder.path("labels.raw")))))
+    }
+}
