@@ -19,8 +19,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 # Python checkers the tests run (independent decoders/validators): .venv-test in the repo.
-if [ "${1:-}" = "--test" ] && ! .venv-test/bin/python -c "import numpy, jsonschema, pycocotools" 2>/dev/null; then
-  echo "Creating .venv-test (numpy, jsonschema, pycocotools)"
+if [ "${1:-}" = "--test" ] && ! .venv-test/bin/python -c "import numpy, jsonschema, pycocotools, PIL" 2>/dev/null; then
+  echo "Creating .venv-test (numpy, jsonschema, pycocotools, pillow)"
   python3 -m venv .venv-test
-  .venv-test/bin/pip install -q numpy jsonschema pycocotools
+  .venv-test/bin/pip install -q numpy jsonschema pycocotools pillow
 fi

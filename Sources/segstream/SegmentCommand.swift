@@ -16,11 +16,14 @@ struct SegmentCommand: ParsableCommand {
     @Argument(help: "Video file or URL (rtsp://, http://).")
     var input: String
 
-    @Option(name: .shortAndLong, help: "Overlay video (.mp4, .mov or .mkv). Default: INPUT-NAME.segmented.mp4 here, unless --labels-out or --json is given.")
+    @Option(name: .shortAndLong, help: "Overlay video (.mp4, .mov or .mkv). Default: INPUT-NAME.segmented.mp4 here, unless another output is given.")
     var output: String?
 
     @Option(help: "Label video: FFV1 gray8 in MKV, pixel value = class id, same timestamps.")
     var labelsOut: String?
+
+    @Option(help: "Folder for one 8-bit palette PNG of labels per frame (000000.png, ...; pixel value = class id).")
+    var labelsPng: String?
 
     @Option(help: "Frame-level JSON Lines: a header line, then per frame the classes present with pixel counts, area, box and components.")
     var json: String?
@@ -44,7 +47,7 @@ struct SegmentCommand: ParsableCommand {
     /// The overlay path: the one given, none when only labels were asked for, else a default.
     private var overlayPath: String? {
         if let output { return output }
-        if labelsOut != nil || json != nil { return nil }
+        if labelsOut != nil || labelsPng != nil || json != nil { return nil }
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         return "\(stem.isEmpty ? "output" : stem).segmented.mp4"
     }
@@ -63,6 +66,9 @@ struct SegmentCommand: ParsableCommand {
             let sink = try LabelVideoSink(path: labelsOut, source: info, timeOrigin: origin)
             stages.append(sink)
             sinks.append(sink.writer)
+        }
+        if let labelsPng {
+            stages.append(try LabelPNGSink(folder: labelsPng, labels: model.labels, source: info))
         }
         if let json {
             stages.append(try JSONLinesSink(path: json, model: model, source: info, rle: rle))

@@ -3,11 +3,11 @@ import Testing
 import TestSupport
 
 @Suite struct JSONLinesTests {
-    @Test func framesJSONValidatesAndItsMasksAreTheLabelVideo() throws {
+    @Test func jsonMasksAndLabelPNGsAreExactlyTheLabelVideo() throws {
         let folder = try TemporaryFolder()
         let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
         let run = try Command.run(Fixtures.executable, ["segment", Fixtures.clip("odd-444.mp4"), "--model", model, "--json", folder.path("f.jsonl"),
-                                                        "--rle", "--labels-out", folder.path("labels.mkv")])
+                                                        "--rle", "--labels-out", folder.path("labels.mkv"), "--labels-png", folder.path("pngs")])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = try String(contentsOfFile: folder.path("f.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 26, "a header and 25 frames")
@@ -23,6 +23,13 @@ import TestSupport
         #expect(decoded.status == 0)
         let masks = try Data(contentsOf: URL(fileURLWithPath: folder.path("masks.raw")))
         #expect(masks.count == 161 * 121 * 25)
-        #expect(masks == (try Data(contentsOf: URL(fileURLWithPath: folder.path("labels.raw")))))
+        let labels = try Data(contentsOf: URL(fileURLWithPath: folder.path("labels.raw")))
+        #expect(masks == labels)
+
+        // So do the palette PNGs, as Pillow reads them.
+        let pngs = try Command.run(python, [Fixtures.root.appendingPathComponent("tools/png_indices.py").path, folder.path("pngs"), folder.path("pngs.raw")])
+        #expect(pngs.status == 0, "\(pngs.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("pngs")).sorted().first == "000000.png")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("pngs.raw"))) == labels)
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+import Segmentation
+import VideoIO
+
+/// Sink stage: writes each frame's labels as an 8-bit palette PNG (pixel value = class id,
+/// palette = class colours) named by frame index, `000000.png`, `000001.png`, ...
+///
+/// Takes: `.frame` with `labels`; passes every item on. Each PNG is written under a temporary
+/// name and renamed when complete, so the folder never holds a half-written file.
+///
+/// ```yaml
+/// - stage: pngs
+///   folder: out/labels
+/// ```
+public final class LabelPNGSink: Stage {
+    public let name = "pngs"
+    private let folder: URL
+    private let palette: [[UInt8]]
+    private let encoder: PalettePNGEncoder
+    private let inputs: [String]
+
+    /// Creates `folder` if needed.
+    public init(folder: String, labels: LabelSet, source: MediaInfo) throws {
+        self.folder = URL(fileURLWithPath: folder)
+        palette = labels.palette
+        inputs = [source.url]
+        encoder = try PalettePNGEncoder()
+        do {
+            try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineError("\(folder): cannot create the folder: \(error.localizedDescription)")
+        }
+    }
+
+    public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
+        if case .frame(let frame) = item, let labels = frame.labels {
+            let path = folder.appendingPathComponent(String(format: "%06d.png", frame.picture.index)).path
+            let output = try OutputFile(path: path, inputs: inputs)
+            let png = try encoder.encode(pixels: labels.pixels, width: labels.width, height: labels.height, palette: palette)
+            guard FileManager.default.createFile(atPath: output.temporaryPath, contents: png) else {
+                throw PipelineError("\(path): cannot write the file")
+            }
+            try output.commit()
+        }
+        try emit(item)
+    }
+}
