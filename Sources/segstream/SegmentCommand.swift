@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Segmentation
 import VideoIO
 
 struct SegmentCommand: ParsableCommand {
@@ -34,6 +35,12 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Overlay colour weight, 0 to 1.")
     var alpha = 0.5
 
+    @Flag(help: "Draw class boundaries in full colour on the overlay.")
+    var contours = false
+
+    @Option(help: "Palette JSON: a list of [r, g, b] by class id, or {\"class name\": [r, g, b]} (default: the model's).")
+    var palette: String?
+
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var range: RangeOptions
     @OptionGroup var encoding: EncodingOptions
@@ -52,8 +59,22 @@ struct SegmentCommand: ParsableCommand {
         return "\(stem.isEmpty ? "output" : stem).segmented.mp4"
     }
 
+    /// The model's classes, recoloured by `--palette` when given.
+    private func labels(of model: SegmentationModel) throws -> LabelSet {
+        guard let palette else { return model.labels }
+        guard let data = FileManager.default.contents(atPath: palette) else {
+            throw PipelineError("\(palette): cannot read the palette file")
+        }
+        do {
+            return try model.labels.recoloured(byJSON: data)
+        } catch let error as PaletteError {
+            throw PipelineError("\(palette): \(error)")
+        }
+    }
+
     func run() throws {
         let model = try modelOptions.load()
+        let labels = try labels(of: model)
         var readerOptions = ReaderOptions()
         readerOptions.decodeThreads = runOptions.decodeThreads
         range.apply(to: &readerOptions)
@@ -68,16 +89,16 @@ struct SegmentCommand: ParsableCommand {
             sinks.append(sink.writer)
         }
         if let labelsPng {
-            stages.append(try LabelPNGSink(folder: labelsPng, labels: model.labels, source: info))
+            stages.append(try LabelPNGSink(folder: labelsPng, labels: labels, source: info))
         }
         if let json {
-            stages.append(try JSONLinesSink(path: json, model: model, source: info, rle: rle))
+            stages.append(try JSONLinesSink(path: json, model: model, labels: labels, source: info, rle: rle))
         }
         if let overlayPath {
             var options = encoding.writerOptions
             options.timeOrigin = origin
             let sink = try VideoSink(path: overlayPath, source: info, options: options)
-            stages += [try OverlayStage(labels: model.labels, alpha: alpha), sink]
+            stages += [try OverlayStage(labels: labels, alpha: alpha, contours: contours), sink]
             sinks.append(sink.writer)
         }
         let runner = PipelineRunner(source: source, stages: stages, queueCapacity: runOptions.queueCapacity)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Segmentation
 
@@ -80,5 +81,19 @@ private func setIoU(_ c: UInt8, truth: [UInt8], predicted: [UInt8]) -> Double? {
                       predicted: LabelMap(width: 4, height: 1, pixels: [1, 2, 1, 0]))
         // Stable truth at pixels 0 and 2; the prediction changed at pixel 0 only.
         #expect(evaluator.temporalFlicker == 0.5)
+    }
+}
+
+@Suite struct PaletteTests {
+    @Test func recolourByListOrByName() throws {
+        let base = LabelSet(names: ["road", "car"], palette: [[1, 2, 3], [4, 5, 6]])
+        #expect(try base.recoloured(byJSON: Data("[[9, 9, 9]]".utf8)).palette == [[9, 9, 9], [4, 5, 6]])
+        #expect(try base.recoloured(byJSON: Data(#"{"car": [0, 0, 255]}"#.utf8)).palette == [[1, 2, 3], [0, 0, 255]])
+    }
+
+    @Test(arguments: ["[[1, 2]]", "[[0, 0, 256]]", #"{"bus": [1, 2, 3]}"#, "[[1,2,3],[1,2,3],[1,2,3]]", "nope", "[[1.5, 2, 3]]"])
+    func malformedPalettesAreRejected(_ json: String) {
+        let base = LabelSet(names: ["road", "car"], palette: [[1, 2, 3], [4, 5, 6]])
+        #expect(throws: PaletteError.self) { try base.recoloured(byJSON: Data(json.utf8)) }
     }
 }

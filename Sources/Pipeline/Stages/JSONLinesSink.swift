@@ -24,19 +24,20 @@ public final class JSONLinesSink: Stage {
     private var closed = false
 
     /// Creates the file and writes the header line.
-    public init(path: String, model: SegmentationModel, source: MediaInfo, rle: Bool) throws {
+    /// - Parameter labels: class names and colours to report (the model's, possibly recoloured).
+    public init(path: String, model: SegmentationModel, labels: LabelSet, source: MediaInfo, rle: Bool) throws {
         output = try OutputFile(path: path, inputs: [source.url])
         guard FileManager.default.createFile(atPath: output.temporaryPath, contents: nil),
               let handle = FileHandle(forWritingAtPath: output.temporaryPath) else {
             throw PipelineError("\(path): cannot create the file")
         }
         self.handle = handle
-        labels = model.labels
+        self.labels = labels
         self.rle = rle
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         do {
-            try write(FramesHeader(model: model, source: source, rle: rle))
+            try write(FramesHeader(model: model, labels: labels, source: source, rle: rle))
         } catch {
             output.discard()
             throw error
@@ -102,10 +103,10 @@ struct FramesHeader: Encodable {
     var input: Input
     var rle: Bool
 
-    init(model: SegmentationModel, source: MediaInfo, rle: Bool) {
+    init(model: SegmentationModel, labels: LabelSet, source: MediaInfo, rle: Bool) {
         self.model = Model(path: model.url.path, inputSize: [model.inputHeight, model.inputWidth], metadata: model.model.metadata)
-        labels = model.labels.names
-        palette = model.labels.palette
+        self.labels = labels.names
+        palette = labels.palette
         let video = source.video
         input = Input(url: source.url, width: video.width, height: video.height, frameRate: video.frameRate.doubleValue,
                       timeBase: [video.timeBase.num, video.timeBase.den], frameCount: source.estimatedFrameCount,

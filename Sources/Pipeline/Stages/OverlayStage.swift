@@ -6,21 +6,27 @@ import VideoIO
 /// Takes: `.frame` with `labels`. Gives: the frame with `picture` replaced by a yuv420p copy where
 /// each labelled pixel is `(1 - alpha) * pixel + alpha * colour` (blended in BT.601 YUV; chroma
 /// per 2x2 block from the mean of its pixels' blends). Ids outside the label set are left as is.
+/// With `contours`, pixels on a class boundary get the full class colour.
 ///
 /// ```yaml
 /// - stage: overlay
 ///   alpha: 0.5
+///   contours: true
 /// ```
 public final class OverlayStage: Stage {
     public let name = "overlay"
     private let alpha: Int
+    private let contours: Bool
     private let colours: [(y: Int, u: Int, v: Int)]
     private let converter: PixelConverter
 
-    /// - Parameter alpha: colour weight, 0 (picture only) to 1 (colour only).
-    public init(labels: LabelSet, alpha: Double) throws {
+    /// - Parameters:
+    ///   - alpha: colour weight, 0 (picture only) to 1 (colour only).
+    ///   - contours: also draw class boundaries in full colour.
+    public init(labels: LabelSet, alpha: Double, contours: Bool = false) throws {
         precondition((0...1).contains(alpha), "alpha must be within 0...1")
         self.alpha = Int((alpha * 256).rounded())
+        self.contours = contours
         colours = labels.palette.map(Self.yuv)
         converter = try PixelConverter()
     }
@@ -42,31 +48,39 @@ public final class OverlayStage: Stage {
         try emit(item)
     }
 
+    /// Blends in place. Each pixel's colour weight (of 256) is `alpha` where labelled, 256 on a
+    /// contour, 0 where unlabelled; chroma takes the mean of its 2x2 block's blends.
     private func blend(_ labels: LabelMap, into planes: YUV420Planes) {
-        let keep = 256 - alpha, count = colours.count
+        let count = colours.count, width = planes.width, height = planes.height
+        let edge = contours ? labels.boundary() : []
         labels.pixels.withUnsafeBufferPointer { ids in
-            for y in 0..<planes.height {
+            func weight(_ i: Int) -> Int {
+                Int(ids[i]) >= count ? 0 : contours && edge[i] ? 256 : alpha
+            }
+            for y in 0..<height {
                 let row = planes.y + y * planes.yStride
-                for x in 0..<planes.width {
-                    let id = Int(ids[y * planes.width + x])
-                    guard id < count else { continue }
-                    row[x] = UInt8((Int(row[x]) * keep + colours[id].y * alpha + 128) >> 8)
+                for x in 0..<width {
+                    let i = y * width + x, w = weight(i)
+                    guard w > 0 else { continue }
+                    row[x] = UInt8((Int(row[x]) * (256 - w) + colours[Int(ids[i])].y * w + 128) >> 8)
                 }
             }
-            for cy in 0..<((planes.height + 1) / 2) {
+            for cy in 0..<((height + 1) / 2) {
                 let uRow = planes.u + cy * planes.uStride, vRow = planes.v + cy * planes.vStride
-                for cx in 0..<((planes.width + 1) / 2) {
-                    var u = 0, v = 0, pixels = 0
-                    for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-                        let py = cy * 2 + dy, px = cx * 2 + dx
-                        guard py < planes.height, px < planes.width else { continue }
-                        let id = Int(ids[py * planes.width + px])
-                        u += id < count ? colours[id].u : Int(uRow[cx])
-                        v += id < count ? colours[id].v : Int(vRow[cx])
+                for cx in 0..<((width + 1) / 2) {
+                    var u = 0, v = 0, weights = 0, pixels = 0
+                    for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] where cy * 2 + dy < height && cx * 2 + dx < width {
+                        let i = (cy * 2 + dy) * width + cx * 2 + dx, w = weight(i)
                         pixels += 1
+                        guard w > 0 else { continue }
+                        u += w * colours[Int(ids[i])].u
+                        v += w * colours[Int(ids[i])].v
+                        weights += w
                     }
-                    uRow[cx] = UInt8((Int(uRow[cx]) * keep * pixels + u * alpha + 128 * pixels) / (256 * pixels))
-                    vRow[cx] = UInt8((Int(vRow[cx]) * keep * pixels + v * alpha + 128 * pixels) / (256 * pixels))
+                    guard weights > 0 else { continue }
+                    let total = 256 * pixels
+                    uRow[cx] = UInt8((Int(uRow[cx]) * (total - weights) + u + total / 2) / total)
+                    vRow[cx] = UInt8((Int(vRow[cx]) * (total - weights) + v + total / 2) / total)
                 }
             }
         }
