@@ -18,6 +18,7 @@ public final class VideoReader {
     public var damage: String? {
         var parts: [String] = []
         if undecodablePackets > 0 { parts.append("\(undecodablePackets) video packet(s) could not be decoded") }
+        if corruptPackets > 0 { parts.append("\(corruptPackets) video packet(s) were marked corrupt by the demuxer") }
         if damagedFrames > 0 { parts.append("\(damagedFrames) frame(s) were damaged (the decoder concealed errors)") }
         if let missing = missingFrames { parts.append("the input ended after \(delivered) of \(missing) frames; it looks truncated") }
         if let readError { parts.append("reading stopped early: \(readError)") }
@@ -43,6 +44,7 @@ public final class VideoReader {
     private var lastPts: Int64?
     private var undecodablePackets = 0
     private var damagedFrames = 0
+    private var corruptPackets = 0
     private var reachedEnd = false
     private var readError: String?
 
@@ -151,6 +153,7 @@ public final class VideoReader {
         defer { av_packet_unref(packet.pointer) }
         let streamIndex = Int(packet.pointer.pointee.stream_index)
         if streamIndex == info.video.index {
+            if packet.pointer.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 { corruptPackets += 1 }
             let sent = avcodec_send_packet(decoder.pointer, packet.pointer)
             if sent == ss_averror(ENOMEM) { throw VideoIOError(path: info.url, "decoding failed", code: sent) }
             if sent < 0 { undecodablePackets += 1 }
