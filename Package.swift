@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.28.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CFFmpeg", path: "Sources/CFFmpeg", pkgConfig: "libavformat",
@@ -25,7 +26,7 @@ let package = Package(
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Proto/onnx.proto"]),
         .target(name: "Segmentation"),
-        .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation"]),
+        .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "segstream", dependencies: [
             "Pipeline",
             "Inference",

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Pipeline
-import VideoIO
 
 /// Which part of the input to process.
 struct RangeOptions: ParsableArguments {
@@ -21,10 +20,10 @@ struct RangeOptions: ParsableArguments {
         }
     }
 
-    func apply(to options: inout ReaderOptions) {
-        options.start = from?.seconds
-        options.end = to?.seconds
-        options.maxFrames = frames
+    func apply(to decode: inout DecodeSpec) {
+        decode.from = from?.seconds
+        decode.to = to?.seconds
+        decode.frames = frames
     }
 }
 
@@ -49,12 +48,8 @@ struct EncodingOptions: ParsableArguments {
         guard encodeThreads >= 0 else { throw ValidationError("--encode-threads must not be negative") }
     }
 
-    var writerOptions: WriterOptions {
-        var options = WriterOptions()
-        options.preset = preset
-        options.crf = crf
-        options.encodeThreads = encodeThreads
-        return options
+    func videoStage(path: String) -> StageSpec {
+        .video(path: path, preset: preset, crf: crf, threads: encodeThreads)
     }
 }
 
@@ -77,21 +72,31 @@ struct RunOptions: ParsableArguments {
         guard queueCapacity > 0 else { throw ValidationError("--queue-capacity must be at least 1") }
     }
 
-    /// Runs `runner` with SIGINT handling and progress, prints warnings and statistics.
-    /// - Throws: the run's first error; `ExitCode(130)` after an interruption.
-    func execute(_ runner: PipelineRunner, warnings: () -> [String]) throws {
-        let interrupt = InterruptSignal { runner.interrupt() }
-        let progress = ProgressLine(quiet: quiet, expectedFrames: runner.expectedFrames) { runner.framesCompleted }
-        let result = Result { try runner.run() }
-        progress?.stop()
-        withExtendedLifetime(interrupt) {}
-        for warning in warnings() { printError("warning: \(warning)") }
-        let report = try result.get()
-        if stats { printError(report.table) }
-        if report.ending == .interrupted {
-            printError("interrupted after \(report.frames) frames")
-            throw ExitCode(130)
-        }
+    func apply(to spec: inout PipelineSpec) {
+        spec.decode.threads = decodeThreads
+        spec.queues.capacity = queueCapacity
+    }
+
+    func execute(_ pipeline: BuiltPipeline) throws {
+        try segstream.execute(pipeline, quiet: quiet, stats: stats)
+    }
+}
+
+/// Runs `pipeline` with SIGINT handling and progress, then prints warnings and statistics.
+/// - Throws: the run's first error; `ExitCode(130)` after an interruption.
+func execute(_ pipeline: BuiltPipeline, quiet: Bool, stats: Bool) throws {
+    let runner = pipeline.runner
+    let interrupt = InterruptSignal { runner.interrupt() }
+    let progress = ProgressLine(quiet: quiet, expectedFrames: runner.expectedFrames) { runner.framesCompleted }
+    let result = Result { try runner.run() }
+    progress?.stop()
+    withExtendedLifetime(interrupt) {}
+    for warning in pipeline.warnings { printError("warning: \(warning)") }
+    let report = try result.get()
+    if stats { printError(report.table) }
+    if report.ending == .interrupted {
+        printError("interrupted after \(report.frames) frames")
+        throw ExitCode(130)
     }
 }
 

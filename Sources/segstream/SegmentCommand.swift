@@ -1,16 +1,14 @@
 import ArgumentParser
 import Foundation
 import Pipeline
-import Segmentation
-import VideoIO
 
 struct SegmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segment",
-        abstract: "Segment a video: colour overlay video, lossless label video and/or frame-level JSON.",
+        abstract: "Segment a video: colour overlay video, lossless label video, label PNGs and/or frame-level JSON.",
         discussion: """
             decode → preprocess (scale to the model size, normalise) → batched inference → argmax → \
-            labels scaled to the frame → overlay → H.264. Audio, rotation and timestamps are kept.
+            labels scaled to the frame → sinks. Audio, rotation and timestamps are kept.
             """
     )
 
@@ -51,7 +49,7 @@ struct SegmentCommand: ParsableCommand {
         if rle && json == nil { throw ValidationError("--rle needs --json OUT.jsonl") }
     }
 
-    /// The overlay path: the one given, none when only labels were asked for, else a default.
+    /// The overlay path: the one given, none when another output was asked for, else a default.
     private var overlayPath: String? {
         if let output { return output }
         if labelsOut != nil || labelsPng != nil || json != nil { return nil }
@@ -59,51 +57,23 @@ struct SegmentCommand: ParsableCommand {
         return "\(stem.isEmpty ? "output" : stem).segmented.mp4"
     }
 
-    /// The model's classes, recoloured by `--palette` when given.
-    private func labels(of model: SegmentationModel) throws -> LabelSet {
-        guard let palette else { return model.labels }
-        guard let data = FileManager.default.contents(atPath: palette) else {
-            throw PipelineError("\(palette): cannot read the palette file")
+    /// The pipeline these options describe.
+    var spec: PipelineSpec {
+        var stages: [StageSpec] = [.preprocess, .infer(batch: modelOptions.batch, threads: modelOptions.threads)]
+        if let labelsOut { stages.append(.labels(path: labelsOut)) }
+        if let labelsPng { stages.append(.pngs(folder: labelsPng)) }
+        if let json { stages.append(.json(path: json, rle: rle)) }
+        if let overlayPath {
+            stages.append(.overlay(alpha: alpha, contours: contours, palette: palette))
+            stages.append(encoding.videoStage(path: overlayPath))
         }
-        do {
-            return try model.labels.recoloured(byJSON: data)
-        } catch let error as PaletteError {
-            throw PipelineError("\(palette): \(error)")
-        }
+        var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: stages)
+        range.apply(to: &spec.decode)
+        runOptions.apply(to: &spec)
+        return spec
     }
 
     func run() throws {
-        let model = try modelOptions.load()
-        let labels = try labels(of: model)
-        var readerOptions = ReaderOptions()
-        readerOptions.decodeThreads = runOptions.decodeThreads
-        range.apply(to: &readerOptions)
-        let source = try VideoSource(url: input, options: readerOptions)
-        let info = source.reader.info
-        let origin = range.from?.seconds ?? 0
-        var stages: [Stage] = [try PreprocessStage(model: model), InferenceStage(model: model, batchSize: modelOptions.batch)]
-        var sinks: [(VideoWriter)] = []
-        if let labelsOut {
-            let sink = try LabelVideoSink(path: labelsOut, source: info, timeOrigin: origin)
-            stages.append(sink)
-            sinks.append(sink.writer)
-        }
-        if let labelsPng {
-            stages.append(try LabelPNGSink(folder: labelsPng, labels: labels, source: info))
-        }
-        if let json {
-            stages.append(try JSONLinesSink(path: json, model: model, labels: labels, source: info, rle: rle))
-        }
-        if let overlayPath {
-            var options = encoding.writerOptions
-            options.timeOrigin = origin
-            let sink = try VideoSink(path: overlayPath, source: info, options: options)
-            stages += [try OverlayStage(labels: labels, alpha: alpha, contours: contours), sink]
-            sinks.append(sink.writer)
-        }
-        let runner = PipelineRunner(source: source, stages: stages, queueCapacity: runOptions.queueCapacity)
-        try runOptions.execute(runner) {
-            (source.reader.damage.map { ["\(input): \($0)"] } ?? []) + sinks.flatMap(\.warnings)
-        }
+        try runOptions.execute(PipelineBuilder.build(spec))
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Pipeline
-import VideoIO
 
 struct TranscodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,16 +19,9 @@ struct TranscodeCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func run() throws {
-        var readerOptions = ReaderOptions()
-        readerOptions.decodeThreads = runOptions.decodeThreads
-        range.apply(to: &readerOptions)
-        let source = try VideoSource(url: input, options: readerOptions)
-        var writerOptions = encoding.writerOptions
-        writerOptions.timeOrigin = range.from?.seconds ?? 0
-        let sink = try VideoSink(path: output, source: source.reader.info, options: writerOptions)
-        let runner = PipelineRunner(source: source, stages: [sink], queueCapacity: runOptions.queueCapacity)
-        try runOptions.execute(runner) {
-            (source.reader.damage.map { ["\(input): \($0)"] } ?? []) + sink.writer.warnings
-        }
+        var spec = PipelineSpec(input: input, stages: [encoding.videoStage(path: output)])
+        range.apply(to: &spec.decode)
+        runOptions.apply(to: &spec)
+        try runOptions.execute(PipelineBuilder.build(spec))
     }
 }

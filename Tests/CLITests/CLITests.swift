@@ -49,7 +49,8 @@ import TestSupport
         let folder = try TemporaryFolder()
         let result = try segstream("transcode", Fixtures.clip("truncated.mp4"), "-o", folder.path("out.mp4"))
         #expect(result.status == 0)
-        #expect(result.stderr.contains("warning: \(Fixtures.clip("truncated.mp4")): the input ended after"))
+        #expect(result.stderr.hasPrefix("warning: \(Fixtures.clip("truncated.mp4")): "))
+        #expect(result.stderr.contains("the input ended after 25 of 50 frames"))
         #expect(try FFprobe.framePTS(folder.path("out.mp4")).count > 0)
     }
 

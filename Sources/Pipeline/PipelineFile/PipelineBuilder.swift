@@ -1,0 +1,101 @@
+import Foundation
+import Segmentation
+import VideoIO
+
+/// A pipeline ready to run, with what the caller reports afterwards.
+public struct BuiltPipeline {
+    public let runner: PipelineRunner
+    public let source: VideoSource
+    let writers: [VideoWriter]
+
+    /// Damage in the input and warnings from the writers, one line each.
+    public var warnings: [String] {
+        (source.reader.damage.map { ["\(source.reader.info.url): \($0)"] } ?? []) + writers.flatMap(\.warnings)
+    }
+}
+
+/// Turns a `PipelineSpec` into stages: opens the input, loads the model when a stage needs it,
+/// and creates every sink.
+public enum PipelineBuilder {
+    /// Builds `spec`.
+    /// - Throws: the first error opening the input, the model, a palette or an output.
+    public static func build(_ spec: PipelineSpec) throws -> BuiltPipeline {
+        var readerOptions = ReaderOptions()
+        if let threads = spec.decode.threads { readerOptions.decodeThreads = threads }
+        readerOptions.start = spec.decode.from
+        readerOptions.end = spec.decode.to
+        readerOptions.maxFrames = spec.decode.frames
+        let source = try VideoSource(url: spec.input, options: readerOptions)
+        let info = source.reader.info
+        let origin = spec.decode.from ?? 0
+        let model = try loadModel(spec)
+        var labels = model?.labels ?? LabelSet.cityscapes
+        if let palette = spec.stages.lazy.compactMap(\.palette).first { labels = try labels.recoloured(byFile: palette) }
+        var stages: [Stage] = []
+        var writers: [VideoWriter] = []
+        for stage in spec.stages {
+            switch stage {
+            case .preprocess:
+                stages.append(try PreprocessStage(model: try require(model)))
+            case .infer(let batch, _):
+                stages.append(InferenceStage(model: try require(model), batchSize: batch))
+            case .overlay(let alpha, let contours, _):
+                stages.append(try OverlayStage(labels: labels, alpha: alpha, contours: contours))
+            case .video(let path, let preset, let crf, let threads):
+                var options = WriterOptions()
+                options.preset = preset
+                options.crf = crf
+                options.encodeThreads = threads
+                options.timeOrigin = origin
+                let sink = try VideoSink(path: path, source: info, options: options)
+                stages.append(sink)
+                writers.append(sink.writer)
+            case .labels(let path):
+                let sink = try LabelVideoSink(path: path, source: info, timeOrigin: origin)
+                stages.append(sink)
+                writers.append(sink.writer)
+            case .pngs(let folder):
+                stages.append(try LabelPNGSink(folder: folder, labels: labels, source: info))
+            case .json(let path, let rle):
+                stages.append(try JSONLinesSink(path: path, model: try require(model), labels: labels, source: info, rle: rle))
+            }
+        }
+        let runner = PipelineRunner(source: source, stages: stages, queueCapacity: spec.queues.capacity, queuePolicy: spec.queues.policy)
+        return BuiltPipeline(runner: runner, source: source, writers: writers)
+    }
+
+    private static func loadModel(_ spec: PipelineSpec) throws -> SegmentationModel? {
+        guard spec.stages.contains(where: { $0.name == "infer" || $0.name == "preprocess" }) else { return nil }
+        let threads = spec.stages.lazy.compactMap { stage -> Int? in
+            if case .infer(_, let threads) = stage { return threads } else { return nil }
+        }.first
+        let url = try spec.model.map { URL(fileURLWithPath: $0) } ?? BundledModel.url()
+        return try SegmentationModel(url: url, size: spec.size.flatMap(SegmentationModel.parseSize), threads: threads)
+    }
+
+    private static func require(_ model: SegmentationModel?) throws -> SegmentationModel {
+        guard let model else { throw PipelineError("this stage needs a model") }
+        return model
+    }
+}
+
+extension StageSpec {
+    var palette: String? {
+        if case .overlay(_, _, let palette) = self { return palette } else { return nil }
+    }
+}
+
+extension LabelSet {
+    /// This label set recoloured by the palette file at `path` (see `recoloured(byJSON:)`).
+    /// - Throws: `PipelineError` naming the file.
+    public func recoloured(byFile path: String) throws -> LabelSet {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PipelineError("\(path): cannot read the palette file")
+        }
+        do {
+            return try recoloured(byJSON: data)
+        } catch let error as PaletteError {
+            throw PipelineError("\(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// A pipeline as declared in a pipeline file (`pipelines/*.yaml`), after validation.
+public struct PipelineSpec: Sendable {
+    /// Video file or URL to read.
+    public var input: String
+    /// ONNX model path; nil for the bundled model.
+    public var model: String?
+    /// Model input size "HxW", for models whose size is not fixed.
+    public var size: String?
+    public var decode = DecodeSpec()
+    public var queues = QueueSpec()
+    public var stages: [StageSpec]
+
+    public init(input: String, model: String? = nil, size: String? = nil, stages: [StageSpec]) {
+        self.input = input
+        self.model = model
+        self.size = size
+        self.stages = stages
+    }
+}
+
+/// `decode:` — reader settings and the part of the input to process.
+public struct DecodeSpec: Sendable {
+    public var threads: Int?
+    public var from: Double?
+    public var to: Double?
+    public var frames: Int?
+}
+
+/// `queues:` — the queues between stages.
+public struct QueueSpec: Sendable {
+    public var capacity = 8
+    public var policy = QueuePolicy.block
+}
+
+/// One entry of `stages:`.
+public enum StageSpec: Sendable {
+    case preprocess
+    case infer(batch: Int, threads: Int?)
+    case overlay(alpha: Double, contours: Bool, palette: String?)
+    case video(path: String, preset: String, crf: Int, threads: Int)
+    case labels(path: String)
+    case pngs(folder: String)
+    case json(path: String, rle: Bool)
+
+    /// The stage's name in pipeline files.
+    public var name: String {
+        switch self {
+        case .preprocess: "preprocess"
+        case .infer: "infer"
+        case .overlay: "overlay"
+        case .video: "video"
+        case .labels: "labels"
+        case .pngs: "pngs"
+        case .json: "json"
+        }
+    }
+
+    /// Whether the stage writes an output (a sink).
+    var isSink: Bool {
+        switch self {
+        case .video, .labels, .pngs, .json: true
+        case .preprocess, .infer, .overlay: false
+        }
+    }
+
+    /// Whether the stage needs labels from `infer` before it.
+    var needsLabels: Bool {
+        switch self {
+        case .overlay, .labels, .pngs, .json: true
+        case .preprocess, .infer, .video: false
+        }
+    }
+}

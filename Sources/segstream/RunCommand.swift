@@ -1,0 +1,37 @@
+import ArgumentParser
+import Pipeline
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a pipeline file (pipelines/*.yaml).",
+        discussion: "--set takes dotted keys: input, model, size, decode.threads|from|to|frames, queues.capacity|policy, and STAGE.OPTION (infer.batch=4, overlay.alpha=0.3, video.preset=fast)."
+    )
+
+    @Argument(help: "Pipeline file (YAML).")
+    var pipeline: String
+
+    @Option(help: "Input video or URL, replacing the file's 'input'.")
+    var input: String?
+
+    @Option(name: .shortAndLong, help: "Path of the first output stage, replacing the file's.")
+    var output: String?
+
+    @Option(name: .customLong("set"), help: "Override a setting: key=value (repeatable).")
+    var settings: [String] = []
+
+    @Flag(help: "Print per-stage busy time and queue statistics at the end.")
+    var stats = false
+
+    @Flag(name: .shortAndLong, help: "Hide the progress line (warnings and errors still show).")
+    var quiet = false
+
+    func run() throws {
+        var overrides = PipelineFileParser.Overrides()
+        overrides.input = input
+        overrides.output = output
+        overrides.settings = settings
+        let spec = try PipelineFileParser.load(path: pipeline, overrides: overrides)
+        try execute(PipelineBuilder.build(spec), quiet: quiet, stats: stats)
+    }
+}
