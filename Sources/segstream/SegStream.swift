@@ -7,7 +7,7 @@ struct SegStream: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segstream",
         abstract: "Segment video on the CPU.",
-        subcommands: [SegmentCommand.self, RunCommand.self, EvalCommand.self, ProbeCommand.self, TranscodeCommand.self, ModelCommand.self]
+        subcommands: [SegmentCommand.self, ClipsCommand.self, RunCommand.self, EvalCommand.self, ProbeCommand.self, TranscodeCommand.self, ModelCommand.self]
     )
 
     /// Runs the command; exit codes: 0 ok, 1 runtime failure, 2 usage error, 130 after SIGINT.

@@ -6,11 +6,11 @@ import VideoIO
 public struct BuiltPipeline {
     public let runner: PipelineRunner
     public let source: VideoSource
-    let writers: [VideoWriter]
+    let sinkWarnings: [() -> [String]]
 
-    /// Damage in the input and warnings from the writers, one line each.
+    /// Damage in the input and warnings from the sinks, one line each.
     public var warnings: [String] {
-        (source.reader.damage.map { ["\(source.reader.info.url): \($0)"] } ?? []) + writers.flatMap(\.warnings)
+        (source.reader.damage.map { ["\(source.reader.info.url): \($0)"] } ?? []) + sinkWarnings.flatMap { $0() }
     }
 }
 
@@ -32,7 +32,7 @@ public enum PipelineBuilder {
         var labels = model?.labels ?? LabelSet.cityscapes
         if let palette = spec.stages.lazy.compactMap(\.palette).first { labels = try labels.recoloured(byFile: palette) }
         var stages: [Stage] = []
-        var writers: [VideoWriter] = []
+        var warnings: [() -> [String]] = []
         for stage in spec.stages {
             switch stage {
             case .preprocess:
@@ -49,19 +49,31 @@ public enum PipelineBuilder {
                 options.timeOrigin = origin
                 let sink = try VideoSink(path: path, source: info, options: options)
                 stages.append(sink)
-                writers.append(sink.writer)
+                warnings.append { sink.writer.warnings }
             case .labels(let path):
                 let sink = try LabelVideoSink(path: path, source: info, timeOrigin: origin)
                 stages.append(sink)
-                writers.append(sink.writer)
+                warnings.append { sink.writer.warnings }
             case .pngs(let folder):
                 stages.append(try LabelPNGSink(folder: folder, labels: labels, source: info))
             case .json(let path, let rle):
                 stages.append(try JSONLinesSink(path: path, model: try require(model), labels: labels, source: info, rle: rle))
+            case .clips(let clips):
+                let trigger: ClipTrigger
+                do { trigger = try ClipTrigger(parsing: clips.when, labels: labels) } catch let error as ClipTriggerError {
+                    throw PipelineError("clips: \(error)")
+                }
+                var options = WriterOptions()
+                options.preset = clips.preset
+                options.crf = clips.crf
+                let sink = try ClipSink(folder: clips.folder, trigger: trigger, minimum: clips.minimum, pre: clips.pre,
+                                        post: clips.post, source: info, options: options)
+                stages.append(sink)
+                warnings.append { sink.warnings }
             }
         }
         let runner = PipelineRunner(source: source, stages: stages, queueCapacity: spec.queues.capacity, queuePolicy: spec.queues.policy)
-        return BuiltPipeline(runner: runner, source: source, writers: writers)
+        return BuiltPipeline(runner: runner, source: source, sinkWarnings: warnings)
     }
 
     private static func loadModel(_ spec: PipelineSpec) throws -> SegmentationModel? {

@@ -148,6 +148,16 @@ public enum PipelineFileParser {
         case "json":
             try o.allow(["path", "rle"])
             return .json(path: try o.required("path"), rle: try o.bool("rle") ?? false)
+        case "clips":
+            try o.allow(["folder", "when", "min", "pre", "post", "preset", "crf"])
+            var clips = ClipsSpec(folder: try o.required("folder"), when: try o.required("when"))
+            clips.minimum = try o.double("min", 0...) ?? clips.minimum
+            clips.pre = try o.double("pre", 0...) ?? clips.pre
+            clips.post = try o.double("post", 0...) ?? clips.post
+            clips.preset = try o.string("preset") ?? clips.preset
+            guard presets.contains(clips.preset) else { throw o.invalid("preset", "must be one of \(presets.joined(separator: ", "))") }
+            clips.crf = try o.int("crf", 0...51) ?? clips.crf
+            return .clips(clips)
         default:
             throw PipelineFileError(file: file, line: line, "unknown stage '\(name)'; stages are \(StageSpec.names.joined(separator: ", "))")
         }
@@ -166,22 +176,25 @@ public enum PipelineFileParser {
             }
         }
         guard stages.contains(where: \.isSink) else {
-            throw top.invalid("stages", "no output: add video, labels, pngs or json")
+            throw top.invalid("stages", "no output: add video, labels, pngs, json or clips")
         }
     }
 }
 
 extension StageSpec {
-    static let names = ["preprocess", "infer", "overlay", "video", "labels", "pngs", "json"]
+    static let names = ["preprocess", "infer", "overlay", "video", "labels", "pngs", "json", "clips"]
 
     /// The same sink writing to `path` instead.
     func writing(to path: String) -> StageSpec {
         switch self {
-        case .video(_, let preset, let crf, let threads): .video(path: path, preset: preset, crf: crf, threads: threads)
-        case .labels: .labels(path: path)
-        case .pngs: .pngs(folder: path)
-        case .json(_, let rle): .json(path: path, rle: rle)
-        case .preprocess, .infer, .overlay: self
+        case .video(_, let preset, let crf, let threads): return .video(path: path, preset: preset, crf: crf, threads: threads)
+        case .labels: return .labels(path: path)
+        case .pngs: return .pngs(folder: path)
+        case .json(_, let rle): return .json(path: path, rle: rle)
+        case .clips(var clips):
+            clips.folder = path
+            return .clips(clips)
+        case .preprocess, .infer, .overlay: return self
         }
     }
 }

@@ -41,6 +41,7 @@ public enum StageSpec: Sendable {
     case labels(path: String)
     case pngs(folder: String)
     case json(path: String, rle: Bool)
+    case clips(ClipsSpec)
 
     /// The stage's name in pipeline files.
     public var name: String {
@@ -52,13 +53,14 @@ public enum StageSpec: Sendable {
         case .labels: "labels"
         case .pngs: "pngs"
         case .json: "json"
+        case .clips: "clips"
         }
     }
 
     /// Whether the stage writes an output (a sink).
     var isSink: Bool {
         switch self {
-        case .video, .labels, .pngs, .json: true
+        case .video, .labels, .pngs, .json, .clips: true
         case .preprocess, .infer, .overlay: false
         }
     }
@@ -66,8 +68,26 @@ public enum StageSpec: Sendable {
     /// Whether the stage needs labels from `infer` before it.
     var needsLabels: Bool {
         switch self {
-        case .overlay, .labels, .pngs, .json: true
+        case .overlay, .labels, .pngs, .json, .clips: true
         case .preprocess, .infer, .video: false
         }
+    }
+}
+
+/// `clips:` — one annotated clip per event where a class's area share exceeds a threshold.
+public struct ClipsSpec: Sendable {
+    public var folder: String
+    /// The trigger, `NAME>FRACTION` (e.g. `person>0.02`).
+    public var when: String
+    /// Seconds the trigger must hold; seconds of padding before and after an event.
+    public var minimum: Double = 1
+    public var pre: Double = 2
+    public var post: Double = 2
+    public var preset = "medium"
+    public var crf = 23
+
+    public init(folder: String, when: String) {
+        self.folder = folder
+        self.when = when
     }
 }

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+struct ClipsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clips",
+        abstract: "Write one annotated clip per event where a class covers more than a share of the frame.",
+        discussion: "Clips go to the output folder as clip-001.mp4, ... with index.json listing each event's start, end, peak and class."
+    )
+
+    @Argument(help: "Video file or URL (rtsp://, http://).")
+    var input: String
+
+    @Option(help: "The trigger: CLASS>AREA, e.g. person>0.02 (area share from 0 to 1).")
+    var when: String
+
+    @Option(name: .customLong("min"), help: "How long the trigger must hold (e.g. 1s, 500ms).")
+    var minimum = DurationArgument(seconds: 1)
+
+    @Option(help: "Padding before each event.")
+    var pre = DurationArgument(seconds: 2)
+
+    @Option(help: "Padding after each event.")
+    var post = DurationArgument(seconds: 2)
+
+    @Option(name: .shortAndLong, help: "Clips folder (default: INPUT-NAME.clips here).")
+    var output: String?
+
+    @Option(help: "Overlay colour weight, 0 to 1.")
+    var alpha = 0.5
+
+    @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var range: RangeOptions
+    @OptionGroup var encoding: EncodingOptions
+    @OptionGroup var runOptions: RunOptions
+
+    func validate() throws {
+        guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
+    }
+
+    func run() throws {
+        let folder = output ?? "\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).clips"
+        var clips = ClipsSpec(folder: folder, when: when)
+        clips.minimum = minimum.seconds
+        clips.pre = pre.seconds
+        clips.post = post.seconds
+        clips.preset = encoding.preset
+        clips.crf = encoding.crf
+        var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: [
+            .preprocess, .infer(batch: modelOptions.batch, threads: modelOptions.threads),
+            .overlay(alpha: alpha, contours: false, palette: nil), .clips(clips),
+        ])
+        range.apply(to: &spec.decode)
+        runOptions.apply(to: &spec)
+        try runOptions.execute(PipelineBuilder.build(spec))
+    }
+}
