@@ -34,6 +34,7 @@ public enum PipelineBuilder {
         var stages: [Stage] = []
         var warnings: [() -> [String]] = []
         for stage in spec.stages {
+            if let path = stage.outputPath { try createFolder(of: path) }
             switch stage {
             case .preprocess:
                 stages.append(try PreprocessStage(model: try require(model)))
@@ -85,6 +86,16 @@ public enum PipelineBuilder {
         return try SegmentationModel(url: url, size: spec.size.flatMap(SegmentationModel.parseSize), threads: threads)
     }
 
+    /// Creates the folder an output goes into, as pipeline files name folders like `out/`.
+    private static func createFolder(of path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw PipelineError("\(path): cannot create the folder \(folder.path): \(error.localizedDescription)")
+        }
+    }
+
     private static func require(_ model: SegmentationModel?) throws -> SegmentationModel {
         guard let model else { throw PipelineError("this stage needs a model") }
         return model
@@ -92,6 +103,16 @@ public enum PipelineBuilder {
 }
 
 extension StageSpec {
+    /// The file a sink writes (for folders of files: a path inside the folder).
+    var outputPath: String? {
+        switch self {
+        case .video(let path, _, _, _), .labels(let path), .json(let path, _): return path
+        case .pngs(let folder): return folder + "/"
+        case .clips(let clips): return clips.folder + "/"
+        case .preprocess, .infer, .overlay: return nil
+        }
+    }
+
     var palette: String? {
         if case .overlay(_, _, let palette) = self { return palette } else { return nil }
     }

@@ -1,0 +1,66 @@
+import Testing
+@testable import Pipeline
+
+@Suite struct PipelineFileParserTests {
+    private func error(_ yaml: String, settings: [String] = []) -> String {
+        var overrides = PipelineFileParser.Overrides()
+        overrides.settings = settings
+        do {
+            _ = try PipelineFileParser.parse(yaml, file: "p.yaml", overrides: overrides)
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func readsEveryKey() throws {
+        let spec = try PipelineFileParser.parse("""
+            input: in.mp4
+            model: m.onnx
+            size: 256x512
+            decode: {threads: 1, from: 1.5, to: 4, frames: 20}
+            queues: {capacity: 3, policy: dropOldest}
+            stages:
+              - preprocess
+              - infer: {batch: 4, threads: 1}
+              - overlay: {alpha: 0.25, contours: yes}
+              - video: {path: o.mp4, preset: fast, crf: 20, threads: 1}
+              - json: {path: o.jsonl, rle: true}
+              - clips: {folder: c, when: car>0.1, min: 0.5}
+            """, file: "p.yaml")
+        #expect(spec.input == "in.mp4" && spec.model == "m.onnx" && spec.size == "256x512")
+        #expect(spec.decode.threads == 1 && spec.decode.from == 1.5 && spec.decode.to == 4 && spec.decode.frames == 20)
+        #expect(spec.queues.capacity == 3 && spec.queues.policy == .dropOldest)
+        #expect(spec.stages.map(\.name) == ["preprocess", "infer", "overlay", "video", "json", "clips"])
+        if case .overlay(let alpha, let contours, _) = spec.stages[2] { #expect(alpha == 0.25 && contours) } else { Issue.record("overlay") }
+        if case .clips(let clips) = spec.stages[5] { #expect(clips.minimum == 0.5 && clips.pre == 2) } else { Issue.record("clips") }
+    }
+
+    @Test func errorsNameTheFileLineAndKey() {
+        let base = "input: a.mp4\nstages:\n  - preprocess\n  - infer:\n      batch: 2\n"
+        #expect(error(base + "  - video: {path: o.mp4, presett: fast}\n") == "p.yaml:6: unknown key 'presett' in video; expected path, preset, crf, threads")
+        #expect(error(base + "  - video: {path: o.mp4, crf: 99}\n") == "p.yaml:6: 'crf' in video must be a whole number in 0...51")
+        #expect(error(base + "  - teleport\n").hasPrefix("p.yaml:6: unknown stage 'teleport'"))
+        #expect(error("input: a.mp4\nstages:\n  - overlay\n  - video: {path: o.mp4}\n").contains("'overlay' needs 'infer' before it"))
+        #expect(error("input: a.mp4\nstages:\n  - preprocess\n  - infer\n").contains("no output"))
+        #expect(error("stages:\n  - video: {path: o.mp4}\n") == "p.yaml:1: the pipeline needs 'input'")
+        #expect(error("input: a.mp4\nqueue: {capacity: 2}\nstages: [video: {path: o.mp4}]\n").hasPrefix("p.yaml:2: unknown key 'queue' in the pipeline"))
+        #expect(error("input: [unclosed\n").hasPrefix("p.yaml: not valid YAML"))
+    }
+
+    @Test func commandLineOverridesApplyAndAreChecked() throws {
+        var overrides = PipelineFileParser.Overrides()
+        overrides.input = "other.mp4"
+        overrides.output = "elsewhere.mp4"
+        overrides.settings = ["infer.batch=8", "decode.frames=5", "preprocess.x=1"]
+        let yaml = "input: a.mp4\nstages:\n  - preprocess\n  - infer\n  - video: {path: o.mp4}\n"
+        #expect(throws: PipelineFileError.self) { try PipelineFileParser.parse(yaml, file: "p.yaml", overrides: overrides) }
+        overrides.settings.removeLast()
+        let spec = try PipelineFileParser.parse(yaml, file: "p.yaml", overrides: overrides)
+        #expect(spec.input == "other.mp4" && spec.decode.frames == 5)
+        if case .infer(let batch, _) = spec.stages[1] { #expect(batch == 8) } else { Issue.record("infer") }
+        if case .video(let path, _, _, _) = spec.stages[2] { #expect(path == "elsewhere.mp4") } else { Issue.record("video") }
+        #expect(error(yaml, settings: ["overlay.alpha=0.2"]) == "p.yaml: --set: overlay.alpha: the pipeline has no 'overlay' stage")
+        #expect(error(yaml, settings: ["infer.batch=zero"]) == "p.yaml: --set: 'batch' in infer must be a whole number in 1...256")
+    }
+}
