@@ -20,13 +20,15 @@ let package = Package(
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
+                       providers: [.apt(["libfreetype-dev"])]),
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
         .target(name: "Inference", dependencies: [
             "COpenBLAS",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Proto/onnx.proto"]),
         .target(name: "Segmentation"),
-        .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation", "CFreeType", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "segstream", dependencies: [
             "Pipeline",
             "Inference",

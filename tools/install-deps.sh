@@ -3,7 +3,7 @@
 # Usage: tools/install-deps.sh [--test]   (--test adds what the tests use: a loopback RTSP camera)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libopenblas-dev ffmpeg pkg-config)
+packages=(libavformat-dev libavcodec-dev libswscale-dev libavutil-dev libopenblas-dev libfreetype-dev fonts-dejavu-core ffmpeg pkg-config)
 if [ "${1:-}" = "--test" ]; then
   packages+=(python3 python3-venv python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good)
 fi

@@ -13,6 +13,13 @@ public struct ClassSummary: Sendable, Equatable {
 }
 
 extension LabelMap {
+    /// The label values that occur, in increasing order.
+    public var presentClasses: [Int] {
+        var seen = [Bool](repeating: false, count: 256)
+        for label in pixels { seen[Int(label)] = true }
+        return (0..<256).filter { seen[$0] }
+    }
+
     /// Figures for each class present, by increasing id.
     /// - Parameter rle: also encode each class mask (column-major COCO RLE).
     public func summary(rle: Bool = false) -> [ClassSummary] {

@@ -49,7 +49,7 @@ struct ClipsCommand: ParsableCommand {
         clips.crf = encoding.crf
         var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: [
             .preprocess, .infer(batch: modelOptions.batch, threads: modelOptions.threads),
-            .overlay(alpha: alpha, contours: false, palette: nil), .clips(clips),
+            .overlay(alpha: alpha, contours: false, legend: true, palette: nil), .clips(clips),
         ])
         range.apply(to: &spec.decode)
         runOptions.apply(to: &spec)

@@ -36,6 +36,9 @@ struct SegmentCommand: ParsableCommand {
     @Flag(help: "Draw class boundaries in full colour on the overlay.")
     var contours = false
 
+    @Flag(help: "Draw a legend of the classes present on the overlay.")
+    var legend = false
+
     @Option(help: "Palette JSON: a list of [r, g, b] by class id, or {\"class name\": [r, g, b]} (default: the model's).")
     var palette: String?
 
@@ -64,7 +67,7 @@ struct SegmentCommand: ParsableCommand {
         if let labelsPng { stages.append(.pngs(folder: labelsPng)) }
         if let json { stages.append(.json(path: json, rle: rle)) }
         if let overlayPath {
-            stages.append(.overlay(alpha: alpha, contours: contours, palette: palette))
+            stages.append(.overlay(alpha: alpha, contours: contours, legend: legend, palette: palette))
             stages.append(encoding.videoStage(path: overlayPath))
         }
         var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: stages)

@@ -23,7 +23,7 @@ import Testing
             stages:
               - preprocess
               - infer: {batch: 4, threads: 1}
-              - overlay: {alpha: 0.25, contours: yes}
+              - overlay: {alpha: 0.25, contours: yes, legend: true}
               - video: {path: o.mp4, preset: fast, crf: 20, threads: 1}
               - json: {path: o.jsonl, rle: true}
               - clips: {folder: c, when: car>0.1, min: 0.5}
@@ -32,7 +32,7 @@ import Testing
         #expect(spec.decode.threads == 1 && spec.decode.from == 1.5 && spec.decode.to == 4 && spec.decode.frames == 20)
         #expect(spec.queues.capacity == 3 && spec.queues.policy == .dropOldest)
         #expect(spec.stages.map(\.name) == ["preprocess", "infer", "overlay", "video", "json", "clips"])
-        if case .overlay(let alpha, let contours, _) = spec.stages[2] { #expect(alpha == 0.25 && contours) } else { Issue.record("overlay") }
+        if case .overlay(let alpha, let contours, let legend, _) = spec.stages[2] { #expect(alpha == 0.25 && contours && legend) } else { Issue.record("overlay") }
         if case .clips(let clips) = spec.stages[5] { #expect(clips.minimum == 0.5 && clips.pre == 2) } else { Issue.record("clips") }
     }
 

@@ -81,3 +81,23 @@ import VideoIO
         #expect(recorder.indices == Array(0..<50), "50 = 12 full batches of 4 and a partial one of 2")
     }
 }
+
+@Suite struct LegendTests {
+    @Test func legendListsThePresentClassesWithSwatchAndText() throws {
+        let labels = LabelSet(names: ["road", "car"], palette: [[255, 0, 0], [0, 0, 255]])
+        let stage = try OverlayStage(labels: labels, alpha: 0, legendHeight: 12)
+        let picture = try VideoFrame(gray: [UInt8](repeating: 128, count: 160 * 120), width: 160, height: 120, index: 0, pts: 0, timeBase: Rational(1, 25))
+        let item = FrameItem(picture: picture)
+        item.labels = LabelMap(width: 160, height: 120, pixels: (0..<(160 * 120)).map { $0 < 80 * 160 ? 1 : 0 })
+        try stage.process(.frame(item)) { _ in }
+        let red = OverlayStage.yuv([255, 0, 0]).y, blue = OverlayStage.yuv([0, 0, 255]).y
+        item.picture.withYUV420Planes { p in
+            let luma = (0..<60).flatMap { y in (0..<100).map { x in Int(p.y[y * p.yStride + x]) } }
+            #expect(luma.filter { $0 == red }.count >= 25, "a road swatch")
+            #expect(luma.filter { $0 == blue }.count >= 25, "a car swatch")
+            #expect(luma.filter { $0 > 200 }.count >= 20, "white text")
+            #expect(luma.contains { $0 < 60 }, "the darkened box")
+            #expect(Int(p.y[100 * p.yStride + 150]) > 100, "away from the legend, the picture is untouched (alpha 0)")
+        }
+    }
+}

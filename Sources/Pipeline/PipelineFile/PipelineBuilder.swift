@@ -40,8 +40,9 @@ public enum PipelineBuilder {
                 stages.append(try PreprocessStage(model: try require(model)))
             case .infer(let batch, _):
                 stages.append(InferenceStage(model: try require(model), batchSize: batch))
-            case .overlay(let alpha, let contours, _):
-                stages.append(try OverlayStage(labels: labels, alpha: alpha, contours: contours))
+            case .overlay(let alpha, let contours, let legend, _):
+                stages.append(try OverlayStage(labels: labels, alpha: alpha, contours: contours,
+                                               legendHeight: legend ? OverlayStage.legendTextHeight(frameHeight: info.video.height) : nil))
             case .video(let path, let preset, let crf, let threads):
                 var options = WriterOptions()
                 options.preset = preset
@@ -114,7 +115,7 @@ extension StageSpec {
     }
 
     var palette: String? {
-        if case .overlay(_, _, let palette) = self { return palette } else { return nil }
+        if case .overlay(_, _, _, let palette) = self { return palette } else { return nil }
     }
 }
 

@@ -132,8 +132,9 @@ public enum PipelineFileParser {
             try o.allow(["batch", "threads"])
             return .infer(batch: try o.int("batch", 1...256) ?? 2, threads: try o.int("threads", 1...256))
         case "overlay":
-            try o.allow(["alpha", "contours", "palette"])
-            return .overlay(alpha: try o.double("alpha", 0...1) ?? 0.5, contours: try o.bool("contours") ?? false, palette: try o.string("palette"))
+            try o.allow(["alpha", "contours", "legend", "palette"])
+            return .overlay(alpha: try o.double("alpha", 0...1) ?? 0.5, contours: try o.bool("contours") ?? false,
+                            legend: try o.bool("legend") ?? false, palette: try o.string("palette"))
         case "video":
             try o.allow(["path", "preset", "crf", "threads"])
             let preset = try o.string("preset") ?? "medium"

@@ -36,7 +36,7 @@ public struct QueueSpec: Sendable {
 public enum StageSpec: Sendable {
     case preprocess
     case infer(batch: Int, threads: Int?)
-    case overlay(alpha: Double, contours: Bool, palette: String?)
+    case overlay(alpha: Double, contours: Bool, legend: Bool, palette: String?)
     case video(path: String, preset: String, crf: Int, threads: Int)
     case labels(path: String)
     case pngs(folder: String)

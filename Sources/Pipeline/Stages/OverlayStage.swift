@@ -6,30 +6,41 @@ import VideoIO
 /// Takes: `.frame` with `labels`. Gives: the frame with `picture` replaced by a yuv420p copy where
 /// each labelled pixel is `(1 - alpha) * pixel + alpha * colour` (blended in BT.601 YUV; chroma
 /// per 2x2 block from the mean of its pixels' blends). Ids outside the label set are left as is.
-/// With `contours`, pixels on a class boundary get the full class colour.
+/// With `contours`, pixels on a class boundary get the full class colour; with a legend, the
+/// classes present are listed top left.
 ///
 /// ```yaml
 /// - stage: overlay
 ///   alpha: 0.5
 ///   contours: true
+///   legend: true
 /// ```
 public final class OverlayStage: Stage {
     public let name = "overlay"
     private let alpha: Int
     private let contours: Bool
+    private let legend: Legend?
     private let colours: [(y: Int, u: Int, v: Int)]
     private let converter: PixelConverter
 
     /// - Parameters:
     ///   - alpha: colour weight, 0 (picture only) to 1 (colour only).
     ///   - contours: also draw class boundaries in full colour.
-    public init(labels: LabelSet, alpha: Double, contours: Bool = false) throws {
+    ///   - legendHeight: when set, draw a legend of the classes present with text this many
+    ///     pixels high (see `legendTextHeight(frameHeight:)`).
+    /// - Throws: `PipelineError` when the legend's font is missing.
+    public init(labels: LabelSet, alpha: Double, contours: Bool = false, legendHeight: Int? = nil) throws {
         precondition((0...1).contains(alpha), "alpha must be within 0...1")
         self.alpha = Int((alpha * 256).rounded())
         self.contours = contours
-        colours = labels.palette.map(Self.yuv)
+        let colours = labels.palette.map(Self.yuv)
+        self.colours = colours
+        legend = try legendHeight.map { try Legend(labels: labels, colours: colours, textHeight: $0) }
         converter = try PixelConverter()
     }
+
+    /// A legend text size that reads well on a `frameHeight`-pixel picture.
+    public static func legendTextHeight(frameHeight: Int) -> Int { max(10, frameHeight / 40) }
 
     /// BT.601 limited-range YUV of an RGB colour.
     static func yuv(_ rgb: [UInt8]) -> (y: Int, u: Int, v: Int) {
@@ -42,7 +53,10 @@ public final class OverlayStage: Stage {
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item, let labels = frame.labels {
             let picture = try converter.yuv420Copy(of: frame.picture)
-            picture.withYUV420Planes { blend(labels, into: $0) }
+            picture.withYUV420Planes { planes in
+                blend(labels, into: planes)
+                legend?.draw(classes: labels.presentClasses.filter { $0 < colours.count }, into: planes)
+            }
             frame.picture = picture
         }
         try emit(item)
