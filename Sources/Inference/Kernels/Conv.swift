@@ -84,16 +84,23 @@ struct Conv: Kernel {
             }
         } else {
             let cg = c / group, mg = m / group, k = cg * g.kh * g.kw
-            context.scratch.reserve(floats: k * plane)
+            // im2col in bands of output rows so the column buffer stays cache-sized.
+            let band = max(1, min(g.outH, Conv.columnBudget / max(k * g.outW, 1)))
+            context.scratch.reserve(floats: k * band * g.outW)
             let scratch = context.scratch
             core = {
                 let col = scratch.floats
                 for i in 0..<n {
                     for gi in 0..<group {
-                        Conv.im2col(x.floats + (i * c + gi * cg) * g.inH * g.inW, channels: cg, g, col)
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(plane), Int32(k), 1,
-                                    w.floats + gi * mg * k, Int32(k), col, Int32(plane), 0,
-                                    y.floats + (i * m + gi * mg) * plane, Int32(plane))
+                        let src = x.floats + (i * c + gi * cg) * g.inH * g.inW
+                        let dst = y.floats + (i * m + gi * mg) * plane
+                        for row in stride(from: 0, to: g.outH, by: band) {
+                            let rows = min(band, g.outH - row), cols = rows * g.outW
+                            Conv.im2col(src, channels: cg, g, rows: row..<(row + rows), col)
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(cols), Int32(k), 1,
+                                        w.floats + gi * mg * k, Int32(k), col, Int32(cols), 0,
+                                        dst + row * g.outW, Int32(plane))
+                        }
                     }
                 }
                 epilogue.apply(y.floats, images: n, channels: m, plane: plane, threads: threads)
@@ -103,10 +110,13 @@ struct Conv: Kernel {
         return { core(); post() }
     }
 
-    /// Unrolls the receptive fields of `channels` input planes into `col`
-    /// [channels*kh*kw, outH*outW], zero where the window reads padding.
-    static func im2col(_ x: UnsafePointer<Float>, channels: Int, _ g: Geometry, _ col: UnsafeMutablePointer<Float>) {
-        let plane = g.outH * g.outW
+    /// Floats of im2col buffer per band (4 MiB), sized to stay in the outer caches.
+    static let columnBudget = 1 << 20
+
+    /// Unrolls the receptive fields of `channels` input planes, for output rows `rows`,
+    /// into `col` [channels*kh*kw, rows.count*outW], zero where the window reads padding.
+    static func im2col(_ x: UnsafePointer<Float>, channels: Int, _ g: Geometry, rows: Range<Int>, _ col: UnsafeMutablePointer<Float>) {
+        let plane = rows.count * g.outW
         var row = 0
         for ch in 0..<channels {
             let src = x + ch * g.inH * g.inW
@@ -115,9 +125,9 @@ struct Conv: Kernel {
                     let dst = col + row * plane
                     let xOff = kx * g.dw - g.padLeft
                     let (lo, hi) = validRange(out: g.outW, stride: g.sw, offset: xOff, size: g.inW)
-                    for oy in 0..<g.outH {
+                    for oy in rows {
                         let iy = oy * g.sh - g.padTop + ky * g.dh
-                        let d = dst + oy * g.outW
+                        let d = dst + (oy - rows.lowerBound) * g.outW
                         if iy < 0 || iy >= g.inH {
                             d.update(repeating: 0, count: g.outW)
                             continue
@@ -145,35 +155,49 @@ struct Conv: Kernel {
     }
 
     /// One depthwise plane: `y` [outH, outW] = conv of `x` [inH, inW] with `w` [kh, kw].
-    /// Stride-1 rows run as SIMD8 multiply-adds.
+    /// Interior outputs accumulate all taps in SIMD8 registers (stride 1 and 2); borders
+    /// and other strides take the scalar path with bounds checks.
     static func depthwisePlane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Geometry) {
-        y.update(repeating: 0, count: g.outH * g.outW)
+        // Output columns whose every tap is inside the row (one extra for stride-2 loads).
+        let extra = g.sw == 2 ? 1 : 0
+        let xlo = min(g.outW, (g.padLeft + g.sw - 1) / g.sw)
+        let lastTap = (g.kw - 1) * g.dw - g.padLeft
+        let xhi = max(xlo, min(g.outW, g.inW - 1 - lastTap - extra < 0 ? 0 : (g.inW - 1 - lastTap - extra) / g.sw + 1))
+        let vector = g.sw <= 2
         for oy in 0..<g.outH {
             let out = y + oy * g.outW
-            for ky in 0..<g.kh {
-                let iy = oy * g.sh - g.padTop + ky * g.dh
-                if iy < 0 || iy >= g.inH { continue }
-                let row = x + iy * g.inW
-                for kx in 0..<g.kw {
-                    let wv = w[ky * g.kw + kx]
-                    let xOff = kx * g.dw - g.padLeft
-                    let (lo, hi) = validRange(out: g.outW, stride: g.sw, offset: xOff, size: g.inW)
-                    if g.sw == 1 {
-                        var ox = lo
-                        let src = row + xOff
-                        let wVec = SIMD8<Float>(repeating: wv)
-                        while ox + 8 <= hi {
-                            let v = UnsafeRawPointer(src + ox).loadUnaligned(as: SIMD8<Float>.self)
-                            let o = UnsafeRawPointer(out + ox).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(out + ox).storeBytes(of: o + v * wVec, as: SIMD8<Float>.self)
-                            ox += 8
-                        }
-                        while ox < hi { out[ox] += wv * src[ox]; ox += 1 }
-                    } else {
-                        for ox in lo..<hi { out[ox] += wv * row[ox * g.sw + xOff] }
+            let kyLo = max(0, (g.padTop - oy * g.sh + g.dh - 1) / g.dh)
+            let lastRow = g.inH - 1 - oy * g.sh + g.padTop
+            let kyHi = lastRow < 0 ? 0 : min(g.kh, lastRow / g.dh + 1)
+            func scalar(_ ox: Int) {
+                var acc: Float = 0
+                for ky in kyLo..<max(kyLo, kyHi) {
+                    let row = x + (oy * g.sh - g.padTop + ky * g.dh) * g.inW
+                    for kx in 0..<g.kw {
+                        let ix = ox * g.sw - g.padLeft + kx * g.dw
+                        if ix >= 0 && ix < g.inW { acc += w[ky * g.kw + kx] * row[ix] }
                     }
                 }
+                out[ox] = acc
             }
+            var ox = 0
+            while ox < xlo { scalar(ox); ox += 1 }
+            if vector {
+                while ox + 8 <= xhi {
+                    var acc = SIMD8<Float>()
+                    for ky in kyLo..<max(kyLo, kyHi) {
+                        let row = x + (oy * g.sh - g.padTop + ky * g.dh) * g.inW + ox * g.sw - g.padLeft
+                        for kx in 0..<g.kw {
+                            let p = UnsafeRawPointer(row + kx * g.dw)
+                            let v = g.sw == 1 ? p.loadUnaligned(as: SIMD8<Float>.self) : p.loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                            acc += v * w[ky * g.kw + kx]
+                        }
+                    }
+                    UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
+                    ox += 8
+                }
+            }
+            while ox < g.outW { scalar(ox); ox += 1 }
         }
     }
 
