@@ -96,7 +96,10 @@ struct Conv: Kernel {
                         let dst = y.floats + (i * m + gi * mg) * plane
                         for row in stride(from: 0, to: g.outH, by: band) {
                             let rows = min(band, g.outH - row), cols = rows * g.outW
-                            Conv.im2col(src, channels: cg, g, rows: row..<(row + rows), col)
+                            parallelFor(cg, threads: threads) { channels in
+                                Conv.im2col(src + channels.lowerBound * g.inH * g.inW, channels: channels.count, g,
+                                            rows: row..<(row + rows), col + channels.lowerBound * g.kh * g.kw * cols)
+                            }
                             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(cols), Int32(k), 1,
                                         w.floats + gi * mg * k, Int32(k), col, Int32(cols), 0,
                                         dst + row * g.outW, Int32(plane))
@@ -183,18 +186,53 @@ struct Conv: Kernel {
             var ox = 0
             while ox < xlo { scalar(ox); ox += 1 }
             if vector {
-                while ox + 8 <= xhi {
-                    var acc = SIMD8<Float>()
-                    for ky in kyLo..<max(kyLo, kyHi) {
-                        let row = x + (oy * g.sh - g.padTop + ky * g.dh) * g.inW + ox * g.sw - g.padLeft
+                // 32 outputs per pass (four SIMD8 accumulators) amortise the tap loop.
+                let taps = max(kyHi - kyLo, 0)
+                let firstRow: Int = oy &* g.sh &- g.padTop &+ kyLo &* g.dh
+                let base: UnsafePointer<Float> = x + (firstRow &* g.inW &- g.padLeft)
+                let rowStep: Int = g.dh &* g.inW
+                while ox &+ 32 <= xhi {
+                    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                    let start: UnsafePointer<Float> = base + ox &* g.sw
+                    for t in 0..<taps {
+                        let row = start + t &* rowStep
+                        let wr = w + (kyLo &+ t) &* g.kw
                         for kx in 0..<g.kw {
-                            let p = UnsafeRawPointer(row + kx * g.dw)
+                            let p = row + kx &* g.dw, wv = SIMD8<Float>(repeating: wr[kx])
+                            if g.sw == 1 {
+                                a0 += UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) * wv
+                                a1 += UnsafeRawPointer(p + 8).loadUnaligned(as: SIMD8<Float>.self) * wv
+                                a2 += UnsafeRawPointer(p + 16).loadUnaligned(as: SIMD8<Float>.self) * wv
+                                a3 += UnsafeRawPointer(p + 24).loadUnaligned(as: SIMD8<Float>.self) * wv
+                            } else {
+                                a0 += UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
+                                a1 += UnsafeRawPointer(p + 16).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
+                                a2 += UnsafeRawPointer(p + 32).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
+                                a3 += UnsafeRawPointer(p + 48).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
+                            }
+                        }
+                    }
+                    let o = UnsafeMutableRawPointer(out + ox)
+                    o.storeBytes(of: a0, as: SIMD8<Float>.self)
+                    o.storeBytes(of: a1, toByteOffset: 32, as: SIMD8<Float>.self)
+                    o.storeBytes(of: a2, toByteOffset: 64, as: SIMD8<Float>.self)
+                    o.storeBytes(of: a3, toByteOffset: 96, as: SIMD8<Float>.self)
+                    ox &+= 32
+                }
+                while ox &+ 8 <= xhi {
+                    var acc = SIMD8<Float>()
+                    let start: UnsafePointer<Float> = base + ox &* g.sw
+                    for t in 0..<taps {
+                        let row = start + t &* rowStep
+                        let wr = w + (kyLo &+ t) &* g.kw
+                        for kx in 0..<g.kw {
+                            let p = UnsafeRawPointer(row + kx &* g.dw)
                             let v = g.sw == 1 ? p.loadUnaligned(as: SIMD8<Float>.self) : p.loadUnaligned(as: SIMD16<Float>.self).evenHalf
-                            acc += v * w[ky * g.kw + kx]
+                            acc += v * SIMD8<Float>(repeating: wr[kx])
                         }
                     }
                     UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
-                    ox += 8
+                    ox &+= 8
                 }
             }
             while ox < g.outW { scalar(ox); ox += 1 }
