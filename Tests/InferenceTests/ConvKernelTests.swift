@@ -57,6 +57,20 @@ import Testing
         #expect(maxDifference(actual, expected).diff <= 1e-4)
     }
 
+    /// Shapes large enough that sgemm and the epilogue run in several column bands.
+    @Test(arguments: [(k: 1, c: 160, m: 6), (k: 3, c: 40, m: 5)])
+    func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int)) throws {
+        var random = SeededRandom(state: UInt64(shape.k))
+        let x = random.tensor([2, shape.c, 48, 64]), wt = random.tensor([shape.m, shape.c, shape.k, shape.k])
+        let b = random.tensor([shape.m]), r = random.tensor([2, shape.m, 48, 64])
+        let node = convNode(k: shape.k, stride: 1, pad: shape.k / 2, dilation: 1, group: 1, epilogue: Epilogue(residual: true, activation: .relu))
+        let kernel = try Conv(node)
+        var expected = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
+        for i in 0..<expected.data.count { expected.data[i] = max(expected.data[i] + r.data[i], 0) }
+        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)])
+        #expect(maxDifference(actual, expected).diff <= 1e-4)
+    }
+
     @Test func broadcastResidualFallsBackToBroadcastAdd() throws {
         var random = SeededRandom(state: 11)
         let x = random.tensor([1, 3, 6, 7]), wt = random.tensor([5, 3, 1, 1]), r = random.tensor([1, 5, 1, 1])

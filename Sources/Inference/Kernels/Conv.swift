@@ -53,7 +53,7 @@ struct Conv: Kernel {
         let bias = inputs.count > 2 ? inputs[2]?.floats : nil
         let residual = inputs.count > 3 ? inputs[3] : nil
         let sameShapeResidual = residual.map { $0.shape == y.shape } ?? false
-        let epilogue = ConvEpilogue(bias: bias, residual: sameShapeResidual ? residual?.floats : nil,
+        let epilogue = ConvEpilogue(channelCount: m, bias: bias, residual: sameShapeResidual ? residual?.floats : nil,
                                     activation: node.epilogue.residual && !sameShapeResidual ? nil : node.epilogue.activation)
         var broadcastResidual: Step?
         if let r = residual, !sameShapeResidual {
@@ -64,12 +64,18 @@ struct Conv: Kernel {
         let plane = g.outH * g.outW
         let threads = context.threads
         if g.kh == 1, g.kw == 1, g.sh == 1, g.sw == 1, g.padTop + g.padLeft + g.padBottom + g.padRight == 0, group == 1 {
+            // Column bands keep each band's input and output in cache for sgemm and the epilogue.
+            let band = min(plane, max(256, Conv.columnBudget / max(c, m, 1)))
             core = {
                 for i in 0..<n {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(plane), Int32(c), 1,
-                                w.floats, Int32(c), x.floats + i * c * plane, Int32(plane), 0, y.floats + i * m * plane, Int32(plane))
+                    for start in stride(from: 0, to: plane, by: band) {
+                        let cols = min(band, plane - start)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(cols), Int32(c), 1,
+                                    w.floats, Int32(c), x.floats + i * c * plane + start, Int32(plane), 0,
+                                    y.floats + i * m * plane + start, Int32(plane))
+                        epilogue.apply(y.floats, image: i, channels: 0..<m, plane: plane, columns: start..<(start + cols), threads: threads)
+                    }
                 }
-                epilogue.apply(y.floats, images: n, channels: m, plane: plane, threads: threads)
             }
         } else if group == c, m == c {
             core = {
@@ -103,10 +109,11 @@ struct Conv: Kernel {
                             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(cols), Int32(k), 1,
                                         w.floats + gi * mg * k, Int32(k), col, Int32(cols), 0,
                                         dst + row * g.outW, Int32(plane))
+                            epilogue.apply(y.floats, image: i, channels: (gi * mg)..<((gi + 1) * mg), plane: plane,
+                                           columns: (row * g.outW)..<(row * g.outW + cols), threads: threads)
                         }
                     }
                 }
-                epilogue.apply(y.floats, images: n, channels: m, plane: plane, threads: threads)
             }
         }
         guard let post = broadcastResidual else { return core }
@@ -261,6 +268,8 @@ struct Conv: Kernel {
 
 /// Bias, same-shape residual and activation applied to conv output planes in one pass.
 struct ConvEpilogue {
+    /// Output channels per image.
+    let channelCount: Int
     let bias: UnsafeMutablePointer<Float>?
     let residual: UnsafeMutablePointer<Float>?
     let activation: Activation?
@@ -279,11 +288,16 @@ struct ConvEpilogue {
         activation?.apply(p, count)
     }
 
-    /// Applies the epilogue to a whole [images, channels, plane] output.
-    func apply(_ y: UnsafeMutablePointer<Float>, images: Int, channels: Int, plane: Int, threads: Int) {
+    /// Applies the epilogue to `columns` of `channels` of one image of an output whose
+    /// channels hold `plane` values each, right after sgemm wrote them (still in cache).
+    func apply(_ y: UnsafeMutablePointer<Float>, image: Int, channels: Range<Int>, plane: Int, columns: Range<Int>, threads: Int) {
         guard bias != nil || residual != nil || activation != nil else { return }
-        parallelFor(images * channels, threads: threads) { range in
-            for p in range { apply(y + p * plane, channel: p % channels, offset: p * plane, count: plane) }
+        parallelFor(channels.count, threads: columns.count * channels.count >= 1 << 14 ? threads : 1) { range in
+            for ch in range {
+                let m = channels.lowerBound + ch
+                let offset = (image * self.channelCount + m) * plane + columns.lowerBound
+                apply(y + offset, channel: m, offset: offset, count: columns.count)
+            }
         }
     }
 }
