@@ -69,7 +69,8 @@ public final class Session {
             }
             buffer.store(v)
         }
-        openblas_set_num_threads(Int32(context.threads))
+        // Kernels split work across `threads` themselves and call sgemm single-threaded.
+        openblas_set_num_threads(1)
         for step in steps { step() }
         var result: [String: TensorValue] = [:]
         for o in outputs { result[o.name] = o.constant ?? o.buffer!.load() }

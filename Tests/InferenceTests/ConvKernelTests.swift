@@ -5,10 +5,11 @@ import Testing
 /// Conv and ConvTranspose fast paths (1x1 sgemm, SIMD depthwise, im2col + sgemm,
 /// col2im) and the fused epilogue against the plain reference loops, on random shapes.
 @Suite struct ConvKernelTests {
-    /// Runs `kernel` once on constant inputs through the planner's folding path.
+    /// Runs `kernel` once on constant inputs through the planner's folding path, with
+    /// three workers so the split-work code paths run.
     func run(_ kernel: Kernel, _ inputs: [TensorValue?]) throws -> Tensor {
         let infos = inputs.map { $0.map { ValueInfo(desc: TensorDesc(type: $0.elementType, shape: $0.shape), constant: $0) } }
-        return try Planner.fold(kernel, infos, kernel.outputs(infos))[0].floatTensor
+        return try Planner.fold(kernel, infos, kernel.outputs(infos), threads: 3)[0].floatTensor
     }
 
     func convNode(k: Int, stride: Int, pad: Int, dilation: Int, group: Int, epilogue: Epilogue = Epilogue()) -> Node {

@@ -64,16 +64,18 @@ struct Conv: Kernel {
         let plane = g.outH * g.outW
         let threads = context.threads
         if g.kh == 1, g.kw == 1, g.sh == 1, g.sw == 1, g.padTop + g.padLeft + g.padBottom + g.padRight == 0, group == 1 {
-            // Column bands keep each band's input and output in cache for sgemm and the epilogue.
-            let band = min(plane, max(256, Conv.columnBudget / max(c, m, 1)))
+            // Column bands: each worker runs single-threaded sgemm and the epilogue on its
+            // own bands, so input and output stay in its cache and nothing synchronises.
+            let band = Conv.bandSize(total: plane, perUnit: max(c, m), images: n, threads: threads, minimum: 64)
+            let bands = (plane + band - 1) / band
             core = {
-                for i in 0..<n {
-                    for start in stride(from: 0, to: plane, by: band) {
-                        let cols = min(band, plane - start)
+                parallelFor(n * bands, threads: threads) { tasks in
+                    for t in tasks {
+                        let i = t / bands, start = (t % bands) * band, cols = min(band, plane - start)
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(cols), Int32(c), 1,
                                     w.floats, Int32(c), x.floats + i * c * plane + start, Int32(plane), 0,
                                     y.floats + i * m * plane + start, Int32(plane))
-                        epilogue.apply(y.floats, image: i, channels: 0..<m, plane: plane, columns: start..<(start + cols), threads: threads)
+                        epilogue.apply(y.floats, image: i, channels: 0..<m, plane: plane, columns: start..<(start + cols))
                     }
                 }
             }
@@ -90,34 +92,41 @@ struct Conv: Kernel {
             }
         } else {
             let cg = c / group, mg = m / group, k = cg * g.kh * g.kw
-            // im2col in bands of output rows so the column buffer stays cache-sized.
-            let band = max(1, min(g.outH, Conv.columnBudget / max(k * g.outW, 1)))
-            context.scratch.reserve(floats: k * band * g.outW)
+            // Bands of output rows: each worker unrolls its band into its own cache-sized
+            // column buffer, multiplies, and applies the epilogue.
+            let band = Conv.bandSize(total: g.outH, perUnit: k * g.outW, images: n * group, threads: threads, minimum: 1)
+            let bands = (g.outH + band - 1) / band, slice = k * band * g.outW
+            let workers = min(threads, n * group * bands)
+            context.scratch.reserve(floats: slice * workers)
             let scratch = context.scratch
             core = {
-                let col = scratch.floats
-                for i in 0..<n {
-                    for gi in 0..<group {
-                        let src = x.floats + (i * c + gi * cg) * g.inH * g.inW
-                        let dst = y.floats + (i * m + gi * mg) * plane
-                        for row in stride(from: 0, to: g.outH, by: band) {
-                            let rows = min(band, g.outH - row), cols = rows * g.outW
-                            parallelFor(cg, threads: threads) { channels in
-                                Conv.im2col(src + channels.lowerBound * g.inH * g.inW, channels: channels.count, g,
-                                            rows: row..<(row + rows), col + channels.lowerBound * g.kh * g.kw * cols)
-                            }
-                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(cols), Int32(k), 1,
-                                        w.floats + gi * mg * k, Int32(k), col, Int32(cols), 0,
-                                        dst + row * g.outW, Int32(plane))
-                            epilogue.apply(y.floats, image: i, channels: (gi * mg)..<((gi + 1) * mg), plane: plane,
-                                           columns: (row * g.outW)..<(row * g.outW + cols), threads: threads)
-                        }
+                parallelChunks(n * group * bands, threads: workers) { worker, tasks in
+                    let col = scratch.floats + worker * slice
+                    for t in tasks {
+                        let i = t / (group * bands), gi = (t / bands) % group, row = (t % bands) * band
+                        let rows = min(band, g.outH - row), cols = rows * g.outW
+                        Conv.im2col(x.floats + (i * c + gi * cg) * g.inH * g.inW, channels: cg, g, rows: row..<(row + rows), col)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(cols), Int32(k), 1,
+                                    w.floats + gi * mg * k, Int32(k), col, Int32(cols), 0,
+                                    y.floats + (i * m + gi * mg) * plane + row * g.outW, Int32(plane))
+                        epilogue.apply(y.floats, image: i, channels: (gi * mg)..<((gi + 1) * mg), plane: plane,
+                                       columns: (row * g.outW)..<(row * g.outW + cols))
                     }
                 }
             }
         }
         guard let post = broadcastResidual else { return core }
         return { core(); post() }
+    }
+
+    /// Band length along an axis of `total` units (columns or rows) costing `perUnit`
+    /// floats each: at most `columnBudget` floats, and short enough that `images` x bands
+    /// gives every thread at least two bands.
+    static func bandSize(total: Int, perUnit: Int, images: Int, threads: Int, minimum: Int) -> Int {
+        var band = max(minimum, columnBudget / max(perUnit, 1))
+        let wanted = (2 * threads + images - 1) / images
+        if threads > 1, wanted > 1 { band = min(band, max(minimum, (total + wanted - 1) / wanted)) }
+        return max(1, min(band, total))
     }
 
     /// Floats of im2col buffer per band (1 MiB): small enough to stay in L2 while
@@ -290,14 +299,11 @@ struct ConvEpilogue {
 
     /// Applies the epilogue to `columns` of `channels` of one image of an output whose
     /// channels hold `plane` values each, right after sgemm wrote them (still in cache).
-    func apply(_ y: UnsafeMutablePointer<Float>, image: Int, channels: Range<Int>, plane: Int, columns: Range<Int>, threads: Int) {
+    func apply(_ y: UnsafeMutablePointer<Float>, image: Int, channels: Range<Int>, plane: Int, columns: Range<Int>) {
         guard bias != nil || residual != nil || activation != nil else { return }
-        parallelFor(channels.count, threads: columns.count * channels.count >= 1 << 14 ? threads : 1) { range in
-            for ch in range {
-                let m = channels.lowerBound + ch
-                let offset = (image * self.channelCount + m) * plane + columns.lowerBound
-                apply(y + offset, channel: m, offset: offset, count: columns.count)
-            }
+        for m in channels {
+            let offset = (image * channelCount + m) * plane + columns.lowerBound
+            apply(y + offset, channel: m, offset: offset, count: columns.count)
         }
     }
 }

@@ -94,7 +94,7 @@ struct Planner {
     }
 
     /// Runs a node whose inputs are all constant, once, at planning time.
-    static func fold(_ kernel: Kernel, _ inputs: [ValueInfo?], _ outputs: [TensorDesc]) throws -> [TensorValue] {
+    static func fold(_ kernel: Kernel, _ inputs: [ValueInfo?], _ outputs: [TensorDesc], threads: Int = 1) throws -> [TensorValue] {
         let inMemory = inputs.map { $0.map { Memory(bytes: $0.desc.count * $0.desc.elementSize) } }
         let inBuffers = zip(inputs, inMemory).map { info, memory -> Buffer? in
             guard let info, let memory else { return nil }
@@ -111,7 +111,7 @@ struct Planner {
         }
         let outMemory = outputs.map { Memory(bytes: $0.count * $0.elementSize) }
         let outBuffers = zip(outputs, outMemory).map { Buffer(desc: $0, raw: $1.raw) }
-        try kernel.step(inBuffers, outBuffers, PlanContext(threads: 1))()
+        try kernel.step(inBuffers, outBuffers, PlanContext(threads: threads))()
         return withExtendedLifetime((inMemory, outMemory)) { outBuffers.map { $0.load() } }
     }
 
