@@ -65,7 +65,7 @@ struct Planner {
                 flops += kernel.flops(ins.map { $0?.desc }, descs)
             }
         }
-        return try allocate(work, infos: infos, flops: flops, inputShapes: inputShapes)
+        return try allocate(work, infos: infos, flops: flops)
     }
 
     /// Checks a requested input shape against the model's declared dimensions.
@@ -115,7 +115,7 @@ struct Planner {
         return withExtendedLifetime((inMemory, outMemory)) { outBuffers.map { $0.load() } }
     }
 
-    private func allocate(_ work: [Work], infos: [String: ValueInfo], flops: Int, inputShapes: [String: [Int]]) throws -> Session {
+    private func allocate(_ work: [Work], infos: [String: ValueInfo], flops: Int) throws -> Session {
         var lastUse: [String: Int] = [:]
         for (k, w) in work.enumerated() { for i in w.inputs where !i.isEmpty { lastUse[i] = k } }
         for o in graph.outputs { lastUse[o.name] = Int.max }
