@@ -66,7 +66,7 @@ struct BenchModelCommand: ParsableCommand {
             print(String(format: "%.2f ms/frame", median / Double(batch)))
             print(String(format: "%.1f GFLOP/s (%.3f GFLOPs per frame)", Double(session.flops) / median / 1e6, Double(session.flops) / Double(batch) / 1e9))
         } catch let error as InferenceError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error)
         }
     }
 }
