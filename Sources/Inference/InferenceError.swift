@@ -19,7 +19,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .unreadableFile(path, reason):
-            return "Cannot read \(path): \(reason). Check the path and permissions."
+            let detail = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
+            return "Cannot read \(path): \(detail). Check the path and permissions."
         case let .malformedModel(path, reason):
             return "\(path) is not a valid ONNX model: \(reason). Re-export the model or check the download is complete."
         case let .unsupportedOpset(domain, version):
