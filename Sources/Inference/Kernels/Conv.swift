@@ -129,9 +129,9 @@ struct Conv: Kernel {
         return max(1, min(band, total))
     }
 
-    /// Floats of im2col buffer per band (1 MiB): small enough to stay in L2 while
-    /// OpenBLAS packs it, which measured 2-3x faster than 4 MiB bands.
-    static let columnBudget = 1 << 18
+    /// Floats of column buffer per band (512 KiB): small enough to stay in the worker's L2
+    /// while single-threaded sgemm packs it; 0.1-0.5 MiB measured best, 4 MiB about 2x slower.
+    static let columnBudget = 1 << 17
 
     /// Unrolls the receptive fields of `channels` input planes, for output rows `rows`,
     /// into `col` [channels*kh*kw, rows.count*outW], zero where the window reads padding.
