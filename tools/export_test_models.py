@@ -19,11 +19,30 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 CLASSES = 5
+WIDTH = 1  # channel multiplier; --width 4 gives benchmark-sized models
+
+
+def scaled(c):
+    """Scales a layer width by WIDTH; image channels (3) and class count stay fixed."""
+    return c if c in (3, CLASSES) else c * WIDTH
+
+
+def Conv2d(cin, cout, *args, **kwargs):
+    groups = kwargs.pop("groups", 1)
+    return nn.Conv2d(scaled(cin), scaled(cout), *args, groups=scaled(groups) if groups > 1 else 1, **kwargs)
+
+
+def ConvTranspose2d(cin, cout, *args, **kwargs):
+    return nn.ConvTranspose2d(scaled(cin), scaled(cout), *args, **kwargs)
+
+
+def BatchNorm2d(c):
+    return nn.BatchNorm2d(scaled(c))
 
 
 def cbr(cin, cout, k=3, stride=1, dilation=1, groups=1, act="relu"):
-    layers = [nn.Conv2d(cin, cout, k, stride, padding=dilation * (k - 1) // 2, dilation=dilation, groups=groups, bias=False),
-              nn.BatchNorm2d(cout)]
+    layers = [Conv2d(cin, cout, k, stride, padding=dilation * (k - 1) // 2, dilation=dilation, groups=groups, bias=False),
+              BatchNorm2d(cout)]
     if act == "relu":
         layers.append(nn.ReLU())
     elif act == "hswish":
@@ -38,9 +57,9 @@ class FCN(nn.Module):
         self.s1 = nn.Sequential(cbr(3, 16), cbr(16, 16, stride=2))
         self.s2 = cbr(16, 24, stride=2)
         self.s3 = cbr(24, 32, stride=2)
-        self.score3 = nn.Conv2d(32, CLASSES, 1)
-        self.score2 = nn.Conv2d(24, CLASSES, 1)
-        self.score1 = nn.Conv2d(16, CLASSES, 1)
+        self.score3 = Conv2d(32, CLASSES, 1)
+        self.score2 = Conv2d(24, CLASSES, 1)
+        self.score1 = Conv2d(16, CLASSES, 1)
 
     def forward(self, x):
         f1 = self.s1(x); f2 = self.s2(f1); f3 = self.s3(f2)
@@ -57,11 +76,11 @@ class UNet(nn.Module):
         self.e1 = nn.Sequential(cbr(3, 8), cbr(8, 8))
         self.e2 = nn.Sequential(cbr(8, 16), cbr(16, 16))
         self.e3 = nn.Sequential(cbr(16, 32), cbr(32, 32))
-        self.up2 = nn.ConvTranspose2d(32, 16, 2, stride=2)
+        self.up2 = ConvTranspose2d(32, 16, 2, stride=2)
         self.d2 = nn.Sequential(cbr(32, 16), cbr(16, 16))
-        self.up1 = nn.ConvTranspose2d(16, 8, 2, stride=2)
+        self.up1 = ConvTranspose2d(16, 8, 2, stride=2)
         self.d1 = nn.Sequential(cbr(16, 8), cbr(8, 8))
-        self.head = nn.Conv2d(8, CLASSES, 1)
+        self.head = Conv2d(8, CLASSES, 1)
 
     def forward(self, x):
         e1 = self.e1(x)
@@ -91,10 +110,10 @@ class DeepLabV3Plus(nn.Module):
         self.l2 = Bottleneck(24, 32, stride=2)
         self.l3 = Bottleneck(32, 32, dilation=2)
         self.aspp = nn.ModuleList([cbr(32, 16, 1), cbr(32, 16, dilation=2), cbr(32, 16, dilation=3)])
-        self.pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(32, 16, 1, bias=False), nn.ReLU())
+        self.pool = nn.Sequential(nn.AdaptiveAvgPool2d(1), Conv2d(32, 16, 1, bias=False), nn.ReLU())
         self.project = cbr(64, 16, 1)
         self.low = cbr(24, 8, 1)
-        self.decode = nn.Sequential(cbr(24, 16), nn.Conv2d(16, CLASSES, 1))
+        self.decode = nn.Sequential(cbr(24, 16), Conv2d(16, CLASSES, 1))
 
     def forward(self, x):
         low = self.l1(self.stem(x))
@@ -114,7 +133,7 @@ class PSPNet(nn.Module):
         self.bins = (1, 2, 4)
         self.stages = nn.ModuleList([nn.Sequential(nn.AdaptiveAvgPool2d(b), cbr(32, 8, 1)) for b in self.bins])
         self.bottleneck = cbr(32 + 8 * len(self.bins), 16)
-        self.head = nn.Conv2d(16, CLASSES, 1)
+        self.head = Conv2d(16, CLASSES, 1)
 
     def forward(self, x):
         f = self.backbone(x)
@@ -127,8 +146,8 @@ class PSPNet(nn.Module):
 class SqueezeExcite(nn.Module):
     def __init__(self, c):
         super().__init__()
-        self.fc1 = nn.Conv2d(c, c // 4, 1)
-        self.fc2 = nn.Conv2d(c // 4, c, 1)
+        self.fc1 = Conv2d(c, c // 4, 1)
+        self.fc2 = Conv2d(c // 4, c, 1)
 
     def forward(self, x):
         s = F.adaptive_avg_pool2d(x, 1)
@@ -159,9 +178,9 @@ class LRASPP(nn.Module):
         self.high = nn.Sequential(InvertedResidual(24, 72, 32, 5, 2, True, "hswish"), InvertedResidual(32, 96, 32, 5, 1, True, "hswish"),
                                   InvertedResidual(32, 96, 40, 3, 2, True, "hswish"))
         self.cbr = cbr(40, 32, 1)
-        self.scale = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Conv2d(40, 32, 1, bias=False), nn.Sigmoid())
-        self.low_classifier = nn.Conv2d(24, CLASSES, 1)
-        self.high_classifier = nn.Conv2d(32, CLASSES, 1)
+        self.scale = nn.Sequential(nn.AdaptiveAvgPool2d(1), Conv2d(40, 32, 1, bias=False), nn.Sigmoid())
+        self.low_classifier = Conv2d(24, CLASSES, 1)
+        self.high_classifier = Conv2d(32, CLASSES, 1)
 
     def forward(self, x):
         low = self.low(self.stem(x))
@@ -178,7 +197,7 @@ class SegNet(nn.Module):
     def __init__(self):
         super().__init__()
         self.e1 = cbr(3, 16); self.e2 = cbr(16, 24); self.e3 = cbr(24, 32)
-        self.d3 = cbr(32, 24); self.d2 = cbr(24, 16); self.d1 = nn.Conv2d(16, CLASSES, 3, padding=1)
+        self.d3 = cbr(32, 24); self.d2 = cbr(24, 16); self.d1 = Conv2d(16, CLASSES, 3, padding=1)
 
     def forward(self, x):
         e1 = self.e1(x)
@@ -248,7 +267,7 @@ def randomize(model, seed):
     return model.eval()
 
 
-def export(name, out_dir, h, w, seed):
+def export(name, out_dir, h, w, seed, reference=True):
     torch.manual_seed(seed)
     model = randomize(MODELS[name](), seed)
     nhwc = name.endswith("_nhwc")
@@ -261,6 +280,9 @@ def export(name, out_dir, h, w, seed):
     m = onnx.load(path)
     onnx.helper.set_model_props(m, {"architecture": name, "classes": str(CLASSES), "layout": "NHWC" if nhwc else "NCHW"})
     onnx.save(m, path)
+    if not reference:
+        print(f"{name}: {os.path.getsize(path)} bytes")
+        return
     np.save(os.path.join(out_dir, f"{name}.input.npy"), x.numpy())
     session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
     for out_name, value in zip(outputs, session.run(outputs, {"input": x.numpy()})):
@@ -272,12 +294,16 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "..", "fixtures", "models", "test"))
     parser.add_argument("--size", default="64x96", help="input HxW")
+    parser.add_argument("--width", type=int, default=1, help="channel multiplier (benchmarks use 4)")
+    parser.add_argument("--no-reference", action="store_true", help="skip the onnxruntime reference outputs")
     args = parser.parse_args()
+    global WIDTH
+    WIDTH = args.width
     h, w = map(int, args.size.split("x"))
     os.makedirs(args.out, exist_ok=True)
     register_segnet_symbolics()
     for seed, name in enumerate(MODELS):
-        export(name, args.out, h, w, seed)
+        export(name, args.out, h, w, seed, not args.no_reference)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 /// Errors from loading, preparing and running models. Each message says what failed,
 /// where (file, node, input) and what to do about it.
 public enum InferenceError: Error, CustomStringConvertible, Equatable {
-    /// The file could not be read from disk.
+    /// A file (model or .npy) could not be read from disk.
     case unreadableFile(path: String, reason: String)
     /// The file is not a well-formed ONNX model (truncated, corrupt or inconsistent).
     case malformedModel(path: String, reason: String)
@@ -19,7 +19,8 @@ public enum InferenceError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .unreadableFile(path, reason):
-            return "Cannot read model file \(path): \(reason). Check the path and permissions."
+            let detail = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
+            return "Cannot read \(path): \(detail). Check the path and permissions."
         case let .malformedModel(path, reason):
             return "\(path) is not a valid ONNX model: \(reason). Re-export the model or check the download is complete."
         case let .unsupportedOpset(domain, version):

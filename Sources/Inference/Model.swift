@@ -58,7 +58,11 @@ public final class Model: @unchecked Sendable {
         opset = loaded.opset
         producer = loaded.producer
         _threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        _ = BLASSetup.coreName
     }
+
+    /// The OpenBLAS kernel family in use (e.g. "SkylakeX"); see `BLASSetup`.
+    public static var blasCoreName: String { BLASSetup.coreName }
 
     /// The session for these input shapes, planned on first use and cached.
     /// - Throws: `InferenceError.invalidInput` for a missing input or a shape the model

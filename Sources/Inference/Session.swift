@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 
 /// A model prepared for one set of input shapes: every buffer is allocated and every
 /// step planned, so running only copies inputs in, fills buffers and copies outputs out.
@@ -9,6 +10,7 @@ public final class Session {
     public let inputNames: [String]
     private let outputs: [(name: String, buffer: Buffer?, constant: TensorValue?)]
     private let steps: [Step]
+    private let labels: [String]
     private let memory: [Memory]
     private let context: PlanContext
     /// Floating-point operations per run (all frames of the batch).
@@ -16,12 +18,13 @@ public final class Session {
     /// Bytes of activation memory the session holds.
     public let activationBytes: Int
 
-    init(inputs: [Buffer], inputNames: [String], outputs: [(String, Buffer?, TensorValue?)], steps: [Step],
+    init(inputs: [Buffer], inputNames: [String], outputs: [(String, Buffer?, TensorValue?)], steps: [Step], labels: [String],
          memory: [Memory], context: PlanContext, flops: Int, bytes: Int) {
         self.inputs = inputs
         self.inputNames = inputNames
         self.outputs = outputs.map { (name: $0.0, buffer: $0.1, constant: $0.2) }
         self.steps = steps
+        self.labels = labels
         self.memory = memory
         self.context = context
         self.flops = flops
@@ -35,6 +38,21 @@ public final class Session {
 
     /// Number of planned steps (nodes left after folding and fusion, views excluded).
     public var stepCount: Int { steps.count }
+
+    /// Runs the model once, timing each step; returns milliseconds per step kind
+    /// (op type, with kernel size and fusions for Conv), slowest first.
+    public func profile(_ values: [String: TensorValue]) throws -> [(label: String, milliseconds: Double, count: Int)] {
+        _ = try run(values)
+        var totals: [String: (Double, Int)] = [:]
+        for (step, label) in zip(steps, labels) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            step()
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            totals[label, default: (0, 0)].0 += ms
+            totals[label, default: (0, 0)].1 += 1
+        }
+        return totals.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.milliseconds > $1.milliseconds }
+    }
 
     /// Runs the model.
     /// - Parameter values: one value per model input, with the prepared shape.
@@ -51,7 +69,8 @@ public final class Session {
             }
             buffer.store(v)
         }
-        openblas_set_num_threads(Int32(context.threads))
+        // Kernels split work across `threads` themselves and call sgemm single-threaded.
+        openblas_set_num_threads(1)
         for step in steps { step() }
         var result: [String: TensorValue] = [:]
         for o in outputs { result[o.name] = o.constant ?? o.buffer!.load() }

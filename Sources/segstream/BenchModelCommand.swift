@@ -28,6 +28,9 @@ struct BenchModelCommand: ParsableCommand {
     @Option(help: "Untimed warm-up runs.")
     var warmup = 3
 
+    @Flag(help: "Also print time per operator kind for one run.")
+    var profile = false
+
     func validate() throws {
         guard batch >= 1, runs >= 1, warmup >= 0 else { throw ValidationError("--batch and --runs must be positive") }
     }
@@ -50,15 +53,20 @@ struct BenchModelCommand: ParsableCommand {
                 _ = try session.run(inputs)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             }
+            if profile {
+                for entry in try session.profile(inputs) {
+                    print(String(format: "%9.2f ms  %4dx  %@", entry.milliseconds, entry.count, entry.label))
+                }
+            }
             times.sort()
             let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
             print("model: \(self.model)")
-            print("input: \(shape), threads: \(model.threads), steps: \(session.stepCount), activations: \(session.activationBytes / 1024) KiB")
+            print("input: \(shape), threads: \(model.threads), blas: \(Model.blasCoreName), steps: \(session.stepCount), activations: \(session.activationBytes / 1024) KiB")
             print(String(format: "%.2f ms/batch (median of %d, min %.2f)", median, runs, times[0]))
             print(String(format: "%.2f ms/frame", median / Double(batch)))
             print(String(format: "%.1f GFLOP/s (%.3f GFLOPs per frame)", Double(session.flops) / median / 1e6, Double(session.flops) / Double(batch) / 1e9))
         } catch let error as InferenceError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error)
         }
     }
 }

@@ -35,7 +35,7 @@ struct InspectModelCommand: ParsableCommand {
     func run() throws {
         let summary: ModelSummary
         do { summary = try ModelSummary(contentsOf: URL(fileURLWithPath: model), height: size?.height, width: size?.width) } catch let error as InferenceError {
-            throw ValidationError(error.description)
+            throw CommandFailure(error)
         }
         if json {
             let value = { (t: TensorInfo) in Report.Value(name: t.name, type: t.elementType.rawValue, shape: t.dimensions?.map(\.description)) }

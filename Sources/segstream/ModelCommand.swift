@@ -29,9 +29,17 @@ func describe(_ info: TensorInfo) -> String {
     return "\(info.name): \(info.elementType.rawValue) \(dims)"
 }
 
-/// Loads a model, turning engine errors into messages ArgumentParser prints.
+/// A failure while running a `model` command; ArgumentParser prints its message
+/// (without the usage text, which is for mistakes in the command line itself).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ error: InferenceError) { description = error.description }
+}
+
+/// Loads a model, turning engine errors into `CommandFailure`.
 func loadModel(_ path: String, threads: Int?) throws -> Model {
     do { return try Model(contentsOf: URL(fileURLWithPath: path), threads: threads) } catch let error as InferenceError {
-        throw ValidationError(error.description)
+        throw CommandFailure(error)
     }
 }

@@ -47,7 +47,7 @@ struct RunModelCommand: ParsableCommand {
         }
         let targets = try Self.assign(output, to: model.outputs.map(\.name), kind: "output")
         let results: [String: TensorValue]
-        do { results = try model.run(values) } catch let error as InferenceError { throw ValidationError(error.description) }
+        do { results = try model.run(values) } catch let error as InferenceError { throw CommandFailure(error) }
         for (name, path) in targets {
             try Npy.write(results[name]!, to: URL(fileURLWithPath: path))
             print("\(name) \(results[name]!.shape) -> \(path)")

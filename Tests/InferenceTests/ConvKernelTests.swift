@@ -5,10 +5,11 @@ import Testing
 /// Conv and ConvTranspose fast paths (1x1 sgemm, SIMD depthwise, im2col + sgemm,
 /// col2im) and the fused epilogue against the plain reference loops, on random shapes.
 @Suite struct ConvKernelTests {
-    /// Runs `kernel` once on constant inputs through the planner's folding path.
+    /// Runs `kernel` once on constant inputs through the planner's folding path, with
+    /// three workers so the split-work code paths run.
     func run(_ kernel: Kernel, _ inputs: [TensorValue?]) throws -> Tensor {
         let infos = inputs.map { $0.map { ValueInfo(desc: TensorDesc(type: $0.elementType, shape: $0.shape), constant: $0) } }
-        return try Planner.fold(kernel, infos, kernel.outputs(infos))[0].floatTensor
+        return try Planner.fold(kernel, infos, kernel.outputs(infos), threads: 3)[0].floatTensor
     }
 
     func convNode(k: Int, stride: Int, pad: Int, dilation: Int, group: Int, epilogue: Epilogue = Epilogue()) -> Node {
@@ -22,7 +23,8 @@ import Testing
     func convMatchesReference(_ path: String) throws {
         var random = SeededRandom(state: UInt64(path.hashValue.magnitude))
         for _ in 0..<3 {
-            let n = random.int(1...2), h = random.int(5...19), w = random.int(5...23)
+            // Depthwise widths reach past 32 to cover the 32-wide SIMD blocks and their tails.
+            let n = random.int(1...2), h = random.int(5...19), w = path.hasPrefix("depthwise") ? random.int(20...90) : random.int(5...23)
             var c = random.int(1...6), m = random.int(1...6)
             var (k, stride, pad, dilation, group) = (3, 1, 1, 1, 1)
             switch path {
@@ -52,6 +54,20 @@ import Testing
         var expected = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
         for i in 0..<expected.data.count { expected.data[i] += r.data[i] }
         expected.data.withUnsafeMutableBufferPointer { activation.apply($0.baseAddress!, $0.count) }
+        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)])
+        #expect(maxDifference(actual, expected).diff <= 1e-4)
+    }
+
+    /// Shapes large enough that sgemm and the epilogue run in several column bands.
+    @Test(arguments: [(k: 1, c: 160, m: 6), (k: 3, c: 40, m: 5)])
+    func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int)) throws {
+        var random = SeededRandom(state: UInt64(shape.k))
+        let x = random.tensor([2, shape.c, 48, 64]), wt = random.tensor([shape.m, shape.c, shape.k, shape.k])
+        let b = random.tensor([shape.m]), r = random.tensor([2, shape.m, 48, 64])
+        let node = convNode(k: shape.k, stride: 1, pad: shape.k / 2, dilation: 1, group: 1, epilogue: Epilogue(residual: true, activation: .relu))
+        let kernel = try Conv(node)
+        var expected = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
+        for i in 0..<expected.data.count { expected.data[i] = max(expected.data[i] + r.data[i], 0) }
         let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)])
         #expect(maxDifference(actual, expected).diff <= 1e-4)
     }

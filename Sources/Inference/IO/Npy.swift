@@ -4,11 +4,11 @@ import Foundation
 /// float32, float64 (read as float32), int32 or int64 (read as int64) arrays.
 public enum Npy {
     /// Reads the array in `url`.
-    /// - Throws: `InferenceError.invalidNpy` for unreadable files, unsupported dtypes,
+    /// - Throws: `InferenceError.unreadableFile`, or `.invalidNpy` for unsupported dtypes,
     ///   Fortran order, or a header whose shape does not match the data.
     public static func read(contentsOf url: URL) throws -> TensorValue {
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw InferenceError.invalidNpy(path: url.path, reason: "cannot be read (\(error.localizedDescription))") }
+        do { data = try Data(contentsOf: url) } catch { throw InferenceError.unreadableFile(path: url.path, reason: error.localizedDescription) }
         return try decode(data, path: url.path)
     }
 

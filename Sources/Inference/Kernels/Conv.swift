@@ -53,7 +53,7 @@ struct Conv: Kernel {
         let bias = inputs.count > 2 ? inputs[2]?.floats : nil
         let residual = inputs.count > 3 ? inputs[3] : nil
         let sameShapeResidual = residual.map { $0.shape == y.shape } ?? false
-        let epilogue = ConvEpilogue(bias: bias, residual: sameShapeResidual ? residual?.floats : nil,
+        let epilogue = ConvEpilogue(channelCount: m, bias: bias, residual: sameShapeResidual ? residual?.floats : nil,
                                     activation: node.epilogue.residual && !sameShapeResidual ? nil : node.epilogue.activation)
         var broadcastResidual: Step?
         if let r = residual, !sameShapeResidual {
@@ -64,12 +64,20 @@ struct Conv: Kernel {
         let plane = g.outH * g.outW
         let threads = context.threads
         if g.kh == 1, g.kw == 1, g.sh == 1, g.sw == 1, g.padTop + g.padLeft + g.padBottom + g.padRight == 0, group == 1 {
+            // Column bands: each worker runs single-threaded sgemm and the epilogue on its
+            // own bands, so input and output stay in its cache and nothing synchronises.
+            let band = Conv.bandSize(total: plane, perUnit: max(c, m), images: n, threads: threads, minimum: 64)
+            let bands = (plane + band - 1) / band
             core = {
-                for i in 0..<n {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(plane), Int32(c), 1,
-                                w.floats, Int32(c), x.floats + i * c * plane, Int32(plane), 0, y.floats + i * m * plane, Int32(plane))
+                parallelFor(n * bands, threads: threads) { tasks in
+                    for t in tasks {
+                        let i = t / bands, start = (t % bands) * band, cols = min(band, plane - start)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(cols), Int32(c), 1,
+                                    w.floats, Int32(c), x.floats + i * c * plane + start, Int32(plane), 0,
+                                    y.floats + i * m * plane + start, Int32(plane))
+                        epilogue.apply(y.floats, image: i, channels: 0..<m, plane: plane, columns: start..<(start + cols))
+                    }
                 }
-                epilogue.apply(y.floats, images: n, channels: m, plane: plane, threads: threads)
             }
         } else if group == c, m == c {
             core = {
@@ -84,29 +92,51 @@ struct Conv: Kernel {
             }
         } else {
             let cg = c / group, mg = m / group, k = cg * g.kh * g.kw
-            context.scratch.reserve(floats: k * plane)
+            // Bands of output rows: each worker unrolls its band into its own cache-sized
+            // column buffer, multiplies, and applies the epilogue.
+            let band = Conv.bandSize(total: g.outH, perUnit: k * g.outW, images: n * group, threads: threads, minimum: 1)
+            let bands = (g.outH + band - 1) / band, slice = k * band * g.outW
+            let workers = min(threads, n * group * bands)
+            context.scratch.reserve(floats: slice * workers)
             let scratch = context.scratch
             core = {
-                let col = scratch.floats
-                for i in 0..<n {
-                    for gi in 0..<group {
-                        Conv.im2col(x.floats + (i * c + gi * cg) * g.inH * g.inW, channels: cg, g, col)
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(plane), Int32(k), 1,
-                                    w.floats + gi * mg * k, Int32(k), col, Int32(plane), 0,
-                                    y.floats + (i * m + gi * mg) * plane, Int32(plane))
+                parallelChunks(n * group * bands, threads: workers) { worker, tasks in
+                    let col = scratch.floats + worker * slice
+                    for t in tasks {
+                        let i = t / (group * bands), gi = (t / bands) % group, row = (t % bands) * band
+                        let rows = min(band, g.outH - row), cols = rows * g.outW
+                        Conv.im2col(x.floats + (i * c + gi * cg) * g.inH * g.inW, channels: cg, g, rows: row..<(row + rows), col)
+                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(cols), Int32(k), 1,
+                                    w.floats + gi * mg * k, Int32(k), col, Int32(cols), 0,
+                                    y.floats + (i * m + gi * mg) * plane + row * g.outW, Int32(plane))
+                        epilogue.apply(y.floats, image: i, channels: (gi * mg)..<((gi + 1) * mg), plane: plane,
+                                       columns: (row * g.outW)..<(row * g.outW + cols))
                     }
                 }
-                epilogue.apply(y.floats, images: n, channels: m, plane: plane, threads: threads)
             }
         }
         guard let post = broadcastResidual else { return core }
         return { core(); post() }
     }
 
-    /// Unrolls the receptive fields of `channels` input planes into `col`
-    /// [channels*kh*kw, outH*outW], zero where the window reads padding.
-    static func im2col(_ x: UnsafePointer<Float>, channels: Int, _ g: Geometry, _ col: UnsafeMutablePointer<Float>) {
-        let plane = g.outH * g.outW
+    /// Band length along an axis of `total` units (columns or rows) costing `perUnit`
+    /// floats each: at most `columnBudget` floats, and short enough that `images` x bands
+    /// gives every thread at least two bands.
+    static func bandSize(total: Int, perUnit: Int, images: Int, threads: Int, minimum: Int) -> Int {
+        var band = max(minimum, columnBudget / max(perUnit, 1))
+        let wanted = (2 * threads + images - 1) / images
+        if threads > 1, wanted > 1 { band = min(band, max(minimum, (total + wanted - 1) / wanted)) }
+        return max(1, min(band, total))
+    }
+
+    /// Floats of column buffer per band (512 KiB): small enough to stay in the worker's L2
+    /// while single-threaded sgemm packs it; 0.1-0.5 MiB measured best, 4 MiB about 2x slower.
+    static let columnBudget = 1 << 17
+
+    /// Unrolls the receptive fields of `channels` input planes, for output rows `rows`,
+    /// into `col` [channels*kh*kw, rows.count*outW], zero where the window reads padding.
+    static func im2col(_ x: UnsafePointer<Float>, channels: Int, _ g: Geometry, rows: Range<Int>, _ col: UnsafeMutablePointer<Float>) {
+        let plane = rows.count * g.outW
         var row = 0
         for ch in 0..<channels {
             let src = x + ch * g.inH * g.inW
@@ -115,9 +145,9 @@ struct Conv: Kernel {
                     let dst = col + row * plane
                     let xOff = kx * g.dw - g.padLeft
                     let (lo, hi) = validRange(out: g.outW, stride: g.sw, offset: xOff, size: g.inW)
-                    for oy in 0..<g.outH {
+                    for oy in rows {
                         let iy = oy * g.sh - g.padTop + ky * g.dh
-                        let d = dst + oy * g.outW
+                        let d = dst + (oy - rows.lowerBound) * g.outW
                         if iy < 0 || iy >= g.inH {
                             d.update(repeating: 0, count: g.outW)
                             continue
@@ -145,35 +175,84 @@ struct Conv: Kernel {
     }
 
     /// One depthwise plane: `y` [outH, outW] = conv of `x` [inH, inW] with `w` [kh, kw].
-    /// Stride-1 rows run as SIMD8 multiply-adds.
+    /// Interior outputs accumulate all taps in SIMD8 registers (stride 1 and 2); borders
+    /// and other strides take the scalar path with bounds checks.
     static func depthwisePlane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Geometry) {
-        y.update(repeating: 0, count: g.outH * g.outW)
+        // Output columns whose every tap is inside the row (one extra for stride-2 loads).
+        let extra = g.sw == 2 ? 1 : 0
+        let xlo = min(g.outW, (g.padLeft + g.sw - 1) / g.sw)
+        let lastTap = (g.kw - 1) * g.dw - g.padLeft
+        let xhi = max(xlo, min(g.outW, g.inW - 1 - lastTap - extra < 0 ? 0 : (g.inW - 1 - lastTap - extra) / g.sw + 1))
+        let vector = g.sw <= 2
         for oy in 0..<g.outH {
             let out = y + oy * g.outW
-            for ky in 0..<g.kh {
-                let iy = oy * g.sh - g.padTop + ky * g.dh
-                if iy < 0 || iy >= g.inH { continue }
-                let row = x + iy * g.inW
-                for kx in 0..<g.kw {
-                    let wv = w[ky * g.kw + kx]
-                    let xOff = kx * g.dw - g.padLeft
-                    let (lo, hi) = validRange(out: g.outW, stride: g.sw, offset: xOff, size: g.inW)
-                    if g.sw == 1 {
-                        var ox = lo
-                        let src = row + xOff
-                        let wVec = SIMD8<Float>(repeating: wv)
-                        while ox + 8 <= hi {
-                            let v = UnsafeRawPointer(src + ox).loadUnaligned(as: SIMD8<Float>.self)
-                            let o = UnsafeRawPointer(out + ox).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(out + ox).storeBytes(of: o + v * wVec, as: SIMD8<Float>.self)
-                            ox += 8
-                        }
-                        while ox < hi { out[ox] += wv * src[ox]; ox += 1 }
-                    } else {
-                        for ox in lo..<hi { out[ox] += wv * row[ox * g.sw + xOff] }
+            let kyLo = max(0, (g.padTop - oy * g.sh + g.dh - 1) / g.dh)
+            let lastRow = g.inH - 1 - oy * g.sh + g.padTop
+            let kyHi = lastRow < 0 ? 0 : min(g.kh, lastRow / g.dh + 1)
+            func scalar(_ ox: Int) {
+                var acc: Float = 0
+                for ky in kyLo..<max(kyLo, kyHi) {
+                    let row = x + (oy * g.sh - g.padTop + ky * g.dh) * g.inW
+                    for kx in 0..<g.kw {
+                        let ix = ox * g.sw - g.padLeft + kx * g.dw
+                        if ix >= 0 && ix < g.inW { acc += w[ky * g.kw + kx] * row[ix] }
                     }
                 }
+                out[ox] = acc
             }
+            var ox = 0
+            while ox < xlo { scalar(ox); ox += 1 }
+            if vector {
+                // 32 outputs per pass (four SIMD8 accumulators) amortise the tap loop.
+                let taps = max(kyHi - kyLo, 0)
+                let firstRow: Int = oy &* g.sh &- g.padTop &+ kyLo &* g.dh
+                let base: UnsafePointer<Float> = x + (firstRow &* g.inW &- g.padLeft)
+                let rowStep: Int = g.dh &* g.inW
+                while ox &+ 32 <= xhi {
+                    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
+                    let start: UnsafePointer<Float> = base + ox &* g.sw
+                    for t in 0..<taps {
+                        let row = start + t &* rowStep
+                        let wr = w + (kyLo &+ t) &* g.kw
+                        for kx in 0..<g.kw {
+                            let p = row + kx &* g.dw, wv = SIMD8<Float>(repeating: wr[kx])
+                            if g.sw == 1 {
+                                a0 += UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) * wv
+                                a1 += UnsafeRawPointer(p + 8).loadUnaligned(as: SIMD8<Float>.self) * wv
+                                a2 += UnsafeRawPointer(p + 16).loadUnaligned(as: SIMD8<Float>.self) * wv
+                                a3 += UnsafeRawPointer(p + 24).loadUnaligned(as: SIMD8<Float>.self) * wv
+                            } else {
+                                a0 += UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
+                                a1 += UnsafeRawPointer(p + 16).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
+                                a2 += UnsafeRawPointer(p + 32).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
+                                a3 += UnsafeRawPointer(p + 48).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
+                            }
+                        }
+                    }
+                    let o = UnsafeMutableRawPointer(out + ox)
+                    o.storeBytes(of: a0, as: SIMD8<Float>.self)
+                    o.storeBytes(of: a1, toByteOffset: 32, as: SIMD8<Float>.self)
+                    o.storeBytes(of: a2, toByteOffset: 64, as: SIMD8<Float>.self)
+                    o.storeBytes(of: a3, toByteOffset: 96, as: SIMD8<Float>.self)
+                    ox &+= 32
+                }
+                while ox &+ 8 <= xhi {
+                    var acc = SIMD8<Float>()
+                    let start: UnsafePointer<Float> = base + ox &* g.sw
+                    for t in 0..<taps {
+                        let row = start + t &* rowStep
+                        let wr = w + (kyLo &+ t) &* g.kw
+                        for kx in 0..<g.kw {
+                            let p = UnsafeRawPointer(row + kx &* g.dw)
+                            let v = g.sw == 1 ? p.loadUnaligned(as: SIMD8<Float>.self) : p.loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                            acc += v * SIMD8<Float>(repeating: wr[kx])
+                        }
+                    }
+                    UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
+                    ox &+= 8
+                }
+            }
+            while ox < g.outW { scalar(ox); ox += 1 }
         }
     }
 
@@ -198,6 +277,8 @@ struct Conv: Kernel {
 
 /// Bias, same-shape residual and activation applied to conv output planes in one pass.
 struct ConvEpilogue {
+    /// Output channels per image.
+    let channelCount: Int
     let bias: UnsafeMutablePointer<Float>?
     let residual: UnsafeMutablePointer<Float>?
     let activation: Activation?
@@ -216,11 +297,13 @@ struct ConvEpilogue {
         activation?.apply(p, count)
     }
 
-    /// Applies the epilogue to a whole [images, channels, plane] output.
-    func apply(_ y: UnsafeMutablePointer<Float>, images: Int, channels: Int, plane: Int, threads: Int) {
+    /// Applies the epilogue to `columns` of `channels` of one image of an output whose
+    /// channels hold `plane` values each, right after sgemm wrote them (still in cache).
+    func apply(_ y: UnsafeMutablePointer<Float>, image: Int, channels: Range<Int>, plane: Int, columns: Range<Int>) {
         guard bias != nil || residual != nil || activation != nil else { return }
-        parallelFor(images * channels, threads: threads) { range in
-            for p in range { apply(y + p * plane, channel: p % channels, offset: p * plane, count: plane) }
+        for m in channels {
+            let offset = (image * channelCount + m) * plane + columns.lowerBound
+            apply(y + offset, channel: m, offset: offset, count: columns.count)
         }
     }
 }

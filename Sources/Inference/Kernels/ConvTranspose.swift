@@ -68,18 +68,23 @@ struct ConvTranspose: Kernel {
         let n = x.shape[0], c = x.shape[1], cg = c / group, mg = w.shape[1], m = mg * group
         let inPlane = g.inH * g.inW, outPlane = g.outH * g.outW, rows = mg * g.kh * g.kw
         context.scratch.reserve(floats: rows * inPlane)
-        let scratch = context.scratch, group = group
+        let scratch = context.scratch, group = group, threads = context.threads
         return {
             let col = scratch.floats
             for i in 0..<n {
                 for gi in 0..<group {
-                    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows), Int32(inPlane), Int32(cg), 1,
-                                w.floats + gi * cg * rows, Int32(rows), x.floats + (i * c + gi * cg) * inPlane, Int32(inPlane),
-                                0, col, Int32(inPlane))
-                    for o in 0..<mg {
-                        let dst = y.floats + (i * m + gi * mg + o) * outPlane
-                        dst.update(repeating: bias?[gi * mg + o] ?? 0, count: outPlane)
-                        ConvTranspose.col2im(col + o * g.kh * g.kw * inPlane, g, dst)
+                    // Column slices of the sgemm, then output channels, split across workers.
+                    parallelFor(inPlane, threads: threads) { cols in
+                        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, Int32(rows), Int32(cols.count), Int32(cg), 1,
+                                    w.floats + gi * cg * rows, Int32(rows), x.floats + (i * c + gi * cg) * inPlane + cols.lowerBound,
+                                    Int32(inPlane), 0, col + cols.lowerBound, Int32(inPlane))
+                    }
+                    parallelFor(mg, threads: threads) { outputs in
+                        for o in outputs {
+                            let dst = y.floats + (i * m + gi * mg + o) * outPlane
+                            dst.update(repeating: bias?[gi * mg + o] ?? 0, count: outPlane)
+                            ConvTranspose.col2im(col + o * g.kh * g.kw * inPlane, g, dst)
+                        }
                     }
                 }
             }

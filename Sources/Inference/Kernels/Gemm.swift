@@ -42,13 +42,18 @@ struct Gemm: Kernel {
         let c = inputs.count > 2 ? inputs[2] : nil
         let layout = c.map { BroadcastLayout(a: $0.shape, b: [m, n], out: [m, n]) }
         let (alpha, beta, ta, tb) = (alpha, beta, transA, transB)
+        let threads = context.threads
         return {
             if let c, let layout, beta != 0 {
                 layout.run(c.floats, y.floats, y.floats, threads: 1) { cv, _ in beta * cv }
             }
-            cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                        Int32(m), Int32(n), Int32(k), alpha, a.floats, Int32(a.shape[1]), b.floats, Int32(b.shape[1]),
-                        c != nil && beta != 0 ? 1 : 0, y.floats, Int32(n))
+            // Column slices of B and Y per worker; sgemm itself runs single-threaded.
+            parallelFor(n, threads: n * m * k >= 1 << 18 ? threads : 1) { cols in
+                let bSlice = tb ? b.floats + cols.lowerBound * b.shape[1] : b.floats + cols.lowerBound
+                cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(cols.count), Int32(k), alpha, a.floats, Int32(a.shape[1]), bSlice, Int32(b.shape[1]),
+                            c != nil && beta != 0 ? 1 : 0, y.floats + cols.lowerBound, Int32(n))
+            }
         }
     }
 }

@@ -38,17 +38,25 @@ struct MatMul: Kernel {
         let pa = a.shape.count == 1 ? [1] + a.shape : a.shape, pb = b.shape.count == 1 ? b.shape + [1] : b.shape
         let sa = broadcastStrides(Array(pa.dropLast(2)), to: d.batch), sb = broadcastStrides(Array(pb.dropLast(2)), to: d.batch)
         let batches = d.batch.reduce(1, *), (m, k, n) = (d.m, d.k, d.n)
+        // Work items are (batch, column slice); sgemm itself runs single-threaded.
+        let threads = m * n * k >= 1 << 18 ? context.threads : 1
+        let slices = batches >= threads ? 1 : min(n, (threads + batches - 1) / batches)
         return {
-            for bi in 0..<batches {
-                var rem = bi, ao = 0, bo = 0
-                for i in stride(from: d.batch.count - 1, through: 0, by: -1) {
-                    let idx = rem % d.batch[i]
-                    rem /= d.batch[i]
-                    ao += idx * sa[i]
-                    bo += idx * sb[i]
+            parallelFor(batches * slices, threads: threads) { tasks in
+                for t in tasks {
+                    let bi = t / slices, s = t % slices
+                    let j0 = s * n / slices, j1 = (s + 1) * n / slices
+                    var rem = bi, ao = 0, bo = 0
+                    for i in stride(from: d.batch.count - 1, through: 0, by: -1) {
+                        let idx = rem % d.batch[i]
+                        rem /= d.batch[i]
+                        ao += idx * sa[i]
+                        bo += idx * sb[i]
+                    }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(j1 - j0), Int32(k), 1,
+                                a.floats + ao * m * k, Int32(k), b.floats + bo * k * n + j0, Int32(n), 0,
+                                y.floats + bi * m * n + j0, Int32(n))
                 }
-                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1,
-                            a.floats + ao * m * k, Int32(k), b.floats + bo * k * n, Int32(n), 0, y.floats + bi * m * n, Int32(n))
             }
         }
     }

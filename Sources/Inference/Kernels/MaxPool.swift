@@ -31,26 +31,66 @@ struct MaxPool: Kernel {
         return {
             parallelFor(planes, threads: threads) { range in
                 for p in range {
-                    let src = x.floats + p * g.inH * g.inW, dst = y.floats + p * g.outH * g.outW
-                    for oy in 0..<g.outH {
-                        for ox in 0..<g.outW {
-                            var best = -Float.infinity, at = -1
-                            for ky in 0..<g.kh {
-                                let iy = oy * g.sh - g.padTop + ky * g.dh
-                                if iy < 0 || iy >= g.inH { continue }
-                                for kx in 0..<g.kw {
-                                    let ix = ox * g.sw - g.padLeft + kx * g.dw
-                                    if ix < 0 || ix >= g.inW { continue }
-                                    let v = src[iy * g.inW + ix]
-                                    if v > best || at < 0 { best = v; at = iy * g.inW + ix }
-                                }
-                            }
-                            dst[oy * g.outW + ox] = best
-                            indices?[p * g.outH * g.outW + oy * g.outW + ox] = Int64(p * g.inH * g.inW + max(at, 0))
-                        }
-                    }
+                    MaxPool.plane(x.floats + p * g.inH * g.inW, g, y.floats + p * g.outH * g.outW,
+                                  indices.map { $0 + p * g.outH * g.outW }, indexBase: p * g.inH * g.inW)
                 }
             }
+        }
+    }
+
+    /// Pools one [inH, inW] plane into [outH, outW]; with `indices`, also writes each
+    /// maximum's flat offset (`indexBase` + offset in the plane). Windows fully inside
+    /// the plane skip the bounds checks.
+    static func plane(_ src: UnsafePointer<Float>, _ g: Geometry, _ dst: UnsafeMutablePointer<Float>,
+                      _ indices: UnsafeMutablePointer<Int64>?, indexBase: Int) {
+        let xlo = min(g.outW, (g.padLeft + g.sw - 1) / g.sw)
+        let lastTap = (g.kw - 1) * g.dw - g.padLeft
+        let xhi = max(xlo, min(g.outW, g.inW - 1 - lastTap < 0 ? 0 : (g.inW - 1 - lastTap) / g.sw + 1))
+        for oy in 0..<g.outH {
+            let kyLo = max(0, (g.padTop - oy * g.sh + g.dh - 1) / g.dh)
+            let lastRow = g.inH - 1 - oy * g.sh + g.padTop
+            let kyHi = lastRow < 0 ? 0 : min(g.kh, lastRow / g.dh + 1)
+            let out = dst + oy * g.outW
+            let idx = indices.map { $0 + oy * g.outW }
+            func pool(_ ox: Int, checked: Bool) {
+                var best = -Float.infinity, at = -1
+                for ky in kyLo..<max(kyLo, kyHi) {
+                    let rowStart = (oy &* g.sh &- g.padTop &+ ky &* g.dh) &* g.inW
+                    for kx in 0..<g.kw {
+                        let ix = ox &* g.sw &- g.padLeft &+ kx &* g.dw
+                        if checked && (ix < 0 || ix >= g.inW) { continue }
+                        let v = src[rowStart &+ ix]
+                        if v > best || at < 0 { best = v; at = rowStart &+ ix }
+                    }
+                }
+                out[ox] = best
+                idx?[ox] = Int64(indexBase + max(at, 0))
+            }
+            for ox in 0..<xlo { pool(ox, checked: true) }
+            if g.kh == 2, g.kw == 2, g.dh == 1, g.dw == 1, kyHi - kyLo == 2 {
+                let top = (oy * g.sh - g.padTop) * g.inW - g.padLeft
+                let r0 = src + top, r1 = r0 + g.inW
+                if let idx {
+                    let base = Int64(indexBase + top)
+                    for ox in xlo..<xhi {
+                        let i = ox &* g.sw
+                        var best = r0[i], at = i
+                        if r0[i &+ 1] > best { best = r0[i &+ 1]; at = i &+ 1 }
+                        if r1[i] > best { best = r1[i]; at = i &+ g.inW }
+                        if r1[i &+ 1] > best { best = r1[i &+ 1]; at = i &+ g.inW &+ 1 }
+                        out[ox] = best
+                        idx[ox] = base &+ Int64(at)
+                    }
+                } else {
+                    for ox in xlo..<xhi {
+                        let i = ox &* g.sw
+                        out[ox] = max(max(r0[i], r0[i &+ 1]), max(r1[i], r1[i &+ 1]))
+                    }
+                }
+            } else {
+                for ox in xlo..<xhi { pool(ox, checked: false) }
+            }
+            for ox in xhi..<g.outW { pool(ox, checked: true) }
         }
     }
 }

@@ -46,15 +46,6 @@ struct Node {
         }
     }
 
-    func floats(_ key: String) throws -> [Float]? {
-        guard let a = attributes[key] else { return nil }
-        switch a {
-        case .floats(let v): return v
-        case .float(let v): return [v]
-        default: throw attributeError(key, "must be a list of floats")
-        }
-    }
-
     func string(_ key: String, default value: String) throws -> String {
         guard let a = attributes[key] else { return value }
         guard case .string(let v) = a else { throw attributeError(key, "must be a string") }

@@ -65,7 +65,7 @@ struct Planner {
                 flops += kernel.flops(ins.map { $0?.desc }, descs)
             }
         }
-        return try allocate(work, infos: infos, flops: flops, inputShapes: inputShapes)
+        return try allocate(work, infos: infos, flops: flops)
     }
 
     /// Checks a requested input shape against the model's declared dimensions.
@@ -82,8 +82,19 @@ struct Planner {
         }
     }
 
+    /// "Conv 3x3/2 dw +relu"-style label for profiles.
+    static func convLabel(_ node: Node, kernel: Kernel, inputs: [Buffer?]) -> String {
+        guard let w = inputs[1]?.shape, let x = inputs[0]?.shape, let conv = kernel as? Conv else { return "Conv" }
+        var label = "Conv \(w[2])x\(w[3])"
+        if conv.window.strides != [1, 1] { label += "/\(conv.window.strides[0])" }
+        if conv.group > 1 { label += conv.group == x[1] && w[0] == x[1] ? " dw" : " g\(conv.group)" }
+        if node.epilogue.residual { label += " +add" }
+        if let a = node.epilogue.activation { label += " +\(String(describing: a).prefix { $0 != "(" })" }
+        return label
+    }
+
     /// Runs a node whose inputs are all constant, once, at planning time.
-    static func fold(_ kernel: Kernel, _ inputs: [ValueInfo?], _ outputs: [TensorDesc]) throws -> [TensorValue] {
+    static func fold(_ kernel: Kernel, _ inputs: [ValueInfo?], _ outputs: [TensorDesc], threads: Int = 1) throws -> [TensorValue] {
         let inMemory = inputs.map { $0.map { Memory(bytes: $0.desc.count * $0.desc.elementSize) } }
         let inBuffers = zip(inputs, inMemory).map { info, memory -> Buffer? in
             guard let info, let memory else { return nil }
@@ -100,11 +111,11 @@ struct Planner {
         }
         let outMemory = outputs.map { Memory(bytes: $0.count * $0.elementSize) }
         let outBuffers = zip(outputs, outMemory).map { Buffer(desc: $0, raw: $1.raw) }
-        try kernel.step(inBuffers, outBuffers, PlanContext(threads: 1))()
+        try kernel.step(inBuffers, outBuffers, PlanContext(threads: threads))()
         return withExtendedLifetime((inMemory, outMemory)) { outBuffers.map { $0.load() } }
     }
 
-    private func allocate(_ work: [Work], infos: [String: ValueInfo], flops: Int, inputShapes: [String: [Int]]) throws -> Session {
+    private func allocate(_ work: [Work], infos: [String: ValueInfo], flops: Int) throws -> Session {
         var lastUse: [String: Int] = [:]
         for (k, w) in work.enumerated() { for i in w.inputs where !i.isEmpty { lastUse[i] = k } }
         for o in graph.outputs { lastUse[o.name] = Int.max }
@@ -165,6 +176,7 @@ struct Planner {
         for name in constantsToStore { buffer(name).store(infos[name]!.constant!) }
         let context = PlanContext(threads: threads)
         var steps: [Step] = []
+        var labels: [String] = []
         for w in work {
             let kernel = kernels[w.index]
             guard !kernel.isView else { continue }
@@ -177,13 +189,15 @@ struct Planner {
                 return Buffer(desc: desc, raw: spare.raw)
             }
             steps.append(try kernel.step(ins, outs, context))
+            let node = graph.nodes[w.index]
+            labels.append(node.opType == "Conv" ? Planner.convLabel(node, kernel: kernel, inputs: ins) : node.opType)
         }
         let inputs = graph.inputs.map { buffer($0.name) }
         let outputs: [(String, Buffer?, TensorValue?)] = graph.outputs.map { o in
             if let c = infos[o.name]?.constant { return (o.name, nil, c) }
             return (o.name, buffer(o.name), nil)
         }
-        return Session(inputs: inputs, inputNames: graph.inputs.map(\.name), outputs: outputs, steps: steps,
+        return Session(inputs: inputs, inputNames: graph.inputs.map(\.name), outputs: outputs, steps: steps, labels: labels,
                        memory: memory, context: context, flops: flops,
                        bytes: slots.filter { !$0.pinned }.map(\.bytes).reduce(0, +))
     }

@@ -54,12 +54,18 @@ func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
 
 /// Runs `body` over `0..<count` split into at most `threads` contiguous chunks.
 func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    parallelChunks(count, threads: threads) { _, range in body(range) }
+}
+
+/// Like `parallelFor`, also passing the chunk's index (below `threads`), e.g. to pick a
+/// per-worker scratch slice.
+func parallelChunks(_ count: Int, threads: Int, _ body: (Int, Range<Int>) -> Void) {
     let chunks = min(max(threads, 1), count)
     if chunks <= 1 {
-        if count > 0 { body(0..<count) }
+        if count > 0 { body(0, 0..<count) }
         return
     }
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
-        body((c * count / chunks)..<((c + 1) * count / chunks))
+        body(c, (c * count / chunks)..<((c + 1) * count / chunks))
     }
 }

@@ -1,0 +1,40 @@
+import COpenBLAS
+import Foundation
+
+/// Makes OpenBLAS use kernels that match the CPU.
+///
+/// OpenBLAS 0.3.21 (Debian 12) does not recognise recent Xeons and falls back to its
+/// generic "Prescott" SSE3 kernels, about 5x slower than its AVX-512 ones. When the CPU
+/// reports AVX-512 or AVX2 but OpenBLAS picked a pre-AVX core, this re-runs OpenBLAS's
+/// dynamic-architecture selection with `OPENBLAS_CORETYPE` set (SkylakeX or Haswell).
+/// A user-set `OPENBLAS_CORETYPE` is left alone.
+enum BLASSetup {
+    /// The core type OpenBLAS uses after setup, e.g. "SkylakeX".
+    static let coreName: String = {
+        let current = String(cString: openblas_get_corename())
+        guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
+              ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom"].contains(current.lowercased()),
+              let wanted = preferredCoreType(),
+              let quit = symbol("gotoblas_dynamic_quit"), let initialize = symbol("gotoblas_dynamic_init") else { return current }
+        setenv("OPENBLAS_CORETYPE", wanted, 1)
+        quit()
+        initialize()
+        unsetenv("OPENBLAS_CORETYPE")
+        return String(cString: openblas_get_corename())
+    }()
+
+    /// SkylakeX for AVX-512 (F, BW, VL, DQ), Haswell for AVX2 + FMA, else nil.
+    static func preferredCoreType() -> String? {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+        let flags = Set(line.split(separator: " ").map(String.init))
+        if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) { return "SkylakeX" }
+        if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
+        return nil
+    }
+
+    private static func symbol(_ name: String) -> (@convention(c) () -> Void)? {
+        guard let handle = dlopen(nil, RTLD_NOW), let p = dlsym(handle, name) else { return nil }
+        return unsafeBitCast(p, to: (@convention(c) () -> Void).self)
+    }
+}
