@@ -35,3 +35,27 @@ import TestSupport
         #expect(Date().timeIntervalSince(started) < 15)
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct HTTPTests {
+    @Test func decodesAFileServedOverHTTP() throws {
+        let port = Int.random(in: 40000..<50000)
+        let server = try Command.start("/usr/bin/python3", ["-m", "http.server", "--bind", "127.0.0.1", "\(port)",
+                                                            "--directory", Fixtures.clip("")])
+        defer {
+            kill(server.process.processIdentifier, SIGKILL)
+            _ = server.wait()
+        }
+        let url = "http://127.0.0.1:\(port)/cfr.mp4"
+        var reader: VideoReader?
+        let deadline = Date().addingTimeInterval(10)
+        while reader == nil && Date() < deadline {
+            reader = try? VideoReader(url: url)
+            if reader == nil { Thread.sleep(forTimeInterval: 0.2) }
+        }
+        let opened = try #require(reader)
+        var frames = 0
+        while case .video? = try opened.next() { frames += 1 }
+        #expect(frames == 50)
+        #expect(opened.damage == nil)
+    }
+}
