@@ -13,6 +13,35 @@ final class LibavFrame {
         var frame: UnsafeMutablePointer<AVFrame>? = pointer
         av_frame_free(&frame)
     }
+
+    /// Drops any old buffers and allocates new ones for `width`x`height` in `format`.
+    func allocate(width: Int, height: Int, format: AVPixelFormat) throws {
+        av_frame_unref(pointer)
+        pointer.pointee.width = Int32(width)
+        pointer.pointee.height = Int32(height)
+        pointer.pointee.format = format.rawValue
+        let status = av_frame_get_buffer(pointer, 0)
+        if status < 0 { throw VideoIOError("cannot allocate a \(width)x\(height) frame: \(avErrorString(status))") }
+    }
+
+    /// Copies `bytes` (rows of `rowBytes`, no padding) into plane 0.
+    func fillPlane0(from bytes: [UInt8], rowBytes: Int) {
+        let stride = Int(pointer.pointee.linesize.0), plane = pointer.pointee.data.0!
+        bytes.withUnsafeBufferPointer { source in
+            for row in 0..<(bytes.count / rowBytes) {
+                (plane + row * stride).update(from: source.baseAddress! + row * rowBytes, count: rowBytes)
+            }
+        }
+    }
+
+    /// Plane 0 as `rows` rows of `rowBytes`, without padding.
+    func plane0Bytes(rowBytes: Int, rows: Int) -> [UInt8] {
+        let stride = Int(pointer.pointee.linesize.0), plane = pointer.pointee.data.0!
+        return [UInt8](unsafeUninitializedCapacity: rowBytes * rows) { buffer, count in
+            for row in 0..<rows { (buffer.baseAddress! + row * rowBytes).update(from: plane + row * stride, count: rowBytes) }
+            count = rowBytes * rows
+        }
+    }
 }
 
 /// Owns an `AVPacket`; frees it on deinit.

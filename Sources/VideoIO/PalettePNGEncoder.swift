@@ -18,25 +18,15 @@ public final class PalettePNGEncoder {
         precondition(pixels.count == width * height, "pixels do not match \(width)x\(height)")
         let context = try encoder(width: width, height: height)
         let picture = frame.pointer
-        av_frame_unref(picture)
-        picture.pointee.width = Int32(width)
-        picture.pointee.height = Int32(height)
-        picture.pointee.format = AV_PIX_FMT_PAL8.rawValue
-        var status = av_frame_get_buffer(picture, 0)
-        if status < 0 { throw VideoIOError("cannot allocate a \(width)x\(height) frame: \(avErrorString(status))") }
-        let stride = Int(picture.pointee.linesize.0)
-        pixels.withUnsafeBufferPointer { source in
-            for row in 0..<height {
-                (picture.pointee.data.0! + row * stride).update(from: source.baseAddress! + row * width, count: width)
-            }
-        }
+        try frame.allocate(width: width, height: height, format: AV_PIX_FMT_PAL8)
+        frame.fillPlane0(from: pixels, rowBytes: width)
         picture.pointee.data.1!.withMemoryRebound(to: UInt32.self, capacity: 256) { entries in
             for i in 0..<256 {
                 let rgb = i < palette.count ? palette[i] : [0, 0, 0]
                 entries[i] = 0xFF00_0000 | UInt32(rgb[0]) << 16 | UInt32(rgb[1]) << 8 | UInt32(rgb[2])
             }
         }
-        status = avcodec_send_frame(context.pointer, picture)
+        var status = avcodec_send_frame(context.pointer, picture)
         if status < 0 { throw VideoIOError("PNG encoding failed: \(avErrorString(status))") }
         status = avcodec_receive_packet(context.pointer, packet.pointer)
         if status < 0 { throw VideoIOError("PNG encoding failed: \(avErrorString(status))") }

@@ -35,22 +35,12 @@ public final class PixelConverter {
 
     /// The picture scaled (aspect ratio not kept) to `width`x`height`, as row-major RGB bytes.
     public func rgb(from picture: VideoFrame, width: Int, height: Int) throws -> [UInt8] {
-        let frame = target.pointer
-        if frame.pointee.width != Int32(width) || frame.pointee.height != Int32(height) {
-            av_frame_unref(frame)
-            frame.pointee.width = Int32(width)
-            frame.pointee.height = Int32(height)
-            frame.pointee.format = AV_PIX_FMT_RGB24.rawValue
-            let status = av_frame_get_buffer(frame, 0)
-            if status < 0 { throw VideoIOError("cannot allocate a \(width)x\(height) RGB frame: \(avErrorString(status))") }
+        if target.pointer.pointee.width != Int32(width) || target.pointer.pointee.height != Int32(height) {
+            try target.allocate(width: width, height: height, format: AV_PIX_FMT_RGB24)
         }
-        try rgbConverter.convert(picture.frame.pointer, sourceWidth: Int32(picture.width), sourceHeight: Int32(picture.height), into: frame)
-        let stride = Int(frame.pointee.linesize.0), rowBytes = width * 3
-        let plane = frame.pointee.data.0!
-        return [UInt8](unsafeUninitializedCapacity: rowBytes * height) { buffer, count in
-            for row in 0..<height { (buffer.baseAddress! + row * rowBytes).update(from: plane + row * stride, count: rowBytes) }
-            count = rowBytes * height
-        }
+        try rgbConverter.convert(picture.frame.pointer, sourceWidth: Int32(picture.width), sourceHeight: Int32(picture.height),
+                                 into: target.pointer)
+        return target.plane0Bytes(rowBytes: width * 3, rows: height)
     }
 
     /// A copy of `picture` in 8-bit yuv420p (converted with swscale when needed), with the same
@@ -58,14 +48,10 @@ public final class PixelConverter {
     public func yuv420Copy(of picture: VideoFrame) throws -> VideoFrame {
         let width = picture.width, height = picture.height, frame = picture.frame
         let copy = try LibavFrame()
+        try copy.allocate(width: width, height: height, format: AV_PIX_FMT_YUV420P)
         let target = copy.pointer
-        target.pointee.width = Int32(width)
-        target.pointee.height = Int32(height)
-        target.pointee.format = AV_PIX_FMT_YUV420P.rawValue
-        var status = av_frame_get_buffer(target, 0)
-        if status < 0 { throw VideoIOError("cannot allocate a \(width)x\(height) frame: \(avErrorString(status))") }
         if frame.pointer.pointee.format == AV_PIX_FMT_YUV420P.rawValue {
-            status = av_frame_copy(target, frame.pointer)
+            let status = av_frame_copy(target, frame.pointer)
             if status < 0 { throw VideoIOError("cannot copy a frame: \(avErrorString(status))") }
         } else {
             try yuvConverter.convert(frame.pointer, sourceWidth: Int32(width), sourceHeight: Int32(height), into: target)

@@ -146,12 +146,7 @@ public final class VideoWriter {
         }
         let target = converted.pointer
         if target.pointee.width != width || target.pointee.height != height {
-            av_frame_unref(target)
-            target.pointee.width = width
-            target.pointee.height = height
-            target.pointee.format = pixelFormat.rawValue
-            let status = av_frame_get_buffer(target, 0)
-            if status < 0 { throw VideoIOError(path: path, "cannot allocate a frame", code: status) }
+            try converted.allocate(width: Int(width), height: Int(height), format: pixelFormat)
         }
         let status = av_frame_make_writable(target)
         if status < 0 { throw VideoIOError(path: path, "cannot allocate a frame", code: status) }
