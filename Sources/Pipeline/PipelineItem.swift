@@ -5,6 +5,10 @@ import VideoIO
 public enum PipelineItem: @unchecked Sendable {
     case frame(FrameItem)
     case audio(AudioPacket)
+
+    var isFrame: Bool {
+        if case .frame = self { true } else { false }
+    }
 }
 
 /// A frame and everything stages attach to it on its way to the sinks.

@@ -84,10 +84,10 @@ public final class PipelineRunner: @unchecked Sendable {
         queues.forEach { $0.cancel() }
     }
 
-    private func record(_ index: Int, busy: Double, items: Int) {
+    private func record(_ index: Int, busy: Double, frames: Int) {
         lock.lock()
         statistics[index].busySeconds += busy
-        statistics[index].items += items
+        statistics[index].frames += frames
         lock.unlock()
     }
 
@@ -98,7 +98,7 @@ public final class PipelineRunner: @unchecked Sendable {
             while ending == .finished {
                 let started = DispatchTime.now()
                 guard let item = try source.next() else { break }
-                record(0, busy: Self.seconds(since: started), items: 1)
+                record(0, busy: Self.seconds(since: started), frames: item.isFrame ? 1 : 0)
                 guard output.push(item) else { break }
             }
         } catch {
@@ -121,13 +121,13 @@ public final class PipelineRunner: @unchecked Sendable {
             while let item = input.pop() {
                 let started = DispatchTime.now()
                 try stage.process(item, emit: emit)
-                record(index + 1, busy: Self.seconds(since: started), items: 1)
-                if output == nil, case .frame = item { completed.add(1, ordering: .relaxed) }
+                record(index + 1, busy: Self.seconds(since: started), frames: item.isFrame ? 1 : 0)
+                if output == nil, item.isFrame { completed.add(1, ordering: .relaxed) }
             }
             let started = DispatchTime.now()
             closed = true
             try stage.close(ending, emit: emit)
-            record(index + 1, busy: Self.seconds(since: started), items: 0)
+            record(index + 1, busy: Self.seconds(since: started), frames: 0)
         } catch is CancellationError where ending == .interrupted {
             if !closed { try? stage.close(.interrupted, emit: { _ in }) }
         } catch {

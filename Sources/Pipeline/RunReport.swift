@@ -1,9 +1,9 @@
 /// Busy time of one stage.
 public struct StageStatistics: Sendable {
     public var name: String
-    /// Items the stage processed.
-    public var items = 0
-    /// Seconds spent inside `process` and `close`.
+    /// Frames the stage processed.
+    public var frames = 0
+    /// Seconds spent inside `process` and `close` (audio packets included).
     public var busySeconds: Double = 0
 }
 
@@ -23,11 +23,11 @@ public struct RunReport: Sendable {
     /// A plain-text table of per-stage busy time and queue figures.
     public var table: String {
         var lines = [String(format: "%d frames in %.2f s (%.1f fps)", frames, wallSeconds, framesPerSecond)]
-        lines.append("stage                 items    busy s   busy %   ms/item")
+        lines.append("stage                frames    busy s   busy %  ms/frame")
         for stage in stages {
             let share = wallSeconds > 0 ? 100 * stage.busySeconds / wallSeconds : 0
-            let perItem = stage.items > 0 ? 1000 * stage.busySeconds / Double(stage.items) : 0
-            lines.append(pad(stage.name, 20) + String(format: "%7d  %8.2f  %7.1f  %8.2f", stage.items, stage.busySeconds, share, perItem))
+            let perFrame = stage.frames > 0 ? 1000 * stage.busySeconds / Double(stage.frames) : 0
+            lines.append(pad(stage.name, 20) + String(format: "%7d  %8.2f  %7.1f  %8.2f", stage.frames, stage.busySeconds, share, perFrame))
         }
         lines.append("queue                 capacity  max depth  mean depth  blocked s  dropped")
         for queue in queues {
