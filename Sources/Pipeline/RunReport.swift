@@ -3,7 +3,8 @@ public struct StageStatistics: Sendable {
     public var name: String
     /// Items the stage processed.
     public var items = 0
-    /// Seconds spent inside `process` and `close`.
+    /// Seconds spent inside `process` and `close` (the source: inside `next`), less the time
+    /// spent handing items on to a full queue (that shows as the next queue's blocked time).
     public var busySeconds: Double = 0
 }
 

@@ -71,6 +71,42 @@ import VideoIO
         }
     }
 
+    @Test func overlayOnOddSizesMatchesThePerPixelFormula() throws {
+        let labels = LabelSet(names: ["a", "b", "c"], palette: [[255, 0, 0], [0, 200, 0], [30, 60, 250]])
+        let (width, height, alpha) = (7, 5, 77)   // alpha 0.3 → 77/256
+        let stage = try OverlayStage(labels: labels, alpha: 0.3)
+        var generator = SystemRandomNumberGenerator()
+        let gray = (0..<(width * height)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let ids = (0..<(width * height)).map { _ in [0, 1, 2, 9].randomElement(using: &generator)! } as [UInt8]
+        let picture = try VideoFrame(gray: gray, width: width, height: height, index: 0, pts: 0, timeBase: Rational(1, 25))
+        let before = try PixelConverter().yuv420Copy(of: picture)
+        let item = FrameItem(picture: picture)
+        item.labels = LabelMap(width: width, height: height, pixels: ids)
+        try stage.process(.frame(item)) { _ in }
+        let colours = labels.palette.map(OverlayStage.yuv)
+        before.withYUV420Planes { old in
+            item.picture.withYUV420Planes { new in
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let id = Int(ids[y * width + x]), own = Int(old.y[y * old.yStride + x])
+                        let expected = id < 3 ? (own * (256 - alpha) + colours[id].y * alpha + 128) >> 8 : own
+                        #expect(Int(new.y[y * new.yStride + x]) == expected)
+                    }
+                }
+                for cy in 0..<3 {
+                    for cx in 0..<4 {
+                        let block = [(0, 0), (0, 1), (1, 0), (1, 1)].map { (cy * 2 + $0, cx * 2 + $1) }.filter { $0 < height && $1 < width }
+                        let ownU = Int(old.u[cy * old.uStride + cx]), ownV = Int(old.v[cy * old.vStride + cx]), n = block.count
+                        let u = block.map { let id = Int(ids[$0 * width + $1]); return id < 3 ? colours[id].u : ownU }.reduce(0, +)
+                        let v = block.map { let id = Int(ids[$0 * width + $1]); return id < 3 ? colours[id].v : ownV }.reduce(0, +)
+                        #expect(Int(new.u[cy * new.uStride + cx]) == (ownU * (256 - alpha) * n + u * alpha + 128 * n) / (256 * n))
+                        #expect(Int(new.v[cy * new.vStride + cx]) == (ownV * (256 - alpha) * n + v * alpha + 128 * n) / (256 * n))
+                    }
+                }
+            }
+        }
+    }
+
     @Test func inferenceKeepsOrderAndFlushesThePartialBatch() throws {
         let model = try SegmentationModel(url: lraspp)
         let source = try VideoSource(url: Fixtures.clip("audio.mp4"))

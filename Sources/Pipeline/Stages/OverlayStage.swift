@@ -13,15 +13,13 @@ import VideoIO
 /// ```
 public final class OverlayStage: Stage {
     public let name = "overlay"
-    private let alpha: Int
-    private let colours: [(y: Int, u: Int, v: Int)]
+    private let terms: BlendTerms
     private let converter: PixelConverter
 
     /// - Parameter alpha: colour weight, 0 (picture only) to 1 (colour only).
     public init(labels: LabelSet, alpha: Double) throws {
         precondition((0...1).contains(alpha), "alpha must be within 0...1")
-        self.alpha = Int((alpha * 256).rounded())
-        colours = labels.palette.map(Self.yuv)
+        terms = BlendTerms(colours: labels.palette.map(Self.yuv), alpha: Int((alpha * 256).rounded()))
         converter = try PixelConverter()
     }
 
@@ -36,37 +34,73 @@ public final class OverlayStage: Stage {
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item, let labels = frame.labels {
             let picture = try converter.yuv420Copy(of: frame.picture)
-            picture.withYUV420Planes { blend(labels, into: $0) }
+            picture.withYUV420Planes { terms.blend(labels, into: $0) }
             frame.picture = picture
         }
         try emit(item)
     }
+}
 
-    private func blend(_ labels: LabelMap, into planes: YUV420Planes) {
-        let keep = 256 - alpha, count = colours.count
+/// The blend as per-id table look-ups (256 entries, so any `UInt8` id indexes them): a labelled
+/// luma sample becomes `(y * (256 - alpha) + colour.y * alpha + 128) >> 8`, an unlabelled one
+/// `(y * 256 + 128) >> 8`, i.e. stays; a chroma sample mixes its block's colours, each
+/// unlabelled pixel of the block standing in with the sample's own value.
+private struct BlendTerms {
+    private let alpha: Int
+    /// Per id: luma weight of the picture (256 - alpha, or 256 unlabelled), luma addend
+    /// (colour.y * alpha + 128, or 128), colour chroma (0 unlabelled), 1 if unlabelled.
+    private let lumaWeight, lumaAddend, u, v, unlabelled: [Int]
+
+    init(colours: [(y: Int, u: Int, v: Int)], alpha: Int) {
+        self.alpha = alpha
+        let labelled = (0..<256).map { $0 < colours.count }
+        lumaWeight = labelled.map { $0 ? 256 - alpha : 256 }
+        lumaAddend = (0..<256).map { labelled[$0] ? colours[$0].y * alpha + 128 : 128 }
+        u = (0..<256).map { labelled[$0] ? colours[$0].u : 0 }
+        v = (0..<256).map { labelled[$0] ? colours[$0].v : 0 }
+        unlabelled = labelled.map { $0 ? 0 : 1 }
+    }
+
+    func blend(_ labels: LabelMap, into planes: YUV420Planes) {
+        let width = planes.width, height = planes.height, keep = 256 - alpha
         labels.pixels.withUnsafeBufferPointer { ids in
-            for y in 0..<planes.height {
-                let row = planes.y + y * planes.yStride
-                for x in 0..<planes.width {
-                    let id = Int(ids[y * planes.width + x])
-                    guard id < count else { continue }
-                    row[x] = UInt8((Int(row[x]) * keep + colours[id].y * alpha + 128) >> 8)
+            lumaWeight.withUnsafeBufferPointer { weight in
+                lumaAddend.withUnsafeBufferPointer { addend in
+                    for y in 0..<height {
+                        let row = planes.y + y * planes.yStride, idRow = ids.baseAddress! + y * width
+                        for x in 0..<width {
+                            let id = Int(idRow[x])
+                            row[x] = UInt8(truncatingIfNeeded: (Int(row[x]) * weight[id] + addend[id]) >> 8)
+                        }
+                    }
                 }
             }
-            for cy in 0..<((planes.height + 1) / 2) {
-                let uRow = planes.u + cy * planes.uStride, vRow = planes.v + cy * planes.vStride
-                for cx in 0..<((planes.width + 1) / 2) {
-                    var u = 0, v = 0, pixels = 0
-                    for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-                        let py = cy * 2 + dy, px = cx * 2 + dx
-                        guard py < planes.height, px < planes.width else { continue }
-                        let id = Int(ids[py * planes.width + px])
-                        u += id < count ? colours[id].u : Int(uRow[cx])
-                        v += id < count ? colours[id].v : Int(vRow[cx])
-                        pixels += 1
+            u.withUnsafeBufferPointer { u in
+                v.withUnsafeBufferPointer { v in
+                    unlabelled.withUnsafeBufferPointer { unlabelled in
+                        for cy in 0..<((height + 1) / 2) {
+                            let uRow = planes.u + cy * planes.uStride, vRow = planes.v + cy * planes.vStride
+                            let top = ids.baseAddress! + cy * 2 * width
+                            let rows = cy * 2 + 1 < height ? 2 : 1
+                            for cx in 0..<((width + 1) / 2) {
+                                let columns = cx * 2 + 1 < width ? 2 : 1
+                                var uSum = 0, vSum = 0, stand = 0
+                                for dy in 0..<rows {
+                                    for dx in 0..<columns {
+                                        let id = Int(top[dy * width + cx * 2 + dx])
+                                        uSum += u[id]
+                                        vSum += v[id]
+                                        stand += unlabelled[id]
+                                    }
+                                }
+                                let pixels = rows * columns, ownU = Int(uRow[cx]), ownV = Int(vRow[cx])
+                                uSum += stand * ownU
+                                vSum += stand * ownV
+                                uRow[cx] = UInt8(truncatingIfNeeded: (ownU * keep * pixels + uSum * alpha + 128 * pixels) / (256 * pixels))
+                                vRow[cx] = UInt8(truncatingIfNeeded: (ownV * keep * pixels + vSum * alpha + 128 * pixels) / (256 * pixels))
+                            }
+                        }
                     }
-                    uRow[cx] = UInt8((Int(uRow[cx]) * keep * pixels + u * alpha + 128 * pixels) / (256 * pixels))
-                    vRow[cx] = UInt8((Int(vRow[cx]) * keep * pixels + v * alpha + 128 * pixels) / (256 * pixels))
                 }
             }
         }
