@@ -111,8 +111,11 @@ public final class PipelineRunner: @unchecked Sendable {
         let input = queues[index]
         let output = index + 1 < queues.count ? queues[index + 1] : nil
         defer { output?.close() }
+        var waited = 0.0   // seconds inside `emit`, waiting for room downstream: not busy time
         let emit: (PipelineItem) throws -> Void = { item in
             if let output {
+                let started = DispatchTime.now()
+                defer { waited += Self.seconds(since: started) }
                 guard output.push(item) else { throw CancellationError() }
             }
         }
@@ -120,14 +123,16 @@ public final class PipelineRunner: @unchecked Sendable {
         do {
             while let item = input.pop() {
                 let started = DispatchTime.now()
+                waited = 0
                 try stage.process(item, emit: emit)
-                record(index + 1, busy: Self.seconds(since: started), frames: item.isFrame ? 1 : 0)
+                record(index + 1, busy: Self.seconds(since: started) - waited, frames: item.isFrame ? 1 : 0)
                 if output == nil, item.isFrame { completed.add(1, ordering: .relaxed) }
             }
             let started = DispatchTime.now()
+            waited = 0
             closed = true
             try stage.close(ending, emit: emit)
-            record(index + 1, busy: Self.seconds(since: started), frames: 0)
+            record(index + 1, busy: Self.seconds(since: started) - waited, frames: 0)
         } catch is CancellationError where ending == .interrupted {
             if !closed { try? stage.close(.interrupted, emit: { _ in }) }
         } catch {

@@ -3,7 +3,9 @@ public struct StageStatistics: Sendable {
     public var name: String
     /// Frames the stage processed.
     public var frames = 0
-    /// Seconds spent inside `process` and `close` (audio packets included).
+    /// Seconds spent inside `process` and `close` (the source: inside `next`; audio packets
+    /// included), less the time spent handing items on to a full queue (that shows as the next
+    /// queue's blocked time).
     public var busySeconds: Double = 0
 }
 

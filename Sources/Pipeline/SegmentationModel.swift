@@ -66,15 +66,21 @@ public final class SegmentationModel: @unchecked Sendable {
     public func input(fromRGB rgb: [UInt8]) -> [Float] {
         let plane = inputWidth * inputHeight
         precondition(rgb.count == plane * 3, "RGB input does not match the model size")
-        var values = [Float](repeating: 0, count: plane * 3)
         let scale = (0..<3).map { 1 / (255 * std[$0]) }, offset = (0..<3).map { -mean[$0] / std[$0] }
-        for i in 0..<plane {
-            for c in 0..<3 {
-                let value = Float(rgb[i * 3 + c]) * scale[c] + offset[c]
-                values[channelsLast ? i * 3 + c : c * plane + i] = value
+        // Per channel, every byte value's float: the inner loops are then look-ups.
+        let table = (0..<3).map { c in (0..<256).map { Float($0) * scale[c] + offset[c] } }
+        return [Float](unsafeUninitializedCapacity: plane * 3) { values, count in
+            rgb.withUnsafeBufferPointer { rgb in
+                for c in 0..<3 {
+                    table[c].withUnsafeBufferPointer { table in
+                        // Channel c starts at c (interleaved, step 3) or at c * plane (planar, step 1).
+                        let target = values.baseAddress! + (channelsLast ? c : c * plane), step = channelsLast ? 3 : 1
+                        for i in 0..<plane { (target + i * step).initialize(to: table[Int(rgb[i * 3 + c])]) }
+                    }
+                }
             }
+            count = plane * 3
         }
-        return values
     }
 
     /// Runs a batch of inputs (each from `input(fromRGB:)`) and returns one label map per input,

@@ -1,4 +1,8 @@
 extension LabelMap {
+    /// Pixels per tile of the argmax, so a tile's running maxima stay in the L1 cache while the
+    /// class planes stream past.
+    private static let argmaxTile = 2048
+
     /// The class with the highest score at each pixel.
     /// - Parameter scores: `classes x height x width` Float32 (one image of NCHW logits or
     ///   probabilities); ties go to the lower class id.
@@ -6,14 +10,25 @@ extension LabelMap {
         precondition(scores.count == classes * width * height, "scores do not match \(classes)x\(height)x\(width)")
         precondition(classes <= 255, "at most 255 classes fit a label map")
         let plane = width * height
-        var best = [Float](repeating: -.infinity, count: plane)
-        var labels = [UInt8](repeating: 0, count: plane)
-        for c in 0..<classes {
-            let base = c * plane
-            for i in 0..<plane where scores[base + i] > best[i] {
-                best[i] = scores[base + i]
-                labels[i] = UInt8(c)
+        var best = [Float](repeating: 0, count: Self.argmaxTile)
+        let labels = [UInt8](unsafeUninitializedCapacity: plane) { labels, count in
+            best.withUnsafeMutableBufferPointer { best in
+                for start in stride(from: 0, to: plane, by: Self.argmaxTile) {
+                    let length = min(Self.argmaxTile, plane - start)
+                    let tile = labels.baseAddress! + start
+                    tile.initialize(repeating: 0, count: length)
+                    best.baseAddress!.update(repeating: -.infinity, count: length)
+                    for c in 0..<classes {
+                        let row = scores.baseAddress! + c * plane + start, label = UInt8(c)
+                        for i in 0..<length {
+                            let score = row[i], better = score > best[i]
+                            best[i] = better ? score : best[i]
+                            tile[i] = better ? label : tile[i]
+                        }
+                    }
+                }
             }
+            count = plane
         }
         self.init(width: width, height: height, pixels: labels)
     }
@@ -22,11 +37,24 @@ extension LabelMap {
     public func resized(width newWidth: Int, height newHeight: Int) -> LabelMap {
         if newWidth == width && newHeight == height { return self }
         let columns = (0..<newWidth).map { min(width - 1, ($0 * 2 + 1) * width / (2 * newWidth)) }
-        var output = [UInt8](repeating: 0, count: newWidth * newHeight)
-        for y in 0..<newHeight {
-            let sourceRow = min(height - 1, (y * 2 + 1) * height / (2 * newHeight)) * width
-            let row = y * newWidth
-            for x in 0..<newWidth { output[row + x] = pixels[sourceRow + columns[x]] }
+        let output = [UInt8](unsafeUninitializedCapacity: newWidth * newHeight) { output, count in
+            pixels.withUnsafeBufferPointer { pixels in
+                columns.withUnsafeBufferPointer { columns in
+                    var previousSource = -1
+                    for y in 0..<newHeight {
+                        let sourceRow = min(height - 1, (y * 2 + 1) * height / (2 * newHeight))
+                        let row = output.baseAddress! + y * newWidth
+                        if sourceRow == previousSource {
+                            row.initialize(from: row - newWidth, count: newWidth)   // same source row as the last
+                        } else {
+                            let source = pixels.baseAddress! + sourceRow * width
+                            for x in 0..<newWidth { (row + x).initialize(to: source[columns[x]]) }
+                        }
+                        previousSource = sourceRow
+                    }
+                }
+            }
+            count = newWidth * newHeight
         }
         return LabelMap(width: newWidth, height: newHeight, pixels: output)
     }

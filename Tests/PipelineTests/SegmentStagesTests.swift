@@ -71,6 +71,42 @@ import VideoIO
         }
     }
 
+    @Test func overlayOnOddSizesMatchesThePerPixelFormula() throws {
+        let labels = LabelSet(names: ["a", "b", "c"], palette: [[255, 0, 0], [0, 200, 0], [30, 60, 250]])
+        let (width, height, alpha) = (7, 5, 77)   // alpha 0.3 → 77/256
+        let stage = try OverlayStage(labels: labels, alpha: 0.3)
+        var generator = SystemRandomNumberGenerator()
+        let gray = (0..<(width * height)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let ids = (0..<(width * height)).map { _ in [0, 1, 2, 9].randomElement(using: &generator)! } as [UInt8]
+        let picture = try VideoFrame(gray: gray, width: width, height: height, index: 0, pts: 0, timeBase: Rational(1, 25))
+        let before = try PixelConverter().yuv420Copy(of: picture)
+        let item = FrameItem(picture: picture)
+        item.labels = LabelMap(width: width, height: height, pixels: ids)
+        try stage.process(.frame(item)) { _ in }
+        let colours = labels.palette.map(OverlayStage.yuv)
+        before.withYUV420Planes { old in
+            item.picture.withYUV420Planes { new in
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let id = Int(ids[y * width + x]), own = Int(old.y[y * old.yStride + x])
+                        let expected = id < 3 ? (own * (256 - alpha) + colours[id].y * alpha + 128) >> 8 : own
+                        #expect(Int(new.y[y * new.yStride + x]) == expected)
+                    }
+                }
+                for cy in 0..<3 {
+                    for cx in 0..<4 {
+                        let block = [(0, 0), (0, 1), (1, 0), (1, 1)].map { (cy * 2 + $0, cx * 2 + $1) }.filter { $0 < height && $1 < width }
+                        let ownU = Int(old.u[cy * old.uStride + cx]), ownV = Int(old.v[cy * old.vStride + cx]), n = block.count
+                        let u = block.map { let id = Int(ids[$0 * width + $1]); return id < 3 ? colours[id].u : ownU }.reduce(0, +)
+                        let v = block.map { let id = Int(ids[$0 * width + $1]); return id < 3 ? colours[id].v : ownV }.reduce(0, +)
+                        #expect(Int(new.u[cy * new.uStride + cx]) == (ownU * (256 - alpha) * n + u * alpha + 128 * n) / (256 * n))
+                        #expect(Int(new.v[cy * new.vStride + cx]) == (ownV * (256 - alpha) * n + v * alpha + 128 * n) / (256 * n))
+                    }
+                }
+            }
+        }
+    }
+
     @Test func inferenceKeepsOrderAndFlushesThePartialBatch() throws {
         let model = try SegmentationModel(url: lraspp)
         let source = try VideoSource(url: Fixtures.clip("audio.mp4"))
@@ -98,6 +134,25 @@ import VideoIO
             #expect(luma.filter { $0 > 200 }.count >= 20, "white text")
             #expect(luma.contains { $0 < 60 }, "the darkened box")
             #expect(Int(p.y[100 * p.yStride + 150]) > 100, "away from the legend, the picture is untouched (alpha 0)")
+        }
+    }
+}
+
+@Suite struct ContourTests {
+    @Test func boundaryPixelsGetTheFullClassColour() throws {
+        let labels = LabelSet(names: ["a", "b"], palette: [[255, 0, 0], [0, 0, 255]])
+        let stage = try OverlayStage(labels: labels, alpha: 0.5, contours: true)
+        let picture = try VideoFrame(gray: [UInt8](repeating: 100, count: 64), width: 8, height: 8, index: 0, pts: 0, timeBase: Rational(1, 25))
+        let item = FrameItem(picture: picture)
+        item.labels = LabelMap(width: 8, height: 8, pixels: (0..<64).map { $0 % 8 < 4 ? 0 : 1 })
+        try stage.process(.frame(item)) { _ in }
+        let red = OverlayStage.yuv([255, 0, 0]), blue = OverlayStage.yuv([0, 0, 255])
+        item.picture.withYUV420Planes { p in
+            for y in 0..<8 {
+                #expect(Int(p.y[y * p.yStride + 3]) == red.y && Int(p.y[y * p.yStride + 4]) == blue.y, "the edge columns")
+                #expect(Int(p.y[y * p.yStride + 0]) != red.y, "inside: blended, not full colour")
+            }
+            #expect(Int(p.u[1]) == red.u && Int(p.u[2]) == blue.u, "chroma of blocks on the edge")
         }
     }
 }

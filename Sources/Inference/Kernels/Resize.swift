@@ -105,23 +105,50 @@ struct Resize: Kernel {
         let planes = shape[0] * shape[1], threads = context.threads, linear = self.linear
         return {
             parallelFor(planes, threads: threads) { range in
-                for p in range {
-                    let src = x.floats + p * inH * inW, dst = y.floats + p * outH * outW
-                    for oy in 0..<outH {
-                        let (y0, y1, fy) = rowTaps[oy]
-                        let r0 = src + y0 * inW, r1 = src + y1 * inW, out = dst + oy * outW
-                        if linear {
-                            for ox in 0..<outW {
-                                let (x0, x1, fx) = colTaps[ox]
-                                let top = r0[x0] + (r0[x1] - r0[x0]) * fx
-                                let bottom = r1[x0] + (r1[x1] - r1[x0]) * fx
-                                out[ox] = top + (bottom - top) * fy
-                            }
-                        } else {
+                colTaps.withUnsafeBufferPointer { colTaps in
+                    if linear {
+                        Self.linear(x.floats, y.floats, planes: range, inH: inH, inW: inW, outH: outH, outW: outW,
+                                    rowTaps: rowTaps, colTaps: colTaps)
+                        return
+                    }
+                    for p in range {
+                        let src = x.floats + p * inH * inW, dst = y.floats + p * outH * outW
+                        for oy in 0..<outH {
+                            let r0 = src + rowTaps[oy].0 * inW, out = dst + oy * outW
                             for ox in 0..<outW { out[ox] = r0[colTaps[ox].0] }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Bilinear resize of `planes`: each source row is interpolated along x once, into one of two
+    /// scratch rows, and output rows mix the two along y (the same arithmetic, per output pixel,
+    /// as interpolating both rows for it).
+    private static func linear(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, planes: Range<Int>,
+                               inH: Int, inW: Int, outH: Int, outW: Int,
+                               rowTaps: [(Int, Int, Float)], colTaps: UnsafeBufferPointer<(Int, Int, Float)>) {
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * outW)
+        defer { scratch.deallocate() }
+        for p in planes {
+            let plane = src + p * inH * inW, out = dst + p * outH * outW
+            var held = [-1, -1]   // the source row in each scratch row
+            /// The scratch row holding source row `row` along x, filling one not in `keep` if needed.
+            func scratchRow(_ row: Int, keep: Int) -> UnsafeMutablePointer<Float> {
+                if let slot = held.firstIndex(of: row) { return scratch + slot * outW }
+                let slot = held[0] == keep ? 1 : 0, r = plane + row * inW, target = scratch + slot * outW
+                for ox in 0..<outW {
+                    let (x0, x1, fx) = colTaps[ox]
+                    target[ox] = r[x0] + (r[x1] - r[x0]) * fx
+                }
+                held[slot] = row
+                return target
+            }
+            for oy in 0..<outH {
+                let (y0, y1, fy) = rowTaps[oy]
+                let top = scratchRow(y0, keep: y1), bottom = scratchRow(y1, keep: y0), row = out + oy * outW
+                for ox in 0..<outW { row[ox] = top[ox] + (bottom[ox] - top[ox]) * fy }
             }
         }
     }

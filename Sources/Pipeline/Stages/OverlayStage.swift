@@ -17,10 +17,10 @@ import VideoIO
 /// ```
 public final class OverlayStage: Stage {
     public let name = "overlay"
-    private let alpha: Int
+    private let terms: BlendTerms
+    private let colours: [(y: Int, u: Int, v: Int)]
     private let contours: Bool
     private let legend: Legend?
-    private let colours: [(y: Int, u: Int, v: Int)]
     private let converter: PixelConverter
 
     /// - Parameters:
@@ -31,10 +31,10 @@ public final class OverlayStage: Stage {
     /// - Throws: `PipelineError` when the legend's font is missing.
     public init(labels: LabelSet, alpha: Double, contours: Bool = false, legendHeight: Int? = nil) throws {
         precondition((0...1).contains(alpha), "alpha must be within 0...1")
-        self.alpha = Int((alpha * 256).rounded())
-        self.contours = contours
         let colours = labels.palette.map(Self.yuv)
         self.colours = colours
+        terms = BlendTerms(colours: colours, alpha: Int((alpha * 256).rounded()))
+        self.contours = contours
         legend = try legendHeight.map { try Legend(labels: labels, colours: colours, textHeight: $0) }
         converter = try PixelConverter()
     }
@@ -54,7 +54,8 @@ public final class OverlayStage: Stage {
         if case .frame(let frame) = item, let labels = frame.labels {
             let picture = try converter.yuv420Copy(of: frame.picture)
             picture.withYUV420Planes { planes in
-                blend(labels, into: planes)
+                terms.blend(labels, into: planes)
+                if contours { drawContours(labels, into: planes) }
                 legend?.draw(classes: labels.presentClasses.filter { $0 < colours.count }, into: planes)
             }
             frame.picture = picture
@@ -62,39 +63,91 @@ public final class OverlayStage: Stage {
         try emit(item)
     }
 
-    /// Blends in place. Each pixel's colour weight (of 256) is `alpha` where labelled, 256 on a
-    /// contour, 0 where unlabelled; chroma takes the mean of its 2x2 block's blends.
-    private func blend(_ labels: LabelMap, into planes: YUV420Planes) {
-        let count = colours.count, width = planes.width, height = planes.height
-        let edge = contours ? labels.boundary() : []
-        labels.pixels.withUnsafeBufferPointer { ids in
-            func weight(_ i: Int) -> Int {
-                Int(ids[i]) >= count ? 0 : contours && edge[i] ? 256 : alpha
+    /// Paints class boundaries in full colour: luma at each boundary pixel, chroma of each 2x2
+    /// block holding boundary pixels from the mean of their colours.
+    private func drawContours(_ labels: LabelMap, into planes: YUV420Planes) {
+        let edge = labels.boundary(), width = planes.width, count = colours.count
+        for cy in 0..<((planes.height + 1) / 2) {
+            for cx in 0..<((width + 1) / 2) {
+                var u = 0, v = 0, marked = 0
+                for dy in 0..<2 where cy * 2 + dy < planes.height {
+                    for dx in 0..<2 where cx * 2 + dx < width {
+                        let y = cy * 2 + dy, x = cx * 2 + dx, i = y * width + x, id = Int(labels.pixels[i])
+                        guard edge[i], id < count else { continue }
+                        planes.y[y * planes.yStride + x] = UInt8(colours[id].y)
+                        u += colours[id].u
+                        v += colours[id].v
+                        marked += 1
+                    }
+                }
+                guard marked > 0 else { continue }
+                planes.u[cy * planes.uStride + cx] = UInt8(u / marked)
+                planes.v[cy * planes.vStride + cx] = UInt8(v / marked)
             }
-            for y in 0..<height {
-                let row = planes.y + y * planes.yStride
-                for x in 0..<width {
-                    let i = y * width + x, w = weight(i)
-                    guard w > 0 else { continue }
-                    row[x] = UInt8((Int(row[x]) * (256 - w) + colours[Int(ids[i])].y * w + 128) >> 8)
+        }
+    }
+}
+
+/// The blend as per-id table look-ups (256 entries, so any `UInt8` id indexes them): a labelled
+/// luma sample becomes `(y * (256 - alpha) + colour.y * alpha + 128) >> 8`, an unlabelled one
+/// `(y * 256 + 128) >> 8`, i.e. stays; a chroma sample mixes its block's colours, each
+/// unlabelled pixel of the block standing in with the sample's own value.
+private struct BlendTerms {
+    private let alpha: Int
+    /// Per id: luma weight of the picture (256 - alpha, or 256 unlabelled), luma addend
+    /// (colour.y * alpha + 128, or 128), colour chroma (0 unlabelled), 1 if unlabelled.
+    private let lumaWeight, lumaAddend, u, v, unlabelled: [Int]
+
+    init(colours: [(y: Int, u: Int, v: Int)], alpha: Int) {
+        self.alpha = alpha
+        let labelled = (0..<256).map { $0 < colours.count }
+        lumaWeight = labelled.map { $0 ? 256 - alpha : 256 }
+        lumaAddend = (0..<256).map { labelled[$0] ? colours[$0].y * alpha + 128 : 128 }
+        u = (0..<256).map { labelled[$0] ? colours[$0].u : 0 }
+        v = (0..<256).map { labelled[$0] ? colours[$0].v : 0 }
+        unlabelled = labelled.map { $0 ? 0 : 1 }
+    }
+
+    func blend(_ labels: LabelMap, into planes: YUV420Planes) {
+        let width = planes.width, height = planes.height, keep = 256 - alpha
+        labels.pixels.withUnsafeBufferPointer { ids in
+            lumaWeight.withUnsafeBufferPointer { weight in
+                lumaAddend.withUnsafeBufferPointer { addend in
+                    for y in 0..<height {
+                        let row = planes.y + y * planes.yStride, idRow = ids.baseAddress! + y * width
+                        for x in 0..<width {
+                            let id = Int(idRow[x])
+                            row[x] = UInt8(truncatingIfNeeded: (Int(row[x]) * weight[id] + addend[id]) >> 8)
+                        }
+                    }
                 }
             }
-            for cy in 0..<((height + 1) / 2) {
-                let uRow = planes.u + cy * planes.uStride, vRow = planes.v + cy * planes.vStride
-                for cx in 0..<((width + 1) / 2) {
-                    var u = 0, v = 0, weights = 0, pixels = 0
-                    for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] where cy * 2 + dy < height && cx * 2 + dx < width {
-                        let i = (cy * 2 + dy) * width + cx * 2 + dx, w = weight(i)
-                        pixels += 1
-                        guard w > 0 else { continue }
-                        u += w * colours[Int(ids[i])].u
-                        v += w * colours[Int(ids[i])].v
-                        weights += w
+            u.withUnsafeBufferPointer { u in
+                v.withUnsafeBufferPointer { v in
+                    unlabelled.withUnsafeBufferPointer { unlabelled in
+                        for cy in 0..<((height + 1) / 2) {
+                            let uRow = planes.u + cy * planes.uStride, vRow = planes.v + cy * planes.vStride
+                            let top = ids.baseAddress! + cy * 2 * width
+                            let rows = cy * 2 + 1 < height ? 2 : 1
+                            for cx in 0..<((width + 1) / 2) {
+                                let columns = cx * 2 + 1 < width ? 2 : 1
+                                var uSum = 0, vSum = 0, stand = 0
+                                for dy in 0..<rows {
+                                    for dx in 0..<columns {
+                                        let id = Int(top[dy * width + cx * 2 + dx])
+                                        uSum += u[id]
+                                        vSum += v[id]
+                                        stand += unlabelled[id]
+                                    }
+                                }
+                                let pixels = rows * columns, ownU = Int(uRow[cx]), ownV = Int(vRow[cx])
+                                uSum += stand * ownU
+                                vSum += stand * ownV
+                                uRow[cx] = UInt8(truncatingIfNeeded: (ownU * keep * pixels + uSum * alpha + 128 * pixels) / (256 * pixels))
+                                vRow[cx] = UInt8(truncatingIfNeeded: (ownV * keep * pixels + vSum * alpha + 128 * pixels) / (256 * pixels))
+                            }
+                        }
                     }
-                    guard weights > 0 else { continue }
-                    let total = 256 * pixels
-                    uRow[cx] = UInt8((Int(uRow[cx]) * (total - weights) + u + total / 2) / total)
-                    vRow[cx] = UInt8((Int(vRow[cx]) * (total - weights) + v + total / 2) / total)
                 }
             }
         }
