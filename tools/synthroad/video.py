@@ -58,7 +58,8 @@ def read_frames(path, width, height, pix_fmt="rgb24"):
     """Yield decoded frames of ``path`` as uint8 arrays (``gray`` gives HxW, ``rgb24`` HxWx3)."""
     ch = 3 if pix_fmt == "rgb24" else 1
     size = width * height * ch
-    cmd = ["ffmpeg", "-loglevel", "error", "-i", str(path), "-f", "rawvideo", "-pix_fmt", pix_fmt, "-"]
+    cmd = ["ffmpeg", "-loglevel", "error", "-i", str(path), "-fps_mode", "passthrough",
+           "-f", "rawvideo", "-pix_fmt", pix_fmt, "-"]
     with subprocess.Popen(cmd, stdout=subprocess.PIPE) as p:
         while True:
             buf = p.stdout.read(size)

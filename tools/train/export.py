@@ -35,6 +35,18 @@ def constants_to_initializers(graph: onnx.GraphProto) -> None:
         graph.node.remove(node)
 
 
+def strip_identities(graph: onnx.GraphProto) -> None:
+    """Remove Identity nodes by wiring their consumers to the Identity's input."""
+    outputs = {o.name for o in graph.output}
+    for node in [n for n in graph.node if n.op_type == "Identity" and n.output[0] not in outputs]:
+        src, dst = node.input[0], node.output[0]
+        for other in graph.node:
+            for i, name in enumerate(other.input):
+                if name == dst:
+                    other.input[i] = src
+        graph.node.remove(node)
+
+
 def export(model: nn.Module, path: str, input_hw, metadata: dict) -> dict:
     """Export ``model`` (eval mode, BN folded) to ``path``; returns op histogram and parity error."""
     model = fold_batchnorm(model.eval())
@@ -45,6 +57,7 @@ def export(model: nn.Module, path: str, input_hw, metadata: dict) -> dict:
                       dynamo=False)
     m = onnx.load(path)
     constants_to_initializers(m.graph)
+    strip_identities(m.graph)
     for k, v in metadata.items():
         entry = m.metadata_props.add()
         entry.key, entry.value = k, v if isinstance(v, str) else json.dumps(v)

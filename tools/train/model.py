@@ -3,7 +3,8 @@
 Backbone: inverted residual blocks with depthwise convolutions, HardSwish and
 squeeze-excitation gated by HardSigmoid; output stride 16 (the last blocks are
 dilated). Head: LR-ASPP (1x1 conv branch gated by a global-pooling branch),
-fused with stride-8, stride-4 and stride-2 features, logits upsampled to the input size.
+fused with stride-8 and stride-4 features; logits at 1/4 resolution are upsampled
+to the input size (training computes its loss at 1/2 resolution to save time).
 Only standard ONNX ops are produced (Conv, Relu, HardSwish, HardSigmoid,
 Sigmoid, Add, Mul, GlobalAveragePool, Resize, Concat).
 """
@@ -73,25 +74,25 @@ class RoadSeg(nn.Module):
         self.s16 = nn.Sequential(Block(c(24), c(96), c(40), 5, 2, True, True),      # 1/16
                                  Block(c(40), c(160), c(40), 5, 1, True, True),
                                  Block(c(40), c(160), c(48), 5, 1, True, True),
-                                 Block(c(48), c(192), c(64), 5, 1, True, True, 2),
-                                 Block(c(64), c(256), c(64), 5, 1, True, True, 4))
+                                 Block(c(48), c(192), c(64), 3, 1, True, True, 2),
+                                 Block(c(64), c(256), c(64), 3, 1, True, True, 3))
         hc = c(96)
         self.aspp = conv_bn(c(64), hc)
         self.gate = nn.Conv2d(c(64), hc, 1)
         self.fuse8 = conv_bn(hc + c(24), c(64))
-        self.fuse4 = nn.Sequential(conv_bn(c(64) + c(16), c(64) + c(16), 3, groups=c(64) + c(16)),
-                                   conv_bn(c(64) + c(16), c(48)))
-        self.fuse2 = nn.Sequential(conv_bn(c(48) + c(16), c(48) + c(16), 3, groups=c(48) + c(16)),
-                                   conv_bn(c(48) + c(16), c(24)))
-        self.cls = nn.Conv2d(c(24), num_classes, 1)
+        self.fuse4 = conv_bn(c(64) + c(16), c(32))
+        self.cls = nn.Conv2d(c(32), num_classes, 1)
 
-    def forward(self, x):
-        x2 = self.stem(x)
-        x4 = self.s4(x2)
+    def forward_quarter(self, x):
+        """Logits at 1/4 of the input resolution."""
+        x4 = self.s4(self.stem(x))
         x8 = self.s8(x4)
         x16 = self.s16(x8)
         y = self.aspp(x16) * torch.sigmoid(self.gate(F.adaptive_avg_pool2d(x16, 1)))
         y = self.fuse8(torch.cat([up2(y), x8], 1))
         y = self.fuse4(torch.cat([up2(y), x4], 1))
-        y = self.fuse2(torch.cat([up2(y), x2], 1))
-        return up2(self.cls(y))
+        return self.cls(y)
+
+    def forward(self, x):
+        """Logits at the input resolution."""
+        return up2(up2(self.forward_quarter(x)))
