@@ -1,0 +1,114 @@
+"""Training data: a cache of rendered synthroad frames and augmented batches drawn from it.
+
+Frames are rendered at 640x360 and sent through an H.264 encode/decode round
+trip (random CRF), like the sample clip the model is evaluated on, then stored
+as uint8 ``.npy`` arrays (memory-mapped when training).
+"""
+
+import os
+import subprocess
+import tempfile
+from multiprocessing import Pool
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from tools.synthroad import Scene
+from tools.synthroad.video import read_frames
+
+CACHE_W, CACHE_H = 640, 360
+FRAMES_PER_SCENE = 20
+SCENE_SECONDS = 12.0
+TRAIN_SEED_BASE = 100_000  # training scene seeds are TRAIN_SEED_BASE + i; sample/eval seeds are < 1000
+
+
+def h264_roundtrip(frames: np.ndarray, crf: int) -> np.ndarray:
+    """Encode ``frames`` (N,H,W,3 uint8) to H.264 yuv420p at ``crf`` and decode them back."""
+    n, h, w, _ = frames.shape
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "clip.mp4")
+        subprocess.run(["ffmpeg", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                        "-s", f"{w}x{h}", "-r", "25", "-i", "-", "-c:v", "libx264", "-preset", "fast",
+                        "-crf", str(crf), "-pix_fmt", "yuv420p", path],
+                       input=frames.tobytes(), check=True)
+        out = np.stack(list(read_frames(path, w, h)))
+    assert out.shape == frames.shape, out.shape
+    return out
+
+
+def render_scene(seed: int):
+    """``FRAMES_PER_SCENE`` frames spread over one scene, after an H.264 round trip."""
+    scene = Scene(seed, CACHE_W, CACHE_H, duration=SCENE_SECONDS)
+    rng = np.random.default_rng(seed)
+    times = np.sort(rng.uniform(0, SCENE_SECONDS, FRAMES_PER_SCENE))
+    pairs = [scene.render(float(t), frame_seed=i) for i, t in enumerate(times)]
+    imgs = np.stack([p[0] for p in pairs])
+    labs = np.stack([p[1] for p in pairs])
+    return h264_roundtrip(imgs, int(rng.integers(18, 30))), labs
+
+
+def build_cache(directory: str, scenes: int, seed_base: int = TRAIN_SEED_BASE, workers: int = 2):
+    """Render ``scenes`` scenes into ``directory``/{images,labels}.npy unless already there."""
+    img_path, lab_path = os.path.join(directory, "images.npy"), os.path.join(directory, "labels.npy")
+    n = scenes * FRAMES_PER_SCENE
+    if os.path.exists(lab_path) and np.load(lab_path, mmap_mode="r").shape[0] == n:
+        return img_path, lab_path
+    os.makedirs(directory, exist_ok=True)
+    imgs = np.lib.format.open_memmap(img_path + ".tmp", "w+", np.uint8, (n, CACHE_H, CACHE_W, 3))
+    labs = np.lib.format.open_memmap(lab_path + ".tmp", "w+", np.uint8, (n, CACHE_H, CACHE_W))
+    with Pool(workers) as pool:
+        for i, (im, lb) in enumerate(pool.imap(render_scene, range(seed_base, seed_base + scenes))):
+            imgs[i * FRAMES_PER_SCENE:(i + 1) * FRAMES_PER_SCENE] = im
+            labs[i * FRAMES_PER_SCENE:(i + 1) * FRAMES_PER_SCENE] = lb
+    imgs.flush()
+    labs.flush()
+    del imgs, labs
+    os.replace(img_path + ".tmp", img_path)
+    os.replace(lab_path + ".tmp", lab_path)
+    return img_path, lab_path
+
+
+class Batches:
+    """Random augmented batches: scale, crop, horizontal flip, brightness / contrast / colour gain.
+
+    The nominal scale ``eval_scale`` maps a cache frame to the model's evaluation
+    size (e.g. 640x360 -> 512x288); crops are taken at ``eval_scale`` times a random
+    factor in ``scale_range``.
+    """
+
+    def __init__(self, img_path, lab_path, crop=(224, 384), eval_scale=0.8,
+                 scale_range=(0.8, 1.4), seed=0):
+        self.imgs = np.load(img_path, mmap_mode="r")
+        self.labs = np.load(lab_path, mmap_mode="r")
+        self.crop = crop
+        self.eval_scale = eval_scale
+        self.scale_range = scale_range
+        self.rng = np.random.default_rng(seed)
+
+    def sample(self):
+        """One augmented (image float 3xHxW in 0..1, label int64 HxW) pair."""
+        rng, (ch, cw) = self.rng, self.crop
+        i = int(rng.integers(len(self.imgs)))
+        scale = self.eval_scale * rng.uniform(*self.scale_range)
+        rh = min(CACHE_H, int(round(ch / scale)))
+        rw = min(CACHE_W, int(round(cw / scale)))
+        y0 = int(rng.integers(CACHE_H - rh + 1))
+        x0 = int(rng.integers(CACHE_W - rw + 1))
+        img = torch.from_numpy(np.ascontiguousarray(self.imgs[i, y0:y0 + rh, x0:x0 + rw]))
+        lab = torch.from_numpy(np.ascontiguousarray(self.labs[i, y0:y0 + rh, x0:x0 + rw]))
+        img = img.permute(2, 0, 1)[None].float() / 255.0
+        img = F.interpolate(img, size=(ch, cw), mode="bilinear", align_corners=False, antialias=True)[0]
+        lab = F.interpolate(lab[None, None].float(), size=(ch, cw), mode="nearest")[0, 0].long()
+        if rng.random() < 0.5:
+            img, lab = img.flip(-1), lab.flip(-1)
+        contrast = rng.uniform(0.7, 1.3)
+        gain = rng.uniform(0.7, 1.3) * rng.uniform(0.92, 1.08, 3)
+        mean = img.mean()
+        img = ((img - mean) * contrast + mean) * torch.tensor(gain, dtype=torch.float32)[:, None, None]
+        return img.clamp_(0, 1), lab
+
+    def __call__(self, batch_size):
+        """A batch (N,3,H,W float, N,H,W int64)."""
+        pairs = [self.sample() for _ in range(batch_size)]
+        return torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
