@@ -61,6 +61,9 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Items each queue between stages holds.")
     var queueCapacity = 8
 
+    @Flag(help: "For live sources: when a queue is full, drop the oldest item instead of waiting (drops are counted).")
+    var dropOldest = false
+
     @Flag(help: "Print per-stage busy time and queue statistics at the end.")
     var stats = false
 
@@ -75,6 +78,7 @@ struct RunOptions: ParsableArguments {
     func apply(to spec: inout PipelineSpec) {
         spec.decode.threads = decodeThreads
         spec.queues.capacity = queueCapacity
+        if dropOldest { spec.queues.policy = .dropOldest }
     }
 
     func execute(_ pipeline: BuiltPipeline) throws {
@@ -93,6 +97,8 @@ func execute(_ pipeline: BuiltPipeline, quiet: Bool, stats: Bool) throws {
     withExtendedLifetime(interrupt) {}
     for warning in pipeline.warnings { printError("warning: \(warning)") }
     let report = try result.get()
+    let dropped = report.queues.reduce(0) { $0 + $1.dropped }
+    if dropped > 0 { printError("warning: \(dropped) item(s) were dropped by full queues (dropOldest); see --stats") }
     if stats { printError(report.table) }
     if report.ending == .interrupted {
         printError("interrupted after \(report.frames) frames")

@@ -54,6 +54,15 @@ import TestSupport
         #expect(try FFprobe.framePTS(folder.path("out.mp4")).count > 0)
     }
 
+    @Test func dropOldestDropsAndSaysHowMany() throws {
+        let folder = try TemporaryFolder()
+        let result = try segstream("transcode", Fixtures.clip("audio.mp4"), "-o", folder.path("out.mp4"), "--drop-oldest", "--queue-capacity", "1")
+        #expect(result.status == 0)
+        let dropped = result.stderr.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        #expect(dropped > 0 && result.stderr.contains("item(s) were dropped by full queues"), "\(result.stderr)")
+        #expect(try FFprobe.framePTS(folder.path("out.mp4")).count < 50)
+    }
+
     @Test func usageErrorsExitWithTwo() throws {
         #expect(try segstream("transcode", Fixtures.clip("cfr.mp4")).status == 2)
         #expect(try segstream("transcode", Fixtures.clip("cfr.mp4"), "-o", "x.mp4", "--preset", "warp").status == 2)
