@@ -62,9 +62,7 @@ struct EvalReport: Encodable {
     }
 
     func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let encoder = JSONEncoder.segstream(pretty: true)
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 

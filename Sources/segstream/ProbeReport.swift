@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import VideoIO
 
 /// The JSON and text forms of `segstream probe`.
@@ -41,9 +42,7 @@ struct ProbeReport: Encodable {
     }
 
     func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let encoder = JSONEncoder.segstream(pretty: true)
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 

@@ -93,9 +93,7 @@ public final class ClipSink: Stage {
         } else if recording != nil {
             try finishClip()
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let encoder = JSONEncoder.segstream(pretty: true)
         let index = folder.appendingPathComponent("index.json").path
         let output = try OutputFile(path: index, inputs: [source.url])
         guard FileManager.default.createFile(atPath: output.temporaryPath, contents: try encoder.encode(events)) else {

@@ -20,7 +20,7 @@ public final class JSONLinesSink: Stage {
     private let handle: FileHandle
     private let labels: LabelSet
     private let rle: Bool
-    private let encoder = JSONEncoder()
+    private let encoder = JSONEncoder.segstream(pretty: false)
     private var closed = false
 
     /// Creates the file and writes the header line.
@@ -34,8 +34,6 @@ public final class JSONLinesSink: Stage {
         self.handle = handle
         self.labels = labels
         self.rle = rle
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         do {
             try write(FramesHeader(model: model, labels: labels, source: source, rle: rle))
         } catch {
