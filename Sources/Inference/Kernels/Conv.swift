@@ -175,15 +175,19 @@ struct Conv: Kernel {
     }
 
     /// One depthwise plane: `y` [outH, outW] = conv of `x` [inH, inW] with `w` [kh, kw].
-    /// Interior outputs accumulate all taps in SIMD8 registers (stride 1 and 2); borders
-    /// and other strides take the scalar path with bounds checks.
+    /// Interior outputs run as SIMD8: stride 1 accumulates all taps in registers, stride 2
+    /// first splits each input row into even and odd columns so its loads are contiguous.
+    /// Borders and other strides take the scalar path with bounds checks.
     static func depthwisePlane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Geometry) {
+        let half = (g.inW + 1) / 2
+        let split = g.sw == 2 ? UnsafeMutablePointer<Float>.allocate(capacity: 2 * half + 16) : nil
+        defer { split?.deallocate() }
         // Output columns whose every tap is inside the row (one extra for stride-2 loads).
         let extra = g.sw == 2 ? 1 : 0
         let xlo = min(g.outW, (g.padLeft + g.sw - 1) / g.sw)
         let lastTap = (g.kw - 1) * g.dw - g.padLeft
         let xhi = max(xlo, min(g.outW, g.inW - 1 - lastTap - extra < 0 ? 0 : (g.inW - 1 - lastTap - extra) / g.sw + 1))
-        let vector = g.sw <= 2
+        let vector = g.sw == 1
         for oy in 0..<g.outH {
             let out = y + oy * g.outW
             let kyLo = max(0, (g.padTop - oy * g.sh + g.dh - 1) / g.dh)
@@ -251,6 +255,30 @@ struct Conv: Kernel {
                     UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
                     ox &+= 8
                 }
+            }
+            if let split, xhi > ox {
+                let even = split, odd = split + half
+                (out + ox).update(repeating: 0, count: xhi - ox)
+                for ky in kyLo..<max(kyLo, kyHi) {
+                    let row = x + (oy &* g.sh &- g.padTop &+ ky &* g.dh) &* g.inW
+                    for j in 0..<(g.inW / 2) { even[j] = row[2 &* j]; odd[j] = row[2 &* j &+ 1] }
+                    if g.inW % 2 == 1 { even[half - 1] = row[g.inW - 1] }
+                    for kx in 0..<g.kw {
+                        // Input column 2*ox + t is even[ox + t/2] or odd[ox + (t-1)/2].
+                        let t = kx &* g.dw &- g.padLeft
+                        let src: UnsafePointer<Float> = t & 1 == 0 ? UnsafePointer(even) + (t >> 1) : UnsafePointer(odd) + ((t &- 1) >> 1)
+                        let wv = w[ky &* g.kw &+ kx], wVec = SIMD8<Float>(repeating: wv)
+                        var i = ox
+                        while i &+ 8 <= xhi {
+                            let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let o = UnsafeRawPointer(out + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(out + i).storeBytes(of: o + v * wVec, as: SIMD8<Float>.self)
+                            i &+= 8
+                        }
+                        while i < xhi { out[i] += wv * src[i]; i &+= 1 }
+                    }
+                }
+                ox = xhi
             }
             while ox < g.outW { scalar(ox); ox += 1 }
         }
