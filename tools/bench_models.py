@@ -138,7 +138,8 @@ def main():
         gflops = r["gflops"] / r["ours_best"] * 1000
         lines.append(f"| {r['name']} | {r['batch']} | {r['gflops']:.2f} | {r['ours']:.2f} | {r['ort']:.2f} | {r['ours'] / r['ort']:.2f}x | "
                      f"{r['ours_best']:.2f} | {r['ort_best']:.2f} | {r['ours_best'] / r['ort_best']:.2f}x | {gflops:.1f} | {100 * gflops / peak:.0f}% |")
-    lines += ["", "Ratio = segstream time / onnxruntime time (below 1 means segstream is faster).", ""]
+    lines += ["", "Ratio = segstream time / onnxruntime time (below 1 means segstream is faster). On a shared machine "
+              "whole runs differ by up to about 30%; compare the two engines within one run.", ""]
     write_section("\n".join(lines), args.out)
     print(f"wrote {args.out}")
 

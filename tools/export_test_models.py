@@ -248,6 +248,9 @@ def register_segnet_symbolics():
 MODELS = {
     "fcn": FCN, "unet": UNet, "deeplabv3plus": DeepLabV3Plus, "pspnet": PSPNet,
     "lraspp_mobilenetv3": LRASPP, "segnet": SegNet, "fcn_nhwc": lambda: NHWCWrapper(FCN()),
+    # The same DeepLabV3+ through torch's default (dynamo) exporter: opset 20, ReduceMean
+    # with an axes input, and weights in an external-data file beside the model.
+    "deeplabv3plus_dynamo": DeepLabV3Plus,
 }
 
 
@@ -275,11 +278,20 @@ def export(name, out_dir, h, w, seed, reference=True):
     x = torch.from_numpy(np.random.default_rng(seed).standard_normal(shape).astype(np.float32))
     outputs = ["logits", "classes"] if name == "segnet" else ["output"]
     path = os.path.join(out_dir, f"{name}.onnx")
-    torch.onnx.export(model, (x,), path, dynamo=False, opset_version=17, do_constant_folding=False, input_names=["input"], output_names=outputs,
-                      dynamic_axes={n: {0: "batch"} for n in ["input"] + outputs})
-    m = onnx.load(path)
-    onnx.helper.set_model_props(m, {"architecture": name, "classes": str(CLASSES), "layout": "NHWC" if nhwc else "NCHW"})
-    onnx.save(m, path)
+    props = {"architecture": name, "classes": str(CLASSES), "layout": "NHWC" if nhwc else "NCHW"}
+    if name.endswith("_dynamo"):
+        torch.onnx.export(model, (x,), path, dynamo=True, input_names=["input"], output_names=outputs,
+                          dynamic_shapes=({0: torch.export.Dim("batch", min=1, max=64)},))
+        m = onnx.load(path)
+        onnx.helper.set_model_props(m, props)
+        onnx.save(m, path, save_as_external_data=True, all_tensors_to_one_file=True,
+                  location=f"{name}.onnx.data", size_threshold=1024)
+    else:
+        torch.onnx.export(model, (x,), path, dynamo=False, opset_version=17, do_constant_folding=False, input_names=["input"],
+                          output_names=outputs, dynamic_axes={n: {0: "batch"} for n in ["input"] + outputs})
+        m = onnx.load(path)
+        onnx.helper.set_model_props(m, props)
+        onnx.save(m, path)
     if not reference:
         print(f"{name}: {os.path.getsize(path)} bytes")
         return

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import Inference
 
-/// The six architectures (plus an NHWC variant) against onnxruntime outputs, at batch 2.
+/// The six architectures (plus an NHWC variant and a dynamo-exported opset-20 model with
+/// external data) against onnxruntime outputs, at batch 2.
 @Suite struct ModelParityTests {
-    static let names = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fcn_nhwc"]
+    static let names = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fcn_nhwc", "deeplabv3plus_dynamo"]
 
     @Test(arguments: names)
     func matchesOnnxRuntime(_ name: String) throws {

@@ -40,12 +40,7 @@ struct Binary: Kernel {
                 }
             } }
         }
-        switch op {
-        case .add: return { layout.run(a.floats, b.floats, out.floats, threads: threads, +) }
-        case .sub: return { layout.run(a.floats, b.floats, out.floats, threads: threads, -) }
-        case .mul: return { layout.run(a.floats, b.floats, out.floats, threads: threads, *) }
-        case .div: return { layout.run(a.floats, b.floats, out.floats, threads: threads, /) }
-        }
+        return { layout.runFloat(op, a.floats, b.floats, out.floats, threads: threads) }
     }
 }
 
@@ -78,6 +73,44 @@ struct BroadcastLayout {
         outer = dims.map(\.n)
         aStrides = dims.map(\.a)
         bStrides = dims.map(\.b)
+    }
+
+    /// Float32 version with the operator chosen outside the inner loops, so each loop
+    /// is a plain vectorisable one.
+    func runFloat(_ op: Binary.Op, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, threads: Int) {
+        let rows = outer.reduce(1, *)
+        parallelFor(rows, threads: threads) { range in
+            for r in range {
+                var rem = r, ao = 0, bo = 0
+                for d in stride(from: outer.count - 1, through: 0, by: -1) {
+                    let i = rem % outer[d]
+                    rem /= outer[d]
+                    ao += i * aStrides[d]
+                    bo += i * bStrides[d]
+                }
+                let pa = a + ao, pb = b + bo, po = out + r * inner, n = inner
+                switch (aInner, bInner, op) {
+                case (1, 1, .add): for i in 0..<n { po[i] = pa[i] + pb[i] }
+                case (1, 1, .sub): for i in 0..<n { po[i] = pa[i] - pb[i] }
+                case (1, 1, .mul): for i in 0..<n { po[i] = pa[i] * pb[i] }
+                case (1, 1, .div): for i in 0..<n { po[i] = pa[i] / pb[i] }
+                case (1, 0, .add): let v = pb[0]; for i in 0..<n { po[i] = pa[i] + v }
+                case (1, 0, .sub): let v = pb[0]; for i in 0..<n { po[i] = pa[i] - v }
+                case (1, 0, .mul): let v = pb[0]; for i in 0..<n { po[i] = pa[i] * v }
+                case (1, 0, .div): let v = pb[0]; for i in 0..<n { po[i] = pa[i] / v }
+                default:
+                    for i in 0..<n {
+                        let x = pa[aInner == 1 ? i : 0], y = pb[bInner == 1 ? i : 0]
+                        switch op {
+                        case .add: po[i] = x + y
+                        case .sub: po[i] = x - y
+                        case .mul: po[i] = x * y
+                        case .div: po[i] = x / y
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @inline(__always)

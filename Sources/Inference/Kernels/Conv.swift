@@ -136,6 +136,10 @@ struct Conv: Kernel {
     /// Unrolls the receptive fields of `channels` input planes, for output rows `rows`,
     /// into `col` [channels*kh*kw, rows.count*outW], zero where the window reads padding.
     static func im2col(_ x: UnsafePointer<Float>, channels: Int, _ g: Geometry, rows: Range<Int>, _ col: UnsafeMutablePointer<Float>) {
+        if g.sw == 2 {
+            im2colStride2(x, channels: channels, g, rows: rows, col)
+            return
+        }
         let plane = rows.count * g.outW
         var row = 0
         for ch in 0..<channels {
@@ -157,11 +161,47 @@ struct Conv: Kernel {
                         if g.sw == 1 {
                             if hi > lo { (d + lo).update(from: s + lo, count: hi - lo) }
                         } else {
-                            for ox in lo..<max(lo, hi) { d[ox] = s[ox * g.sw] }
+                            for ox in lo..<hi { d[ox] = s[ox * g.sw] }
                         }
-                        if hi < g.outW { (d + max(hi, lo)).update(repeating: 0, count: g.outW - max(hi, lo)) }
+                        if hi < g.outW { (d + hi).update(repeating: 0, count: g.outW - hi) }
                     }
                     row += 1
+                }
+            }
+        }
+    }
+
+    /// im2col for horizontal stride 2: each input row is split once into even and odd
+    /// columns, after which every kx tap is a contiguous copy.
+    static func im2colStride2(_ x: UnsafePointer<Float>, channels: Int, _ g: Geometry, rows: Range<Int>, _ col: UnsafeMutablePointer<Float>) {
+        let plane = rows.count * g.outW, half = (g.inW + 1) / 2
+        let split = UnsafeMutablePointer<Float>.allocate(capacity: 2 * half)
+        defer { split.deallocate() }
+        let even = UnsafePointer(split), odd = UnsafePointer(split + half)
+        for ch in 0..<channels {
+            let src = x + ch * g.inH * g.inW
+            for ky in 0..<g.kh {
+                let first = (ch * g.kh + ky) * g.kw
+                for oy in rows {
+                    let iy = oy * g.sh - g.padTop + ky * g.dh
+                    let offset = (oy - rows.lowerBound) * g.outW
+                    if iy < 0 || iy >= g.inH {
+                        for kx in 0..<g.kw { (col + (first + kx) * plane + offset).update(repeating: 0, count: g.outW) }
+                        continue
+                    }
+                    let r = src + iy * g.inW
+                    for j in 0..<(g.inW / 2) { split[j] = r[2 &* j]; split[half &+ j] = r[2 &* j &+ 1] }
+                    if g.inW % 2 == 1 { split[half - 1] = r[g.inW - 1] }
+                    for kx in 0..<g.kw {
+                        // Input column 2*ox + t is even[ox + t/2] or odd[ox + (t-1)/2].
+                        let t = kx * g.dw - g.padLeft
+                        let (lo, hi) = validRange(out: g.outW, stride: 2, offset: t, size: g.inW)
+                        let s = t & 1 == 0 ? even + (t >> 1) : odd + ((t - 1) >> 1)
+                        let d = col + (first + kx) * plane + offset
+                        if lo > 0 { d.update(repeating: 0, count: lo) }
+                        if hi > lo { (d + lo).update(from: s + lo, count: hi - lo) }
+                        if hi < g.outW { (d + hi).update(repeating: 0, count: g.outW - hi) }
+                    }
                 }
             }
         }
@@ -175,15 +215,19 @@ struct Conv: Kernel {
     }
 
     /// One depthwise plane: `y` [outH, outW] = conv of `x` [inH, inW] with `w` [kh, kw].
-    /// Interior outputs accumulate all taps in SIMD8 registers (stride 1 and 2); borders
-    /// and other strides take the scalar path with bounds checks.
+    /// Interior outputs run as SIMD8: stride 1 accumulates all taps in registers, stride 2
+    /// first splits each input row into even and odd columns so its loads are contiguous.
+    /// Borders and other strides take the scalar path with bounds checks.
     static func depthwisePlane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Geometry) {
+        let half = (g.inW + 1) / 2
+        let split = g.sw == 2 ? UnsafeMutablePointer<Float>.allocate(capacity: 2 * half + 16) : nil
+        defer { split?.deallocate() }
         // Output columns whose every tap is inside the row (one extra for stride-2 loads).
         let extra = g.sw == 2 ? 1 : 0
         let xlo = min(g.outW, (g.padLeft + g.sw - 1) / g.sw)
         let lastTap = (g.kw - 1) * g.dw - g.padLeft
         let xhi = max(xlo, min(g.outW, g.inW - 1 - lastTap - extra < 0 ? 0 : (g.inW - 1 - lastTap - extra) / g.sw + 1))
-        let vector = g.sw <= 2
+        let vector = g.sw == 1
         for oy in 0..<g.outH {
             let out = y + oy * g.outW
             let kyLo = max(0, (g.padTop - oy * g.sh + g.dh - 1) / g.dh)
@@ -251,6 +295,30 @@ struct Conv: Kernel {
                     UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
                     ox &+= 8
                 }
+            }
+            if let split, xhi > ox {
+                let even = split, odd = split + half
+                (out + ox).update(repeating: 0, count: xhi - ox)
+                for ky in kyLo..<max(kyLo, kyHi) {
+                    let row = x + (oy &* g.sh &- g.padTop &+ ky &* g.dh) &* g.inW
+                    for j in 0..<(g.inW / 2) { even[j] = row[2 &* j]; odd[j] = row[2 &* j &+ 1] }
+                    if g.inW % 2 == 1 { even[half - 1] = row[g.inW - 1] }
+                    for kx in 0..<g.kw {
+                        // Input column 2*ox + t is even[ox + t/2] or odd[ox + (t-1)/2].
+                        let t = kx &* g.dw &- g.padLeft
+                        let src: UnsafePointer<Float> = t & 1 == 0 ? UnsafePointer(even) + (t >> 1) : UnsafePointer(odd) + ((t &- 1) >> 1)
+                        let wv = w[ky &* g.kw &+ kx], wVec = SIMD8<Float>(repeating: wv)
+                        var i = ox
+                        while i &+ 8 <= xhi {
+                            let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+                            let o = UnsafeRawPointer(out + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(out + i).storeBytes(of: o + v * wVec, as: SIMD8<Float>.self)
+                            i &+= 8
+                        }
+                        while i < xhi { out[i] += wv * src[i]; i &+= 1 }
+                    }
+                }
+                ox = xhi
             }
             while ox < g.outW { scalar(ox); ox += 1 }
         }
