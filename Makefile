@@ -3,7 +3,7 @@ SWIFT ?= swift
 DEMO_INPUT ?= fixtures/videos/test/audio.mp4
 DEMO_OUTPUT ?= out/demo.mp4
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench bench-segment clean
 
 deps:
 	@tools/install-deps.sh
@@ -23,6 +23,11 @@ test:
 
 bench: build
 	tools/bench-transcode.sh
+
+# Needs fixtures/models/roadseg.onnx, fixtures/videos/dashcam-sample.mp4 and a Python with av,
+# numpy, onnxruntime (PYTHON=..., see tools/bench_python_pipeline.py).
+bench-segment: build
+	tools/bench-segment.sh
 
 clean:
 	rm -rf .build out

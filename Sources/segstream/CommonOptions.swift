@@ -27,7 +27,8 @@ struct RangeOptions: ParsableArguments {
     }
 }
 
-/// How the output video is encoded.
+/// How the output video is encoded. `--encode-threads` 0 (x264 decides) is a measured default
+/// (BENCHMARKS.md, "End to end"): one x264 thread was not faster.
 struct EncodingOptions: ParsableArguments {
     static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
 
@@ -53,7 +54,8 @@ struct EncodingOptions: ParsableArguments {
     }
 }
 
-/// How a pipeline runs and reports.
+/// How a pipeline runs and reports. `--decode-threads` = all cores is a measured default
+/// (BENCHMARKS.md, "End to end"): one thread was not faster; `--queue-capacity` 8 was not varied.
 struct RunOptions: ParsableArguments {
     @Option(help: "Decoder threads.")
     var decodeThreads = ProcessInfo.processInfo.activeProcessorCount

@@ -2,6 +2,9 @@ import ArgumentParser
 import Pipeline
 
 /// Which segmentation model to run and how.
+///
+/// `--batch` 2 and `--threads` = all cores are measured defaults (see BENCHMARKS.md, "End to end"):
+/// on 2 cores no other batch size or thread count was faster beyond the run-to-run noise.
 struct ModelOptions: ParsableArguments {
     @Option(help: "ONNX segmentation model (default: the bundled road-scene demo model).")
     var model: String?
