@@ -1,7 +1,7 @@
 # segstream: `make demo` sets up, builds and runs the demo; `make test` sets up and runs all tests.
 SWIFT ?= swift
-DEMO_INPUT ?= fixtures/videos/test/audio.mp4
-DEMO_OUTPUT ?= out/demo.mp4
+DEMO_INPUT ?= fixtures/videos/dashcam-sample.mp4
+DEMO_TRUTH ?= fixtures/videos/dashcam-sample.labels.mkv
 
 .PHONY: deps build demo test bench bench-segment clean
 
@@ -11,11 +11,14 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
+# Segments the bundled clip with the bundled model, then scores it against the clip's ground truth.
 demo: build
 	@mkdir -p out
 	.build/release/segstream probe $(DEMO_INPUT)
-	.build/release/segstream transcode $(DEMO_INPUT) -o $(DEMO_OUTPUT) --stats
-	@echo "wrote $(DEMO_OUTPUT)"
+	.build/release/segstream segment $(DEMO_INPUT) -o out/demo.mp4 --labels-out out/demo.labels.mkv \
+		--json out/demo.jsonl --legend --preset veryfast --stats
+	.build/release/segstream eval --truth $(DEMO_TRUTH) --pred out/demo.labels.mkv
+	@echo "wrote out/demo.mp4, out/demo.labels.mkv, out/demo.jsonl"
 
 test:
 	@tools/install-deps.sh --test
