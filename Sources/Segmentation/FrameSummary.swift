@@ -23,18 +23,17 @@ extension LabelMap {
     /// Figures for each class present, by increasing id.
     /// - Parameter rle: also encode each class mask (column-major COCO RLE).
     public func summary(rle: Bool = false) -> [ClassSummary] {
+        let runs = rowRuns()
         var counts = [Int](repeating: 0, count: 256)
         var minX = [Int](repeating: Int.max, count: 256), minY = minX
         var maxX = [Int](repeating: -1, count: 256), maxY = maxX
-        for y in 0..<height {
-            for x in 0..<width {
-                let id = Int(pixels[y * width + x])
-                counts[id] += 1
-                minX[id] = min(minX[id], x); maxX[id] = max(maxX[id], x)
-                minY[id] = min(minY[id], y); maxY[id] = max(maxY[id], y)
-            }
+        for run in runs {
+            let id = Int(run.label)
+            counts[id] += run.end - run.start
+            minX[id] = min(minX[id], run.start); maxX[id] = max(maxX[id], run.end - 1)
+            minY[id] = min(minY[id], run.row); maxY[id] = max(maxY[id], run.row)
         }
-        let components = componentCounts()
+        let components = componentCounts(runs)
         let masks = rle ? maskRuns() : [:]
         let total = Double(width * height)
         return (0..<256).filter { counts[$0] > 0 }.map { id in
@@ -43,6 +42,66 @@ extension LabelMap {
                          components: components[id],
                          rle: masks[id].map(COCORLE.string))
         }
+    }
+
+    /// A horizontal run of one label: columns `start..<end` of `row`.
+    struct Run {
+        var label: UInt8
+        var row: Int
+        var start: Int
+        var end: Int
+    }
+
+    /// The map as runs, row by row (segmentation maps have few runs per row).
+    func rowRuns() -> [Run] {
+        var runs: [Run] = []
+        pixels.withUnsafeBufferPointer { p in
+            for y in 0..<height {
+                let row = p.baseAddress! + y * width
+                var start = 0
+                for x in 1...width where x == width || row[x] != row[start] {
+                    runs.append(Run(label: row[start], row: y, start: start, end: x))
+                    start = x
+                }
+            }
+        }
+        return runs
+    }
+
+    /// Number of 8-connected regions of each label value: runs of the same label touching runs
+    /// of the row above (diagonals included) are joined with union-find.
+    func componentCounts(_ runs: [Run]) -> [Int] {
+        var parent = Array(0..<runs.count)
+        func root(_ i: Int) -> Int {
+            var r = i
+            while parent[r] != r { parent[r] = parent[parent[r]]; r = parent[r] }
+            return r
+        }
+        var above = 0..<0
+        var index = 0
+        while index < runs.count {
+            let row = runs[index].row
+            var end = index
+            while end < runs.count && runs[end].row == row { end += 1 }
+            var candidate = above.lowerBound
+            for current in index..<end {
+                let run = runs[current]
+                while candidate < above.upperBound && runs[candidate].end < run.start { candidate += 1 }
+                var other = candidate
+                while other < above.upperBound && runs[other].start <= run.end {
+                    if runs[other].label == run.label {
+                        let a = root(current), b = root(other)
+                        if a != b { parent[max(a, b)] = min(a, b) }
+                    }
+                    other += 1
+                }
+            }
+            above = index..<end
+            index = end
+        }
+        var counts = [Int](repeating: 0, count: 256)
+        for i in runs.indices where root(i) == i { counts[Int(runs[i].label)] += 1 }
+        return counts
     }
 
     /// Column-major COCO run lengths of every present class's mask, from one pass that records
@@ -68,36 +127,5 @@ extension LabelMap {
             runs.append(k - switches[switches.count - 1])
             return runs
         }
-    }
-
-    /// Number of 8-connected regions of each label value (union-find over one raster pass).
-    func componentCounts() -> [Int] {
-        var parent = [Int32](repeating: -1, count: pixels.count)
-        func root(_ i: Int) -> Int {
-            var r = i
-            while parent[r] != Int32(r) { r = Int(parent[r]) }
-            var j = i
-            while parent[j] != Int32(r) { let next = Int(parent[j]); parent[j] = Int32(r); j = next }
-            return r
-        }
-        func union(_ a: Int, _ b: Int) {
-            let ra = root(a), rb = root(b)
-            if ra != rb { parent[max(ra, rb)] = Int32(min(ra, rb)) }
-        }
-        for y in 0..<height {
-            for x in 0..<width {
-                let i = y * width + x
-                parent[i] = Int32(i)
-                let label = pixels[i]
-                if x > 0, pixels[i - 1] == label { union(i, i - 1) }
-                guard y > 0 else { continue }
-                for dx in -1...1 where x + dx >= 0 && x + dx < width && pixels[i - width + dx] == label {
-                    union(i, i - width + dx)
-                }
-            }
-        }
-        var counts = [Int](repeating: 0, count: 256)
-        for i in pixels.indices where root(i) == i { counts[Int(pixels[i])] += 1 }
-        return counts
     }
 }
