@@ -80,7 +80,7 @@ def main():
     ap.add_argument("--out", default="fixtures/models/roadseg.onnx")
     ap.add_argument("--cache", default="cache/train", help="directory for the rendered training frames")
     ap.add_argument("--scenes", type=int, default=160, help="training scenes (20 frames each)")
-    ap.add_argument("--steps", type=int, default=3200)
+    ap.add_argument("--steps", type=int, default=4500)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--crop", default="224x384", help="training crop HxW")
