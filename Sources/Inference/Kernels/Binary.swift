@@ -75,19 +75,26 @@ struct BroadcastLayout {
         bStrides = dims.map(\.b)
     }
 
+    /// Element offsets into `a` and `b` of output row `r` (rows = the outer, broadcast axes).
+    @inline(__always)
+    func offsets(ofRow r: Int) -> (a: Int, b: Int) {
+        var rem = r, ao = 0, bo = 0
+        for d in stride(from: outer.count - 1, through: 0, by: -1) {
+            let i = rem % outer[d]
+            rem /= outer[d]
+            ao += i * aStrides[d]
+            bo += i * bStrides[d]
+        }
+        return (ao, bo)
+    }
+
     /// Float32 version with the operator chosen outside the inner loops, so each loop
     /// is a plain vectorisable one.
     func runFloat(_ op: Binary.Op, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, threads: Int) {
         let rows = outer.reduce(1, *)
         parallelFor(rows, threads: threads) { range in
             for r in range {
-                var rem = r, ao = 0, bo = 0
-                for d in stride(from: outer.count - 1, through: 0, by: -1) {
-                    let i = rem % outer[d]
-                    rem /= outer[d]
-                    ao += i * aStrides[d]
-                    bo += i * bStrides[d]
-                }
+                let (ao, bo) = offsets(ofRow: r)
                 let pa = a + ao, pb = b + bo, po = out + r * inner, n = inner
                 switch (aInner, bInner, op) {
                 case (1, 1, .add): for i in 0..<n { po[i] = pa[i] + pb[i] }
@@ -118,13 +125,7 @@ struct BroadcastLayout {
         let rows = outer.reduce(1, *)
         parallelFor(rows, threads: threads) { range in
             for r in range {
-                var rem = r, ao = 0, bo = 0
-                for d in stride(from: outer.count - 1, through: 0, by: -1) {
-                    let i = rem % outer[d]
-                    rem /= outer[d]
-                    ao += i * aStrides[d]
-                    bo += i * bStrides[d]
-                }
+                let (ao, bo) = offsets(ofRow: r)
                 let pa = a + ao, pb = b + bo, po = out + r * inner
                 switch (aInner, bInner) {
                 case (1, 1): for i in 0..<inner { po[i] = f(pa[i], pb[i]) }

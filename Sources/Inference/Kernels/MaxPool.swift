@@ -12,8 +12,7 @@ struct MaxPool: Kernel {
     }
 
     func geometry(_ x: [Int]) throws -> Geometry {
-        let k = window.kernelShape!
-        return try window.resolve(node, inH: x[2], inW: x[3], kh: k[0], kw: k[1])
+        try window.poolGeometry(node, input: x)
     }
 
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
