@@ -19,7 +19,7 @@ import Testing
              epilogue: epilogue)
     }
 
-    @Test(arguments: ["pointwise", "depthwise", "depthwise-strided", "general", "grouped", "dilated"])
+    @Test(arguments: ["pointwise", "depthwise", "depthwise-strided", "depthwise-dilated", "general", "grouped", "dilated"])
     func convMatchesReference(_ path: String) throws {
         var random = SeededRandom(state: UInt64(path.hashValue.magnitude))
         for _ in 0..<3 {
@@ -31,6 +31,7 @@ import Testing
             case "pointwise": (k, pad) = (1, 0)
             case "depthwise": m = c; group = c; k = random.int(2...5); pad = random.int(0...2)
             case "depthwise-strided": m = c; group = c; stride = 2
+            case "depthwise-dilated": m = c; group = c; (k, stride, pad, dilation) = (random.int(1...5), random.int(1...3), random.int(0...4), random.int(2...3))
             case "grouped": group = 2; c *= 2; m *= 2; stride = random.int(1...3)
             case "dilated": dilation = 2; pad = random.int(0...3); k = random.int(2...3)
             default: k = random.int(1...5); stride = random.int(1...3); pad = random.int(0...2)

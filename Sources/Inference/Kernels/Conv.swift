@@ -4,8 +4,8 @@ import COpenBLAS
 /// B [M], and (after fusion) a residual R [N, M, OH, OW] added before the epilogue
 /// activation. Any kernel, stride, padding (incl. auto_pad), dilation and group count.
 ///
-/// 1x1 stride-1 unpadded convs are one sgemm per image; depthwise convs use SIMD
-/// row kernels; everything else is im2col + sgemm. Bias, residual and activation are
+/// 1x1 stride-1 unpadded convs are one sgemm per image; depthwise convs run
+/// `DepthwiseConv`; everything else is im2col + sgemm. Bias, residual and activation are
 /// applied in one pass over each output plane.
 struct Conv: Kernel {
     let node: Node
@@ -80,12 +80,15 @@ struct Conv: Kernel {
                 }
             }
         } else if group == c, m == c {
+            let depthwise = DepthwiseConv(g), workers = min(threads, n * c), slice = depthwise.scratchFloats
+            context.scratch.reserve(floats: slice * workers)
+            let scratch = context.scratch
             core = {
-                parallelFor(n * c, threads: threads) { range in
-                    for p in range {
+                parallelChunks(n * c, threads: workers) { worker, planes in
+                    for p in planes {
                         let ch = p % c
-                        Conv.depthwisePlane(x.floats + p * g.inH * g.inW, w.floats + ch * g.kh * g.kw,
-                                            y.floats + p * plane, g)
+                        depthwise.plane(x.floats + p * g.inH * g.inW, w.floats + ch * g.kh * g.kw, y.floats + p * plane,
+                                        scratch: scratch.floats + worker * slice)
                         epilogue.apply(y.floats + p * plane, channel: ch, offset: p * plane, count: plane)
                     }
                 }
@@ -212,116 +215,6 @@ struct Conv: Kernel {
         let lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride
         let hi = size - 1 - offset < 0 ? 0 : min(out, (size - 1 - offset) / stride + 1)
         return (min(lo, out), max(hi, min(lo, out)))
-    }
-
-    /// One depthwise plane: `y` [outH, outW] = conv of `x` [inH, inW] with `w` [kh, kw].
-    /// Interior outputs run as SIMD8: stride 1 accumulates all taps in registers, stride 2
-    /// first splits each input row into even and odd columns so its loads are contiguous.
-    /// Borders and other strides take the scalar path with bounds checks.
-    static func depthwisePlane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ g: Geometry) {
-        let half = (g.inW + 1) / 2
-        let split = g.sw == 2 ? UnsafeMutablePointer<Float>.allocate(capacity: 2 * half + 16) : nil
-        defer { split?.deallocate() }
-        // Output columns whose every tap is inside the row (one extra for stride-2 loads).
-        let extra = g.sw == 2 ? 1 : 0
-        let xlo = min(g.outW, (g.padLeft + g.sw - 1) / g.sw)
-        let lastTap = (g.kw - 1) * g.dw - g.padLeft
-        let xhi = max(xlo, min(g.outW, g.inW - 1 - lastTap - extra < 0 ? 0 : (g.inW - 1 - lastTap - extra) / g.sw + 1))
-        let vector = g.sw == 1
-        for oy in 0..<g.outH {
-            let out = y + oy * g.outW
-            let kyLo = max(0, (g.padTop - oy * g.sh + g.dh - 1) / g.dh)
-            let lastRow = g.inH - 1 - oy * g.sh + g.padTop
-            let kyHi = lastRow < 0 ? 0 : min(g.kh, lastRow / g.dh + 1)
-            func scalar(_ ox: Int) {
-                var acc: Float = 0
-                for ky in kyLo..<max(kyLo, kyHi) {
-                    let row = x + (oy * g.sh - g.padTop + ky * g.dh) * g.inW
-                    for kx in 0..<g.kw {
-                        let ix = ox * g.sw - g.padLeft + kx * g.dw
-                        if ix >= 0 && ix < g.inW { acc += w[ky * g.kw + kx] * row[ix] }
-                    }
-                }
-                out[ox] = acc
-            }
-            var ox = 0
-            while ox < xlo { scalar(ox); ox += 1 }
-            if vector {
-                // 32 outputs per pass (four SIMD8 accumulators) amortise the tap loop.
-                let taps = max(kyHi - kyLo, 0)
-                let firstRow: Int = oy &* g.sh &- g.padTop &+ kyLo &* g.dh
-                let base: UnsafePointer<Float> = x + (firstRow &* g.inW &- g.padLeft)
-                let rowStep: Int = g.dh &* g.inW
-                while ox &+ 32 <= xhi {
-                    var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
-                    let start: UnsafePointer<Float> = base + ox &* g.sw
-                    for t in 0..<taps {
-                        let row = start + t &* rowStep
-                        let wr = w + (kyLo &+ t) &* g.kw
-                        for kx in 0..<g.kw {
-                            let p = row + kx &* g.dw, wv = SIMD8<Float>(repeating: wr[kx])
-                            if g.sw == 1 {
-                                a0 += UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) * wv
-                                a1 += UnsafeRawPointer(p + 8).loadUnaligned(as: SIMD8<Float>.self) * wv
-                                a2 += UnsafeRawPointer(p + 16).loadUnaligned(as: SIMD8<Float>.self) * wv
-                                a3 += UnsafeRawPointer(p + 24).loadUnaligned(as: SIMD8<Float>.self) * wv
-                            } else {
-                                a0 += UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
-                                a1 += UnsafeRawPointer(p + 16).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
-                                a2 += UnsafeRawPointer(p + 32).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
-                                a3 += UnsafeRawPointer(p + 48).loadUnaligned(as: SIMD16<Float>.self).evenHalf * wv
-                            }
-                        }
-                    }
-                    let o = UnsafeMutableRawPointer(out + ox)
-                    o.storeBytes(of: a0, as: SIMD8<Float>.self)
-                    o.storeBytes(of: a1, toByteOffset: 32, as: SIMD8<Float>.self)
-                    o.storeBytes(of: a2, toByteOffset: 64, as: SIMD8<Float>.self)
-                    o.storeBytes(of: a3, toByteOffset: 96, as: SIMD8<Float>.self)
-                    ox &+= 32
-                }
-                while ox &+ 8 <= xhi {
-                    var acc = SIMD8<Float>()
-                    let start: UnsafePointer<Float> = base + ox &* g.sw
-                    for t in 0..<taps {
-                        let row = start + t &* rowStep
-                        let wr = w + (kyLo &+ t) &* g.kw
-                        for kx in 0..<g.kw {
-                            let p = UnsafeRawPointer(row + kx &* g.dw)
-                            let v = g.sw == 1 ? p.loadUnaligned(as: SIMD8<Float>.self) : p.loadUnaligned(as: SIMD16<Float>.self).evenHalf
-                            acc += v * SIMD8<Float>(repeating: wr[kx])
-                        }
-                    }
-                    UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)
-                    ox &+= 8
-                }
-            }
-            if let split, xhi > ox {
-                let even = split, odd = split + half
-                (out + ox).update(repeating: 0, count: xhi - ox)
-                for ky in kyLo..<max(kyLo, kyHi) {
-                    let row = x + (oy &* g.sh &- g.padTop &+ ky &* g.dh) &* g.inW
-                    for j in 0..<(g.inW / 2) { even[j] = row[2 &* j]; odd[j] = row[2 &* j &+ 1] }
-                    if g.inW % 2 == 1 { even[half - 1] = row[g.inW - 1] }
-                    for kx in 0..<g.kw {
-                        // Input column 2*ox + t is even[ox + t/2] or odd[ox + (t-1)/2].
-                        let t = kx &* g.dw &- g.padLeft
-                        let src: UnsafePointer<Float> = t & 1 == 0 ? UnsafePointer(even) + (t >> 1) : UnsafePointer(odd) + ((t &- 1) >> 1)
-                        let wv = w[ky &* g.kw &+ kx], wVec = SIMD8<Float>(repeating: wv)
-                        var i = ox
-                        while i &+ 8 <= xhi {
-                            let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
-                            let o = UnsafeRawPointer(out + i).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(out + i).storeBytes(of: o + v * wVec, as: SIMD8<Float>.self)
-                            i &+= 8
-                        }
-                        while i < xhi { out[i] += wv * src[i]; i &+= 1 }
-                    }
-                }
-                ox = xhi
-            }
-            while ox < g.outW { scalar(ox); ox += 1 }
-        }
     }
 
     /// Plain direct convolution, the test oracle: X [N, C, H, W], W [M, C/group, kh, kw],
