@@ -1,5 +1,6 @@
 /// Strided slicing (opset >= 10 form): constant starts, ends, optional axes and steps
-/// inputs; negative indices count from the end and out-of-range ends clamp.
+/// inputs; negative indices count from the end, then out-of-range starts and ends clamp
+/// (for negative steps, starts to [0, dim - 1] and ends to [-1, dim - 1]).
 struct Slice: Kernel {
     let node: Node
 
@@ -30,7 +31,7 @@ struct Slice: Kernel {
                 e = clampIndex(ends[i], 0, dim)
                 shape[a] = e > s ? Int((e - s + steps[i] - 1) / steps[i]) : 0
             } else {
-                s = clampIndex(starts[i], -1, dim - 1)
+                s = clampIndex(starts[i], 0, dim - 1)
                 e = clampIndex(ends[i], -1, dim - 1)
                 shape[a] = s > e ? Int((s - e - steps[i] - 1) / -steps[i]) : 0
             }
