@@ -4,7 +4,8 @@ import Testing
 /// Random 2-D pooling attributes of one flavour, with an NCHW input shape at least one
 /// window extent in size and pads under the extent, so every window overlaps the input.
 struct PoolWindow: CustomStringConvertible {
-    /// 2x2 windows (MaxPool's fast path, on wide rows), general ones, padded, dilated, ceil_mode.
+    /// 2x2 windows (MaxPool's fast path, on wide rows), general ones, padded, dilated, and
+    /// ceil_mode with a last window hanging past the end padding.
     static let flavours = ["2x2", "general", "padded", "dilated", "ceil"]
 
     var kernel = [1, 1], strides = [1, 1], pads = [0, 0, 0, 0], dilations = [1, 1]
@@ -15,11 +16,13 @@ struct PoolWindow: CustomStringConvertible {
         input = [random.int(1...2), random.int(1...3)]
         for a in 0..<2 {
             kernel[a] = flavour == "2x2" ? 2 : random.int(1...4)
-            strides[a] = random.int(1...3)
+            strides[a] = flavour == "ceil" ? random.int(2...3) : random.int(1...3)
             dilations[a] = flavour == "dilated" ? random.int(2...3) : 1
             let extent = (kernel[a] - 1) * dilations[a] + 1
             if flavour != "general" { (pads[a], pads[a + 2]) = (random.int(0...(extent - 1)), random.int(0...(extent - 1))) }
-            input.append(extent + random.int(0...(flavour == "2x2" && a == 1 ? 60 : 9)))
+            var length = extent + random.int(0...(flavour == "2x2" && a == 1 ? 60 : 9))
+            if flavour == "ceil", (length + pads[a] + pads[a + 2] - extent) % strides[a] == 0 { length += 1 }
+            input.append(length)
         }
         ceilMode = flavour == "ceil" || random.int(0...3) == 0
     }
