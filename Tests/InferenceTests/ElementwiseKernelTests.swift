@@ -44,14 +44,16 @@ import Testing
         }
     }
 
+    static let binaryOps: [String: Binary.Op] = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div]
+
     /// An operand shape broadcasting to `out`: some leading axes dropped, some others 1.
     func operandShape(_ out: [Int], _ random: inout SeededRandom) -> [Int] {
         out.dropFirst(random.int(0...out.count)).map { random.int(0...2) == 0 ? 1 : $0 }
     }
 
-    @Test(arguments: ["Add", "Sub", "Mul", "Div"])
+    @Test(arguments: binaryOps.keys.sorted())
     func binaryBroadcastsLikeNumpy(_ opType: String) throws {
-        let op: Binary.Op = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div][opType]!
+        let op = Self.binaryOps[opType]!
         var random = SeededRandom(opType)
         for trial in 0..<12 {
             let out = random.shape(rank: 0...3, dims: 1...5) + (trial % 3 == 0 ? [random.int(33...70)] : [])
@@ -65,18 +67,18 @@ import Testing
     }
 
     /// Int64 arithmetic matches the float reference on small whole numbers, division truncated.
-    @Test(arguments: ["Add", "Sub", "Mul", "Div"])
+    @Test(arguments: binaryOps.keys.sorted())
     func integerBinaryMatchesReference(_ opType: String) throws {
-        let op: Binary.Op = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div][opType]!
+        let op = Self.binaryOps[opType]!
         var random = SeededRandom("int64 \(opType)")
         for _ in 0..<6 {
             let out = random.shape(rank: 1...3, dims: 1...6)
             let a = random.wholeNumbers(operandShape(out, &random))
-            let b = operandShape(out, &random)   // divisors 1...9 of either sign
-            let divisor = Tensor(shape: b, data: random.integers(b, 1...9).data.map { Float(random.bool() ? $0 : -$0) })
+            let shape = operandShape(out, &random)   // divisors 1...9 of either sign
+            let divisor = Tensor(shape: shape, data: random.integers(shape, 1...9).data.map { Float(random.bool() ? $0 : -$0) })
             var expected = Binary.reference(op, a, divisor)
             if op == .div { expected.data = expected.data.map { $0.rounded(.towardZero) } }
-            #expect(try run(opType, [typed(a, .int64), typed(divisor, .int64)])[0] == typed(expected, .int64), "\(a.shape) \(b)")
+            #expect(try run(opType, [typed(a, .int64), typed(divisor, .int64)])[0] == typed(expected, .int64), "\(a.shape) \(shape)")
         }
     }
 
