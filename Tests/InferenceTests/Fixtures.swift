@@ -33,7 +33,40 @@ struct SeededRandom {
         range.lowerBound + Int((next() + 1) / 2 * Float(range.count - 1) + 0.5)
     }
 
-    mutating func tensor(_ shape: [Int]) -> Tensor {
-        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in next() })
+    mutating func bool() -> Bool { next() >= 0 }
+
+    mutating func element<T>(_ options: [T]) -> T { options[int(0...(options.count - 1))] }
+
+    /// A shape of `rank` dimensions, each in `dims`.
+    mutating func shape(rank: ClosedRange<Int>, dims: ClosedRange<Int>) -> [Int] {
+        (0..<int(rank)).map { _ in int(dims) }
+    }
+
+    /// Floats in [-scale, scale).
+    mutating func tensor(_ shape: [Int], scale: Float = 1) -> Tensor {
+        Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in scale * next() })
+    }
+
+    mutating func integers(_ shape: [Int], _ range: ClosedRange<Int>) -> Int64Tensor {
+        Int64Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in Int64(int(range)) })
+    }
+
+    /// Whole numbers in -99...99 as floats, which convert exactly to Int64 (see `typed`).
+    mutating func wholeNumbers(_ shape: [Int]) -> Tensor {
+        Tensor(shape: shape, data: integers(shape, -99...99).data.map { Float($0) })
+    }
+
+    /// A random ordering of 0..<count.
+    mutating func permutation(_ count: Int) -> [Int] {
+        var p = Array(0..<count)
+        for i in stride(from: count - 1, to: 0, by: -1) { p.swapAt(i, int(0...i)) }
+        return p
+    }
+}
+
+extension SeededRandom {
+    /// A stream seeded from `label` (FNV-1a), the same in every run, unlike `hashValue`.
+    init(_ label: String) {
+        self.init(state: label.utf8.reduce(14695981039346656037) { ($0 ^ UInt64($1)) &* 1099511628211 })
     }
 }

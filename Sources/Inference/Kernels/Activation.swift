@@ -86,4 +86,19 @@ struct ActivationKernel: Kernel {
             }
         }
     }
+
+    /// Plain per-element formulas from the ONNX spec, the test oracle.
+    static func reference(_ x: Tensor, _ activation: Activation) -> Tensor {
+        Tensor(shape: x.shape, data: x.data.map { v in
+            switch activation {
+            case .relu: return max(0, v)
+            case .leakyRelu(let alpha): return v >= 0 ? v : alpha * v
+            case .clip(let lo, let hi): return min(hi, max(lo, v))
+            case .sigmoid: return 1 / (1 + exp(-v))
+            case .hardSigmoid(let alpha, let beta): return max(0, min(1, alpha * v + beta))
+            case .hardSwish: return v * max(0, min(1, v / 6 + 0.5))
+            case .tanh: return Foundation.tanh(v)
+            }
+        })
+    }
 }

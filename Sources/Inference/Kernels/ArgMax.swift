@@ -41,4 +41,20 @@ struct ArgMax: Kernel {
             }
         }
     }
+
+    /// Plain arg max along `axis`, the test oracle: the position of the first maximum, or
+    /// of the last with `selectLast`.
+    static func reference(_ x: Tensor, axis: Int, keepDims: Bool, selectLast: Bool) -> Int64Tensor {
+        let a = axis < 0 ? axis + x.shape.count : axis
+        var shape = x.shape
+        shape[a] = 1
+        var y = Int64Tensor(shape: shape, data: Array(repeating: 0, count: shape.reduce(1, *)))
+        for index in allIndices(shape) {
+            let line = (0..<x.shape[a]).map { k in var source = index; source[a] = k; return x[index: source] }
+            let top = line.max()!
+            y[index: index] = Int64(selectLast ? line.lastIndex(of: top)! : line.firstIndex(of: top)!)
+        }
+        if !keepDims { y.shape.remove(at: a) }
+        return y
+    }
 }

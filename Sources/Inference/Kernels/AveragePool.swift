@@ -53,4 +53,30 @@ struct AveragePool: Kernel {
             }
         }
     }
+
+    /// Plain average pooling, the test oracle: X [N, C, H, W], `pads` [top, left, bottom,
+    /// right]; the divisor counts the window's taps inside X, or with `countIncludePad`
+    /// those inside the padded X.
+    static func reference(_ x: Tensor, kernel: [Int], strides: [Int], pads: [Int], dilations: [Int], ceilMode: Bool,
+                          countIncludePad: Bool) -> Tensor {
+        let shape = [x.shape[0], x.shape[1]] + (0..<2).map {
+            pooledLength(input: x.shape[$0 + 2], kernel: kernel[$0], stride: strides[$0], dilation: dilations[$0],
+                         pads: (pads[$0], pads[$0 + 2]), ceilMode: ceilMode)
+        }
+        var y = Tensor(zeros: shape)
+        for index in allIndices(shape) {
+            var sum: Float = 0, inside = 0, insidePadded = 0
+            for ky in 0..<kernel[0] {
+                for kx in 0..<kernel[1] {
+                    let iy = index[2] * strides[0] - pads[0] + ky * dilations[0], ix = index[3] * strides[1] - pads[1] + kx * dilations[1]
+                    if iy >= -pads[0], iy < x.shape[2] + pads[2], ix >= -pads[1], ix < x.shape[3] + pads[3] { insidePadded += 1 }
+                    guard iy >= 0, iy < x.shape[2], ix >= 0, ix < x.shape[3] else { continue }
+                    sum += x[index: [index[0], index[1], iy, ix]]
+                    inside += 1
+                }
+            }
+            y[index: index] = sum / Float(countIncludePad ? insidePadded : inside)
+        }
+        return y
+    }
 }

@@ -44,4 +44,15 @@ struct BatchNormalization: Kernel {
             }
         }
     }
+
+    /// Plain per-element normalization, the test oracle: (x - mean) / sqrt(variance +
+    /// epsilon) * scale + bias, with the parameters of the element's channel (axis 1).
+    static func reference(_ x: Tensor, scale: Tensor, bias: Tensor, mean: Tensor, variance: Tensor, epsilon: Float) -> Tensor {
+        var y = x
+        for index in allIndices(x.shape) {
+            let c = index[1]
+            y[index: index] = (x[index: index] - mean.data[c]) / (variance.data[c] + epsilon).squareRoot() * scale.data[c] + bias.data[c]
+        }
+        return y
+    }
 }

@@ -42,6 +42,21 @@ struct Binary: Kernel {
         }
         return { layout.runFloat(op, a.floats, b.floats, out.floats, threads: threads) }
     }
+
+    /// Plain per-element arithmetic with numpy broadcasting, the test oracle.
+    static func reference(_ op: Op, _ a: Tensor, _ b: Tensor) -> Tensor {
+        var y = Tensor(zeros: broadcastShapes(a.shape, b.shape))
+        for index in allIndices(y.shape) {
+            let u = a[index: broadcastIndex(index, into: a.shape)], v = b[index: broadcastIndex(index, into: b.shape)]
+            switch op {
+            case .add: y[index: index] = u + v
+            case .sub: y[index: index] = u - v
+            case .mul: y[index: index] = u * v
+            case .div: y[index: index] = u / v
+            }
+        }
+        return y
+    }
 }
 
 /// A broadcast binary operation reduced to an outer index space and a contiguous inner

@@ -32,4 +32,15 @@ struct Cast: Kernel {
             }
         }
     }
+
+    /// Plain conversion to ONNX type `to`, the test oracle: floating types give Float32,
+    /// bool 0 or 1, other integer types Int64 (floats truncated toward zero).
+    static func reference(_ x: TensorValue, to: Int) -> TensorValue {
+        let floats: [Float], ints: [Int64]
+        switch x {
+        case .float32(let t): (floats, ints) = (t.data, t.data.map { to == 9 ? ($0 != 0 ? 1 : 0) : Int64($0) })
+        case .int64(let t): (floats, ints) = (t.data.map { Float($0) }, t.data.map { to == 9 ? ($0 != 0 ? 1 : 0) : $0 })
+        }
+        return [1, 10, 11, 16].contains(to) ? .float32(Tensor(shape: x.shape, data: floats)) : .int64(Int64Tensor(shape: x.shape, data: ints))
+    }
 }

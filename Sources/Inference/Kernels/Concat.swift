@@ -40,4 +40,22 @@ struct Concat: Kernel {
             }
         }
     }
+
+    /// Plain concatenation, the test oracle: each output element is read from the input
+    /// whose stretch along `axis` holds it.
+    static func reference(_ inputs: [Tensor], axis: Int) -> Tensor {
+        let a = axis < 0 ? axis + inputs[0].shape.count : axis
+        var shape = inputs[0].shape
+        shape[a] = inputs.map { $0.shape[a] }.reduce(0, +)
+        var y = Tensor(zeros: shape)
+        for index in allIndices(shape) {
+            var source = index, part = 0
+            while source[a] >= inputs[part].shape[a] {
+                source[a] -= inputs[part].shape[a]
+                part += 1
+            }
+            y[index: index] = inputs[part][index: source]
+        }
+        return y
+    }
 }

@@ -24,4 +24,17 @@ struct Constant: Kernel {
         let y = outputs[0], value = self.value
         return { y.store(value) }
     }
+
+    /// Plain reading of a value attribute, the test oracle: a tensor as it is, a number as
+    /// a scalar, a list as a vector.
+    static func reference(_ value: Attribute) -> TensorValue? {
+        switch value {
+        case .tensor(let t): return t
+        case .float(let f): return .float32(Tensor(shape: [], data: [f]))
+        case .floats(let f): return .float32(Tensor(shape: [f.count], data: f))
+        case .int(let i): return .int64(Int64Tensor(shape: [], data: [Int64(i)]))
+        case .ints(let i): return .int64(Int64Tensor(shape: [i.count], data: i.map { Int64($0) }))
+        default: return nil
+        }
+    }
 }

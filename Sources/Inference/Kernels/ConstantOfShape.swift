@@ -38,4 +38,15 @@ struct ConstantOfShape: Kernel {
         let filled = try constantOutputs(inputs.map { $0.map { ValueInfo(desc: $0.desc, constant: $0.load()) } })![0], y = outputs[0]
         return { y.store(filled) }
     }
+
+    /// Plain fill, the test oracle: `shape` filled with the one element of `value`
+    /// (Float32 zero when absent).
+    static func reference(shape: [Int], value: TensorValue?) -> TensorValue {
+        let count = shape.reduce(1, *)
+        switch value {
+        case .int64(let t)?: return .int64(Int64Tensor(shape: shape, data: Array(repeating: t.data[0], count: count)))
+        case .float32(let t)?: return .float32(Tensor(shape: shape, data: Array(repeating: t.data[0], count: count)))
+        case nil: return .float32(Tensor(zeros: shape))
+        }
+    }
 }

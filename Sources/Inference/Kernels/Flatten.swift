@@ -18,4 +18,10 @@ struct Flatten: Kernel {
     }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step { {} }
+
+    /// Plain flatten, the test oracle: [product of dims before axis, product of the rest].
+    static func reference(_ x: Tensor, axis: Int) -> Tensor {
+        let a = axis < 0 ? axis + x.shape.count : axis
+        return Tensor(shape: [x.shape[..<a].reduce(1, *), x.shape[a...].reduce(1, *)], data: x.data)
+    }
 }

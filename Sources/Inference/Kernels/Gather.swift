@@ -35,4 +35,17 @@ struct Gather: Kernel {
             }
         }
     }
+
+    /// Plain gather, the test oracle: output (i..., j..., k...), with j... a position in
+    /// `indices`, reads data (i..., indices[j...], k...) along `axis`; negative indices
+    /// count from the end.
+    static func reference(_ data: Tensor, indices: Int64Tensor, axis: Int) -> Tensor {
+        let a = axis < 0 ? axis + data.shape.count : axis, r = indices.shape.count
+        var y = Tensor(zeros: Array(data.shape[..<a]) + indices.shape + Array(data.shape[(a + 1)...]))
+        for index in allIndices(y.shape) {
+            let i = Int(indices[index: Array(index[a..<(a + r)])])
+            y[index: index] = data[index: Array(index[..<a]) + [i < 0 ? i + data.shape[a] : i] + Array(index[(a + r)...])]
+        }
+        return y
+    }
 }

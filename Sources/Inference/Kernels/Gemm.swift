@@ -56,4 +56,18 @@ struct Gemm: Kernel {
             }
         }
     }
+
+    /// Plain triple loop, the test oracle: alpha * A' B' + beta * C, C broadcast to [M, N].
+    static func reference(a: Tensor, b: Tensor, c: Tensor?, alpha: Float, beta: Float, transA: Bool, transB: Bool) -> Tensor {
+        let m = transA ? a.shape[1] : a.shape[0], k = transA ? a.shape[0] : a.shape[1], n = transB ? b.shape[0] : b.shape[1]
+        var y = Tensor(zeros: [m, n])
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: Float = 0
+                for p in 0..<k { sum += a[index: transA ? [p, i] : [i, p]] * b[index: transB ? [j, p] : [p, j]] }
+                y[index: [i, j]] = alpha * sum + beta * (c.map { $0[index: broadcastIndex([i, j], into: $0.shape)] } ?? 0)
+            }
+        }
+        return y
+    }
 }

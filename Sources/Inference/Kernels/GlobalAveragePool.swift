@@ -23,4 +23,12 @@ struct GlobalAveragePool: Kernel {
             }
         }
     }
+
+    /// Plain mean of each [N, C] plane over all its spatial positions, the test oracle.
+    static func reference(_ x: Tensor) -> Tensor {
+        let spatial = x.shape.dropFirst(2)
+        var y = Tensor(zeros: Array(x.shape.prefix(2)) + spatial.map { _ in 1 })
+        for index in allIndices(x.shape) { y[index: Array(index.prefix(2)) + spatial.map { _ in 0 }] += x[index: index] }
+        return Tensor(shape: y.shape, data: y.data.map { $0 / Float(spatial.reduce(1, *)) })
+    }
 }

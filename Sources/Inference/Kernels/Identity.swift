@@ -14,4 +14,7 @@ struct Identity: Kernel {
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] { [try node.required(inputs, 0).desc] }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step { {} }
+
+    /// Plain identity (Dropout at inference too), the test oracle.
+    static func reference(_ x: TensorValue) -> TensorValue { x }
 }

@@ -60,4 +60,21 @@ struct MatMul: Kernel {
             }
         }
     }
+
+    /// Plain numpy matmul, the test oracle: a 1-D A is a row and a 1-D B a column (the
+    /// added axis dropped from the result); batch axes broadcast.
+    static func reference(_ a: Tensor, _ b: Tensor) -> Tensor {
+        let a2 = a.shape.count == 1 ? Tensor(shape: [1] + a.shape, data: a.data) : a
+        let b2 = b.shape.count == 1 ? Tensor(shape: b.shape + [1], data: b.data) : b
+        let batchA = Array(a2.shape.dropLast(2)), batchB = Array(b2.shape.dropLast(2))
+        let m = a2.shape[a2.shape.count - 2], k = a2.shape[a2.shape.count - 1], n = b2.shape[b2.shape.count - 1]
+        var y = Tensor(zeros: broadcastShapes(batchA, batchB) + [m, n])
+        for index in allIndices(y.shape) {
+            let batch = Array(index.dropLast(2)), i = index[index.count - 2], j = index[index.count - 1]
+            for p in 0..<k {
+                y[index: index] += a2[index: broadcastIndex(batch, into: batchA) + [i, p]] * b2[index: broadcastIndex(batch, into: batchB) + [p, j]]
+            }
+        }
+        return Tensor(shape: Array(y.shape.dropLast(2)) + (a.shape.count > 1 ? [m] : []) + (b.shape.count > 1 ? [n] : []), data: y.data)
+    }
 }

@@ -92,4 +92,29 @@ struct MaxPool: Kernel {
             for ox in xhi..<g.outW { pool(ox, checked: true) }
         }
     }
+
+    /// Plain max pooling, the test oracle: X [N, C, H, W]; `pads` [top, left, bottom, right]
+    /// never win; each index is the flat offset in X of the window's first maximum.
+    static func reference(_ x: Tensor, kernel: [Int], strides: [Int], pads: [Int], dilations: [Int], ceilMode: Bool)
+        -> (values: Tensor, indices: Int64Tensor) {
+        let shape = [x.shape[0], x.shape[1]] + (0..<2).map {
+            pooledLength(input: x.shape[$0 + 2], kernel: kernel[$0], stride: strides[$0], dilation: dilations[$0],
+                         pads: (pads[$0], pads[$0 + 2]), ceilMode: ceilMode)
+        }
+        var values = Tensor(zeros: shape), indices = Int64Tensor(shape: shape, data: Array(repeating: 0, count: values.data.count))
+        for index in allIndices(shape) {
+            var best = -Float.infinity, at = -1
+            for ky in 0..<kernel[0] {
+                for kx in 0..<kernel[1] {
+                    let iy = index[2] * strides[0] - pads[0] + ky * dilations[0], ix = index[3] * strides[1] - pads[1] + kx * dilations[1]
+                    guard iy >= 0, iy < x.shape[2], ix >= 0, ix < x.shape[3] else { continue }
+                    let source = [index[0], index[1], iy, ix]
+                    if at < 0 || x[index: source] > best { (best, at) = (x[index: source], flatOffset(source, in: x.shape)) }
+                }
+            }
+            values[index: index] = best
+            indices[index: index] = Int64(at)
+        }
+        return (values, indices)
+    }
 }

@@ -37,4 +37,14 @@ struct MaxUnpool: Kernel {
             }
         }
     }
+
+    /// Plain scatter, the test oracle: Y is zero except Y.flat[indices.flat[i]] = X.flat[i];
+    /// its shape is `outputShape`, or per spatial axis stride * (in - 1) + kernel - pads.
+    static func reference(_ x: Tensor, indices: Int64Tensor, kernel: [Int], strides: [Int], pads: [Int], outputShape: [Int]?) -> Tensor {
+        var y = Tensor(zeros: outputShape ?? [x.shape[0], x.shape[1]] + (0..<2).map {
+            strides[$0] * (x.shape[$0 + 2] - 1) + kernel[$0] - pads[$0] - pads[$0 + 2]
+        })
+        for (i, at) in indices.data.enumerated() { y.data[Int(at)] = x.data[i] }
+        return y
+    }
 }

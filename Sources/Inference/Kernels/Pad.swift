@@ -78,4 +78,29 @@ struct Pad: Kernel {
         }
         return { run(x.floats, y.floats, Float(value)) }
     }
+
+    /// Plain padding, the test oracle: `pads` [begins..., ends...] for `axes` (all when nil),
+    /// negative ones crop. Outside the input, constant mode reads `value`, edge the nearest
+    /// border element and reflect the mirror image about the border (not repeating it).
+    static func reference(_ x: Tensor, pads: [Int], mode: String, value: Float, axes: [Int]?) -> Tensor {
+        let rank = x.shape.count, axes = (axes ?? Array(0..<rank)).map { $0 < 0 ? $0 + rank : $0 }
+        var begin = [Int](repeating: 0, count: rank), end = begin
+        for (i, a) in axes.enumerated() { (begin[a], end[a]) = (pads[i], pads[i + axes.count]) }
+        var y = Tensor(zeros: x.shape.indices.map { x.shape[$0] + begin[$0] + end[$0] })
+        for index in allIndices(y.shape) {
+            var source = index.indices.map { index[$0] - begin[$0] }
+            if mode == "constant" {
+                y[index: index] = source.indices.allSatisfy { source[$0] >= 0 && source[$0] < x.shape[$0] } ? x[index: source] : value
+                continue
+            }
+            for a in 0..<rank {
+                let last = x.shape[a] - 1
+                if mode == "edge" { source[a] = min(max(source[a], 0), last) }
+                else if source[a] < 0 { source[a] = -source[a] }
+                else if source[a] > last { source[a] = 2 * last - source[a] }
+            }
+            y[index: index] = x[index: source]
+        }
+        return y
+    }
 }

@@ -48,4 +48,16 @@ struct ReduceMean: Kernel {
             for j in 0..<y.count { y.floats[j] /= divisor }
         }
     }
+
+    /// Plain mean, the test oracle: each output element averages the input elements that
+    /// agree with it on the kept axes. No axes means all, or none with `noopWithEmptyAxes`.
+    static func reference(_ x: Tensor, axes: [Int]?, keepDims: Bool, noopWithEmptyAxes: Bool) -> Tensor {
+        let given = (axes ?? []).map { $0 < 0 ? $0 + x.shape.count : $0 }
+        let reduced = given.isEmpty && !noopWithEmptyAxes ? Array(x.shape.indices) : given
+        var sums = Tensor(zeros: x.shape.indices.map { reduced.contains($0) ? 1 : x.shape[$0] })
+        for index in allIndices(x.shape) { sums[index: index.indices.map { reduced.contains($0) ? 0 : index[$0] }] += x[index: index] }
+        let count = Float(reduced.map { x.shape[$0] }.reduce(1, *))
+        let shape = keepDims ? sums.shape : x.shape.indices.filter { !reduced.contains($0) }.map { x.shape[$0] }
+        return Tensor(shape: shape, data: sums.data.map { $0 / count })
+    }
 }

@@ -27,4 +27,12 @@ struct Reshape: Kernel {
     }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step { {} }
+
+    /// Plain reshape, the test oracle: a 0 in `shape` keeps the input's dimension (unless
+    /// `allowZero`), -1 takes what is left of the element count; the data keeps its order.
+    static func reference(_ x: Tensor, shape target: [Int], allowZero: Bool) -> Tensor {
+        var shape = target.indices.map { target[$0] == 0 && !allowZero ? x.shape[$0] : target[$0] }
+        if let i = shape.firstIndex(of: -1) { shape[i] = x.data.count / shape.filter { $0 != -1 }.reduce(1, *) }
+        return Tensor(shape: shape, data: x.data)
+    }
 }

@@ -152,4 +152,46 @@ struct Resize: Kernel {
             }
         }
     }
+
+    /// Plain resize of the last two axes by the ONNX formulas, the test oracle: the output
+    /// size is `sizes` or floor(input * scale) (a scale from sizes is output / input);
+    /// each output pixel maps back to an input coordinate and takes the nearest pixel or
+    /// the bilinear mix of its four neighbours, the coordinate clamped to the input.
+    static func reference(_ x: Tensor, scales: [Float]?, sizes: [Int]?, linear: Bool, coordinateMode: String, nearestMode: String) -> Tensor {
+        let shape = sizes ?? x.shape.indices.map { Int((Float(x.shape[$0]) * scales![$0]).rounded(.down)) }
+        let scale = scales ?? shape.indices.map { Float(shape[$0]) / Float(x.shape[$0]) }
+        func source(_ o: Int, axis: Int) -> Float {
+            let o = Float(o), s = scale[axis], inLength = Float(x.shape[axis]), outLength = Float(shape[axis])
+            switch coordinateMode {
+            case "half_pixel": return (o + 0.5) / s - 0.5
+            case "pytorch_half_pixel": return outLength > 1 ? (o + 0.5) / s - 0.5 : 0
+            case "align_corners": return outLength == 1 ? 0 : o * (inLength - 1) / (outLength - 1)
+            case "asymmetric": return o / s
+            default: return (o + 0.5) / s   // tf_half_pixel_for_nn
+            }
+        }
+        func nearest(_ c: Float, axis: Int) -> [(Int, Float)] {
+            let below = c.rounded(.down), fraction = c - below
+            let i: Float
+            switch nearestMode {
+            case "floor": i = below
+            case "ceil": i = c.rounded(.up)
+            case "round_prefer_ceil": i = fraction >= 0.5 ? below + 1 : below
+            default: i = fraction > 0.5 ? below + 1 : below   // round_prefer_floor
+            }
+            return [(min(max(Int(i), 0), x.shape[axis] - 1), 1)]
+        }
+        func neighbours(_ c: Float, axis: Int) -> [(Int, Float)] {
+            let c = min(max(c, 0), Float(x.shape[axis] - 1)), below = Int(c.rounded(.down)), fraction = c - Float(below)
+            return [(below, 1 - fraction), (min(below + 1, x.shape[axis] - 1), fraction)]
+        }
+        let taps = linear ? neighbours : nearest
+        var y = Tensor(zeros: shape)
+        for index in allIndices(shape) {
+            for (iy, wy) in taps(source(index[2], axis: 2), 2) {
+                for (ix, wx) in taps(source(index[3], axis: 3), 3) { y[index: index] += wy * wx * x[index: [index[0], index[1], iy, ix]] }
+            }
+        }
+        return y
+    }
 }

@@ -31,4 +31,13 @@ struct Shape: Kernel {
         let v = values(inputs[0]!.shape), y = outputs[0]
         return { y.store(.int64(Int64Tensor(shape: [v.count], data: v))) }
     }
+
+    /// Plain shape slice, the test oracle: dims start..<end of `shape`, negative bounds
+    /// counting from the end, both clamped to [0, rank].
+    static func reference(_ shape: [Int], start: Int, end: Int?) -> Int64Tensor {
+        func bound(_ v: Int) -> Int { min(max(v < 0 ? v + shape.count : v, 0), shape.count) }
+        let (s, e) = (bound(start), bound(end ?? shape.count))
+        let dims = s < e ? shape[s..<e].map { Int64($0) } : []
+        return Int64Tensor(shape: [dims.count], data: dims)
+    }
 }

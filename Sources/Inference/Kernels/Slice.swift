@@ -1,5 +1,6 @@
 /// Strided slicing (opset >= 10 form): constant starts, ends, optional axes and steps
-/// inputs; negative indices count from the end and out-of-range ends clamp.
+/// inputs; negative indices count from the end, then out-of-range starts and ends clamp
+/// (for negative steps, starts to [0, dim - 1] and ends to [-1, dim - 1]).
 struct Slice: Kernel {
     let node: Node
 
@@ -30,7 +31,7 @@ struct Slice: Kernel {
                 e = clampIndex(ends[i], 0, dim)
                 shape[a] = e > s ? Int((e - s + steps[i] - 1) / steps[i]) : 0
             } else {
-                s = clampIndex(starts[i], -1, dim - 1)
+                s = clampIndex(starts[i], 0, dim - 1)
                 e = clampIndex(ends[i], -1, dim - 1)
                 shape[a] = s > e ? Int((s - e - steps[i] - 1) / -steps[i]) : 0
             }
@@ -51,6 +52,22 @@ struct Slice: Kernel {
         let x = inputs[0]!, y = outputs[0]
         return StridedCopy(inShape: x.shape, begin: begin, steps: steps, outShape: shape, elementSize: x.desc.elementSize)
             .step(from: x.raw, to: y.raw)
+    }
+
+    /// Plain slicing by the ONNX rules, the test oracle: negative starts and ends count from
+    /// the end; then starts clamp to [0, dim] (step > 0) or [0, dim - 1] (step < 0), ends to
+    /// [0, dim] or [-1, dim - 1]; each sliced axis reads start, start + step, ... short of end.
+    static func reference(_ x: Tensor, starts: [Int], ends: [Int], axes: [Int]?, steps: [Int]?) -> Tensor {
+        var picks = x.shape.map { Array(0..<$0) }
+        for (i, axis) in (axes ?? Array(starts.indices)).enumerated() {
+            let a = axis < 0 ? axis + x.shape.count : axis, dim = x.shape[a], step = steps?[i] ?? 1
+            let start = starts[i] < 0 ? starts[i] + dim : starts[i], end = ends[i] < 0 ? ends[i] + dim : ends[i]
+            picks[a] = step > 0 ? Array(stride(from: min(max(start, 0), dim), to: min(max(end, 0), dim), by: step))
+                                : Array(stride(from: min(max(start, 0), dim - 1), to: min(max(end, -1), dim - 1), by: step))
+        }
+        var y = Tensor(zeros: picks.map(\.count))
+        for index in allIndices(y.shape) { y[index: index] = x[index: index.indices.map { picks[$0][index[$0]] }] }
+        return y
     }
 }
 

@@ -45,4 +45,23 @@ struct Softmax: Kernel {
             }
         }
     }
+
+    /// Plain Softmax or LogSoftmax from the definition, the test oracle: each element is
+    /// normalised over the elements differing from it only along `axis`, or (opset < 13,
+    /// the input coerced to 2-D) along any axis from `axis` on.
+    static func reference(_ x: Tensor, axis: Int, log: Bool, opset: Int) -> Tensor {
+        let a = axis < 0 ? axis + x.shape.count : axis
+        let reduced = opset < 13 ? Array(a..<x.shape.count) : [a]
+        var y = x
+        for index in allIndices(x.shape) {
+            let group = allIndices(reduced.map { x.shape[$0] }).map { position in
+                var member = index
+                for (axis, i) in zip(reduced, position) { member[axis] = i }
+                return x[index: member]
+            }
+            let top = group.max()!, sum = group.reduce(0) { $0 + exp($1 - top) }
+            y[index: index] = log ? x[index: index] - top - Foundation.log(sum) : exp(x[index: index] - top) / sum
+        }
+        return y
+    }
 }

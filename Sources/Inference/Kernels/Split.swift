@@ -47,4 +47,23 @@ struct Split: Kernel {
             }
         }
     }
+
+    /// Plain split, the test oracle: consecutive stretches of `split` lengths along `axis`,
+    /// or `outputs` equal ones (the last shorter when the axis does not divide evenly).
+    static func reference(_ x: Tensor, axis: Int, split: [Int]?, outputs: Int) -> [Tensor] {
+        let a = axis < 0 ? axis + x.shape.count : axis, chunk = (x.shape[a] + outputs - 1) / outputs
+        var start = 0
+        return (split ?? (0..<outputs).map { min(chunk, x.shape[a] - $0 * chunk) }).map { length in
+            var shape = x.shape
+            shape[a] = length
+            var y = Tensor(zeros: shape)
+            for index in allIndices(shape) {
+                var source = index
+                source[a] += start
+                y[index: index] = x[index: source]
+            }
+            start += length
+            return y
+        }
+    }
 }

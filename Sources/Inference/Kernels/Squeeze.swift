@@ -31,4 +31,17 @@ struct Squeeze: Kernel {
     }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step { {} }
+
+    /// Plain Squeeze, the test oracle: drops `axes` (when nil, every size-1 axis).
+    static func squeezeReference(_ x: Tensor, axes: [Int]?) -> Tensor {
+        let dropped = axes?.map { $0 < 0 ? $0 + x.shape.count : $0 } ?? x.shape.indices.filter { x.shape[$0] == 1 }
+        return Tensor(shape: x.shape.indices.filter { !dropped.contains($0) }.map { x.shape[$0] }, data: x.data)
+    }
+
+    /// Plain Unsqueeze, the test oracle: size-1 axes at the output positions `axes`.
+    static func unsqueezeReference(_ x: Tensor, axes: [Int]) -> Tensor {
+        var shape = x.shape
+        for a in axes.map({ $0 < 0 ? $0 + x.shape.count + axes.count : $0 }).sorted() { shape.insert(1, at: a) }
+        return Tensor(shape: shape, data: x.data)
+    }
 }

@@ -28,6 +28,19 @@ struct Transpose: Kernel {
         if x.desc.type == .float32 { return { copy.run(x.floats, y.floats) } }
         return { copy.run(x.int64s, y.int64s) }
     }
+
+    /// Plain transpose, the test oracle: output axis k is input axis perm[k] (perm
+    /// defaults to reversing the axes).
+    static func reference(_ x: Tensor, perm: [Int]?) -> Tensor {
+        let p = perm ?? x.shape.indices.reversed()
+        var y = Tensor(zeros: p.map { x.shape[$0] })
+        for index in allIndices(y.shape) {
+            var source = index
+            for k in p.indices { source[p[k]] = index[k] }
+            y[index: index] = x[index: source]
+        }
+        return y
+    }
 }
 
 /// Writes a dense tensor by reading the source with arbitrary per-axis strides.

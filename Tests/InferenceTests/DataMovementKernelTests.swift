@@ -1,0 +1,126 @@
+import Testing
+@testable import Inference
+
+/// Concat, Split, Slice, Transpose, Gather and Pad on both element types against the plain
+/// reference loops, on random shapes and attributes; results must match exactly.
+@Suite struct DataMovementKernelTests {
+    static let types = [ElementType.float32, .int64]
+
+    @Test(arguments: types)
+    func concatMatchesReference(_ type: ElementType) throws {
+        var random = SeededRandom("concat \(type)")
+        for _ in 0..<8 {
+            let shape = random.shape(rank: 1...4, dims: 1...5), axis = random.int(-shape.count...(shape.count - 1))
+            let parts = (0..<random.int(1...4)).map { _ in
+                var part = shape
+                part[(axis + shape.count) % shape.count] = random.int(1...40)
+                return random.wholeNumbers(part)
+            }
+            let actual = try run("Concat", parts.map { typed($0, type) }, ["axis": .int(axis)])[0]
+            #expect(actual == typed(Concat.reference(parts, axis: axis), type), "\(parts.map(\.shape)) axis \(axis)")
+        }
+    }
+
+    /// Sizes from the attribute (opset 11) or the input (opset 13), equal parts (opset 13),
+    /// or num_outputs with a shorter last part (opset 18).
+    @Test(arguments: ["attribute", "input", "equal", "num_outputs"])
+    func splitMatchesReference(_ form: String) throws {
+        var random = SeededRandom("split \(form)")
+        for _ in 0..<6 {
+            var shape = random.shape(rank: 1...4, dims: 1...6)
+            let a = random.int(0...(shape.count - 1)), axis = random.bool() ? a : a - shape.count, outputs = random.int(1...4)
+            let sizes = (0..<outputs).map { _ in random.int(1...8) }, chunk = random.int(1...9)
+            switch form {
+            case "equal": shape[a] = outputs * chunk
+            case "num_outputs": shape[a] = (outputs - 1) * chunk + random.int(1...chunk)
+            default: shape[a] = sizes.reduce(0, +)
+            }
+            let x = random.wholeNumbers(shape), type = random.element(Self.types)
+            let given = form == "attribute" || form == "input" ? sizes : nil
+            var attributes: [String: Attribute] = ["axis": .int(axis)]
+            if form == "attribute" { attributes["split"] = .ints(sizes) }
+            if form == "num_outputs" { attributes["num_outputs"] = .int(outputs) }
+            let actual = try run("Split", [typed(x, type), form == "input" ? int64s(sizes) : nil], attributes, outputs: outputs,
+                                 opset: ["attribute": 11, "num_outputs": 18][form] ?? 13)
+            let expected = Split.reference(x, axis: axis, split: given, outputs: outputs).map { typed($0, type) }
+            #expect(actual == expected, "\(shape) axis \(axis) split \(given ?? []) outputs \(outputs)")
+        }
+    }
+
+    /// Random axes (some negative, some left out), steps of either sign, and starts and ends
+    /// anywhere from well before the start to well past the end, including the extreme
+    /// values exporters use for "to the end".
+    @Test(arguments: types)
+    func sliceMatchesReference(_ type: ElementType) throws {
+        var random = SeededRandom("slice \(type)")
+        for _ in 0..<16 {
+            var shape = random.shape(rank: 1...4, dims: 1...8)
+            if random.bool() { shape[shape.count - 1] = random.int(33...45) }
+            let x = random.wholeNumbers(shape)
+            let axes = Array(random.permutation(shape.count).prefix(random.int(1...shape.count)))
+            let steps = axes.map { _ in random.element([1, 1, 2, 3, -1, -1, -2, -3]) }
+            func bound(_ a: Int) -> Int { random.int(0...9) == 0 ? random.element([Int(Int64.max), Int(Int64.min)]) : random.int(-shape[a] - 3...shape[a] + 3) }
+            let starts = axes.map(bound), ends = axes.map(bound)
+            let omitAxes = axes == Array(axes.indices) && random.bool(), omitSteps = steps.allSatisfy { $0 == 1 } && random.bool()
+            let givenAxes = axes.map { random.bool() ? $0 : $0 - shape.count }
+            let actual = try run("Slice", [typed(x, type), int64s(starts), int64s(ends), omitAxes ? nil : int64s(givenAxes),
+                                           omitSteps ? nil : int64s(steps)])[0]
+            let expected = Slice.reference(x, starts: starts, ends: ends, axes: omitAxes ? nil : givenAxes, steps: omitSteps ? nil : steps)
+            #expect(actual == typed(expected, type), "\(shape) starts \(starts) ends \(ends) axes \(givenAxes) steps \(steps)")
+        }
+    }
+
+    /// Random permutations (or the default reversal) of up to five axes, the innermost
+    /// sometimes long.
+    @Test(arguments: types)
+    func transposeMatchesReference(_ type: ElementType) throws {
+        var random = SeededRandom("transpose \(type)")
+        for _ in 0..<10 {
+            var shape = random.shape(rank: 0...5, dims: 1...5)
+            if !shape.isEmpty, random.bool() { shape[shape.count - 1] = random.int(33...45) }
+            let x = random.wholeNumbers(shape), perm = random.int(0...3) == 0 ? nil : random.permutation(shape.count)
+            let actual = try run("Transpose", [typed(x, type)], perm.map { ["perm": .ints($0)] } ?? [:])[0]
+            #expect(actual == typed(Transpose.reference(x, perm: perm), type), "\(shape) perm \(perm ?? [])")
+        }
+    }
+
+    /// Indices of rank 0 to 2, negative ones included, along a random axis.
+    @Test(arguments: types)
+    func gatherMatchesReference(_ type: ElementType) throws {
+        var random = SeededRandom("gather \(type)")
+        for _ in 0..<10 {
+            let shape = random.shape(rank: 1...4, dims: 1...6), axis = random.int(-shape.count...(shape.count - 1))
+            let dim = shape[(axis + shape.count) % shape.count], x = random.wholeNumbers(shape)
+            let indices = random.integers(random.shape(rank: 0...2, dims: 1...4), -dim...(dim - 1))
+            let actual = try run("Gather", [typed(x, type), .int64(indices)], ["axis": .int(axis)])[0]
+            #expect(actual == typed(Gather.reference(x, indices: indices, axis: axis), type), "\(shape) axis \(axis) indices \(indices)")
+        }
+    }
+
+    /// Pads and value as attributes (opset 2), as inputs (opset 11), or for chosen axes
+    /// (opset 18). Constant and edge pads may be negative (cropping); reflect pads stay
+    /// under the axis length.
+    @Test(arguments: ["constant", "reflect", "edge"])
+    func padMatchesReference(_ mode: String) throws {
+        var random = SeededRandom("pad \(mode)")
+        for _ in 0..<10 {
+            let shape = random.shape(rank: 1...4, dims: 1...6), type = random.element(Self.types), opset = random.element([2, 11, 18])
+            let x = random.wholeNumbers(shape), value = Float(random.int(-9...9))
+            let axes: [Int]? = opset == 18 && random.bool() ? Array(random.permutation(shape.count).prefix(random.int(1...shape.count))) : nil
+            let padded = axes ?? Array(shape.indices)
+            var begins: [Int] = [], ends: [Int] = []
+            for a in padded {
+                let begin = mode == "reflect" ? random.int(0...(shape[a] - 1)) : random.int(max(-2, 1 - shape[a])...3)
+                begins.append(begin)
+                ends.append(mode == "reflect" ? random.int(0...(shape[a] - 1)) : random.int(max(-2, 1 - shape[a] - begin)...3))
+            }
+            let pads = begins + ends
+            let inputs: [TensorValue?] = opset == 2 ? [typed(x, type)]
+                : [typed(x, type), int64s(pads), typed(Tensor(shape: [], data: [value]), type), axes.map(int64s)]
+            let attributes: [String: Attribute] = opset == 2 ? ["mode": .string(mode), "pads": .ints(pads), "value": .float(value)] : ["mode": .string(mode)]
+            let actual = try run("Pad", inputs, attributes, opset: opset)[0]
+            let expected = Pad.reference(x, pads: pads, mode: mode, value: value, axes: axes)
+            #expect(actual == typed(expected, type), "\(shape) pads \(pads) axes \(axes ?? []) value \(value)")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Testing
+@testable import Inference
+
+/// Activations, broadcast arithmetic, BatchNormalization and Cast against the plain
+/// reference loops, on random shapes.
+@Suite struct ElementwiseKernelTests {
+    /// A random instance of activation `op`: what it computes, and the attributes, extra
+    /// inputs (Clip bounds) and opset of a node asking for it.
+    func randomActivation(_ op: String, _ random: inout SeededRandom)
+        -> (activation: Activation, attributes: [String: Attribute], inputs: [TensorValue?], opset: Int) {
+        switch op {
+        case "Relu": return (.relu, [:], [], 18)
+        case "Sigmoid": return (.sigmoid, [:], [], 18)
+        case "HardSwish": return (.hardSwish, [:], [], 18)
+        case "Tanh": return (.tanh, [:], [], 18)
+        case "LeakyRelu":
+            let alpha = random.next()
+            return (.leakyRelu(alpha: alpha), ["alpha": .float(alpha)], [], 18)
+        case "HardSigmoid":
+            let alpha = random.next(), beta = random.next()
+            return (.hardSigmoid(alpha: alpha, beta: beta), ["alpha": .float(alpha), "beta": .float(beta)], [], 18)
+        default:   // Clip: bounds as attributes (opset 6) or as inputs, one of them possibly omitted
+            let lo = 3 * random.next(), hi = lo + 4 * abs(random.next())
+            let scalar = { (v: Float) in TensorValue.float32(Tensor(shape: [], data: [v])) }
+            switch random.int(0...3) {
+            case 0: return (.clip(min: lo, max: hi), ["min": .float(lo), "max": .float(hi)], [], 6)
+            case 1: return (.clip(min: lo, max: .greatestFiniteMagnitude), [:], [scalar(lo)], 18)
+            case 2: return (.clip(min: -.greatestFiniteMagnitude, max: hi), [:], [nil, scalar(hi)], 18)
+            default: return (.clip(min: lo, max: hi), [:], [scalar(lo), scalar(hi)], 18)
+            }
+        }
+    }
+
+    /// Shapes up to several 4096-element chunks, so the work splits over workers.
+    @Test(arguments: ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh"])
+    func activationMatchesReference(_ op: String) throws {
+        var random = SeededRandom(op)
+        for shape in [[1], [7, 3], [2, 3, 33, 35]] {
+            for _ in 0..<2 {
+                let x = random.tensor(shape, scale: 6), instance = randomActivation(op, &random)
+                let actual = try run(op, [.float32(x)] + instance.inputs, instance.attributes, opset: instance.opset)[0]
+                expectClose(actual, ActivationKernel.reference(x, instance.activation), "\(instance.activation) \(shape)")
+            }
+        }
+    }
+
+    static let binaryOps: [String: Binary.Op] = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div]
+
+    /// An operand shape broadcasting to `out`: some leading axes dropped, some others 1.
+    func operandShape(_ out: [Int], _ random: inout SeededRandom) -> [Int] {
+        out.dropFirst(random.int(0...out.count)).map { random.int(0...2) == 0 ? 1 : $0 }
+    }
+
+    @Test(arguments: binaryOps.keys.sorted())
+    func binaryBroadcastsLikeNumpy(_ opType: String) throws {
+        let op = Self.binaryOps[opType]!
+        var random = SeededRandom(opType)
+        for trial in 0..<12 {
+            let out = random.shape(rank: 0...3, dims: 1...5) + (trial % 3 == 0 ? [random.int(33...70)] : [])
+            let a = random.tensor(operandShape(out, &random)), b = random.tensor(operandShape(out, &random))
+            expectClose(try run(opType, [.float32(a), .float32(b)])[0], Binary.reference(op, a, b), "\(a.shape) \(opType) \(b.shape)")
+        }
+        // Large enough to split over workers, with the broadcast operand on either side.
+        let big = random.tensor([2, 8, 40, 52]), channel = random.tensor([1, 8, 1, 1])
+        expectClose(try run(opType, [.float32(big), .float32(channel)])[0], Binary.reference(op, big, channel))
+        expectClose(try run(opType, [.float32(channel), .float32(big)])[0], Binary.reference(op, channel, big))
+    }
+
+    /// Int64 arithmetic matches the float reference on small whole numbers, division truncated.
+    @Test(arguments: binaryOps.keys.sorted())
+    func integerBinaryMatchesReference(_ opType: String) throws {
+        let op = Self.binaryOps[opType]!
+        var random = SeededRandom("int64 \(opType)")
+        for _ in 0..<6 {
+            let out = random.shape(rank: 1...3, dims: 1...6)
+            let a = random.wholeNumbers(operandShape(out, &random))
+            let shape = operandShape(out, &random)   // divisors 1...9 of either sign
+            let divisor = Tensor(shape: shape, data: random.integers(shape, 1...9).data.map { Float(random.bool() ? $0 : -$0) })
+            var expected = Binary.reference(op, a, divisor)
+            if op == .div { expected.data = expected.data.map { $0.rounded(.towardZero) } }
+            #expect(try run(opType, [typed(a, .int64), typed(divisor, .int64)])[0] == typed(expected, .int64), "\(a.shape) \(shape)")
+        }
+    }
+
+    @Test(arguments: [[1, 1], [2, 3], [2, 5, 7, 9], [1, 4, 3, 5, 2], [3, 40, 33]])
+    func batchNormalizationMatchesReference(_ shape: [Int]) throws {
+        var random = SeededRandom("batchnorm \(shape)")
+        let c = shape[1], x = random.tensor(shape, scale: 3)
+        let scale = random.tensor([c]), bias = random.tensor([c]), mean = random.tensor([c])
+        let variance = Tensor(shape: [c], data: random.tensor([c]).data.map { abs($0) + 0.1 })
+        let epsilon = random.element([1e-5, 1e-3, 0.1] as [Float])
+        let actual = try run("BatchNormalization", [x, scale, bias, mean, variance].map { .float32($0) }, ["epsilon": .float(epsilon)])[0]
+        expectClose(actual, BatchNormalization.reference(x, scale: scale, bias: bias, mean: mean, variance: variance, epsilon: epsilon))
+    }
+
+    /// ONNX types float, int32, int64, bool, float16 and double, from floats (fractions of
+    /// either sign and zeros) and from integers.
+    @Test(arguments: [1, 6, 7, 9, 10, 11])
+    func castMatchesReference(_ to: Int) throws {
+        var random = SeededRandom("cast \(to)")
+        for _ in 0..<3 {
+            let shape = random.shape(rank: 0...3, dims: 1...5), ints = random.integers(shape, -3...3)
+            let fractions = Tensor(shape: shape, data: ints.data.map { Float($0) * 0.75 })
+            for x in [TensorValue.float32(fractions), .int64(ints)] {
+                #expect(try run("Cast", [x], ["to": .int(to)])[0] == Cast.reference(x, to: to), "\(x.elementType) \(shape)")
+            }
+        }
+    }
+}

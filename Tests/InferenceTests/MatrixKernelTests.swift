@@ -1,0 +1,42 @@
+import Testing
+@testable import Inference
+
+/// Gemm and MatMul (sgemm over column slices and broadcast batches) against the plain
+/// reference loops, on random shapes.
+@Suite struct MatrixKernelTests {
+    /// Odd sizes, and one with M*N*K >= 2^18 so the columns split over workers.
+    @Test(arguments: [[1, 1, 1], [3, 5, 7], [17, 9, 33], [64, 70, 80]])
+    func gemmMatchesReference(_ mkn: [Int]) throws {
+        var random = SeededRandom("gemm \(mkn)")
+        let (m, k, n) = (mkn[0], mkn[1], mkn[2])
+        for _ in 0..<3 {
+            let transA = random.bool(), transB = random.bool()
+            let alpha = random.element([1, 0.5, -2] as [Float]), beta = random.element([1, 0, 0.25] as [Float])
+            let a = random.tensor(transA ? [k, m] : [m, k]), b = random.tensor(transB ? [n, k] : [k, n])
+            let c = random.element([nil, [], [n], [m, 1], [1, n], [m, n]]).map { random.tensor($0) }
+            let expected = Gemm.reference(a: a, b: b, c: c, alpha: alpha, beta: beta, transA: transA, transB: transB)
+            let actual = try run("Gemm", [.float32(a), .float32(b), c.map { .float32($0) }],
+                                 ["alpha": .float(alpha), "beta": .float(beta), "transA": .int(transA ? 1 : 0), "transB": .int(transB ? 1 : 0)])
+            expectClose(actual[0], expected, "A \(a.shape) B \(b.shape) C \(c?.shape ?? []) alpha \(alpha) beta \(beta)")
+        }
+    }
+
+    @Test(arguments: ["vector-vector", "vector-matrix", "matrix-vector", "batched", "broadcast-batch", "large"])
+    func matMulMatchesReference(_ form: String) throws {
+        var random = SeededRandom(form)
+        for _ in 0..<3 {
+            let m = random.int(1...9), k = random.int(1...40), n = random.int(1...37)
+            let shapes: (a: [Int], b: [Int])
+            switch form {
+            case "vector-vector": shapes = ([k], [k])
+            case "vector-matrix": shapes = ([k], [random.int(1...3), k, n])
+            case "matrix-vector": shapes = ([random.int(1...3), m, k], [k])
+            case "batched": let batch = random.shape(rank: 0...2, dims: 1...3); shapes = (batch + [m, k], batch + [k, n])
+            case "broadcast-batch": shapes = ([2, 1, m, k], [3, k, n])
+            default: shapes = ([random.int(1...2), 64, 64], [64, random.int(64...90)])   // split over workers
+            }
+            let a = random.tensor(shapes.a), b = random.tensor(shapes.b)
+            expectClose(try run("MatMul", [.float32(a), .float32(b)])[0], MatMul.reference(a, b), "\(shapes)")
+        }
+    }
+}
