@@ -20,7 +20,9 @@ from tools.synthroad.video import read_frames
 CACHE_W, CACHE_H = 640, 360
 FRAMES_PER_SCENE = 20
 SCENE_SECONDS = 12.0
-TRAIN_SEED_BASE = 100_000  # training scene seeds are TRAIN_SEED_BASE + i; sample/eval seeds are < 1000
+TRAIN_SEED_BASE = 100_000
+RARE_CLASSES = (5, 6, 7, 11, 12, 17, 18)  # pole, traffic light, traffic sign, person, rider, motorcycle, bicycle
+IS_RARE = np.isin(np.arange(256), RARE_CLASSES)  # training scene seeds are TRAIN_SEED_BASE + i; sample/eval seeds are < 1000
 
 
 def h264_roundtrip(frames: np.ndarray, crf: int) -> np.ndarray:
@@ -74,16 +76,18 @@ class Batches:
 
     The nominal scale ``eval_scale`` maps a cache frame to the model's evaluation
     size (e.g. 640x360 -> 512x288); crops are taken at ``eval_scale`` times a random
-    factor in ``scale_range``.
+    factor in ``scale_range``. A share ``rare_share`` of the crops is placed around
+    a random pixel of a small-object class (``RARE_CLASSES``) when the frame has one.
     """
 
     def __init__(self, img_path, lab_path, crop=(224, 384), eval_scale=0.8,
-                 scale_range=(0.8, 1.4), seed=0):
+                 scale_range=(0.8, 1.4), rare_share=0.0, seed=0):
         self.imgs = np.load(img_path, mmap_mode="r")
         self.labs = np.load(lab_path, mmap_mode="r")
         self.crop = crop
         self.eval_scale = eval_scale
         self.scale_range = scale_range
+        self.rare_share = rare_share
         self.rng = np.random.default_rng(seed)
 
     def sample(self):
@@ -95,6 +99,12 @@ class Batches:
         rw = min(CACHE_W, int(round(cw / scale)))
         y0 = int(rng.integers(CACHE_H - rh + 1))
         x0 = int(rng.integers(CACHE_W - rw + 1))
+        if rng.random() < self.rare_share:
+            ys, xs = np.nonzero(IS_RARE[self.labs[i]])
+            if len(ys):
+                k = int(rng.integers(len(ys)))
+                y0 = int(np.clip(ys[k] - rng.integers(rh), 0, CACHE_H - rh))
+                x0 = int(np.clip(xs[k] - rng.integers(rw), 0, CACHE_W - rw))
         img = torch.from_numpy(np.ascontiguousarray(self.imgs[i, y0:y0 + rh, x0:x0 + rw]))
         lab = torch.from_numpy(np.ascontiguousarray(self.labs[i, y0:y0 + rh, x0:x0 + rw]))
         img = img.permute(2, 0, 1)[None].float() / 255.0

@@ -3,8 +3,10 @@
 Backbone: inverted residual blocks with depthwise convolutions, HardSwish and
 squeeze-excitation gated by HardSigmoid; output stride 16 (the last blocks are
 dilated). Head: LR-ASPP (1x1 conv branch gated by a global-pooling branch),
-fused with stride-8 and stride-4 features; logits at 1/4 resolution are upsampled
-to the input size (training computes its loss at 1/2 resolution to save time).
+fused with stride-8 and stride-4 features into logits at 1/4 resolution; a light
+refinement head adds a correction computed from the stride-2 features, so thin
+and small objects (poles, lights, signs, people) keep their shape; the 1/2
+resolution logits are upsampled to the input size.
 Only standard ONNX ops are produced (Conv, Relu, HardSwish, HardSigmoid,
 Sigmoid, Add, Mul, GlobalAveragePool, Resize, Concat).
 """
@@ -82,17 +84,23 @@ class RoadSeg(nn.Module):
         self.fuse8 = conv_bn(hc + c(24), c(64))
         self.fuse4 = conv_bn(c(64) + c(16), c(32))
         self.cls = nn.Conv2d(c(32), num_classes, 1)
+        self.fuse2 = nn.Sequential(conv_bn(c(32) + c(16), c(24)), conv_bn(c(24), c(24), 3, groups=c(24)))
+        self.cls2 = nn.Conv2d(c(24), num_classes, 1)
+        nn.init.zeros_(self.cls2.weight)  # starts as plain upsampling of the 1/4 logits
+        nn.init.zeros_(self.cls2.bias)
 
-    def forward_quarter(self, x):
-        """Logits at 1/4 of the input resolution."""
-        x4 = self.s4(self.stem(x))
+    def forward_half(self, x):
+        """Logits at 1/2 of the input resolution."""
+        x2 = self.stem(x)
+        x4 = self.s4(x2)
         x8 = self.s8(x4)
         x16 = self.s16(x8)
         y = self.aspp(x16) * torch.sigmoid(self.gate(F.adaptive_avg_pool2d(x16, 1)))
         y = self.fuse8(torch.cat([up2(y), x8], 1))
         y = self.fuse4(torch.cat([up2(y), x4], 1))
-        return self.cls(y)
+        refined = self.fuse2(torch.cat([up2(y), x2], 1))
+        return up2(self.cls(y)) + self.cls2(refined)
 
     def forward(self, x):
         """Logits at the input resolution."""
-        return up2(up2(self.forward_quarter(x)))
+        return up2(self.forward_half(x))

@@ -25,7 +25,7 @@ from tools.synthroad import NAMES, PALETTE  # noqa: E402
 from tools.train.data import Batches, build_cache, render_scene  # noqa: E402
 from tools.train.export import export  # noqa: E402
 from tools.train.metrics import NUM_CLASSES, confusion, iou  # noqa: E402
-from tools.train.model import RoadSeg, up2  # noqa: E402
+from tools.train.model import RoadSeg  # noqa: E402
 
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
@@ -84,11 +84,14 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--crop", default="224x384", help="training crop HxW")
-    ap.add_argument("--input-size", default="288x512", help="inference input HxW (divisible by 16)")
+    ap.add_argument("--input-size", default="368x640", help="inference input HxW (divisible by 16)")
+    ap.add_argument("--rare-share", type=float, default=0.5,
+                    help="share of crops placed around a small-object pixel (pole, light, sign, person, ...)")
     ap.add_argument("--width", type=float, default=1.0, help="channel width multiplier")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--resume", action="store_true", help="continue from the cache's checkpoint.pt")
+    ap.add_argument("--init", help="start from this checkpoint's weights (matching layers; new optimizer)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -100,7 +103,8 @@ def main():
     t_data = time.time() - t0
     print(f"cache: {args.scenes * 20} frames in {t_data:.0f} s", flush=True)
 
-    batches = Batches(img_path, lab_path, crop, eval_scale=input_hw[1] / 640, seed=args.seed)
+    batches = Batches(img_path, lab_path, crop, eval_scale=input_hw[1] / 640,
+                      rare_share=args.rare_share, seed=args.seed)
     weights = class_weights(lab_path)
     model = RoadSeg(NUM_CLASSES, args.width)
     params = sum(p.numel() for p in model.parameters())
@@ -110,6 +114,9 @@ def main():
         0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(1.0, s / args.steps)))))
     ckpt = Path(args.cache) / "checkpoint.pt"
     start = 0
+    if args.init:
+        missing, _ = model.load_state_dict(torch.load(args.init, weights_only=False)["model"], strict=False)
+        print(f"initialised from {args.init}; new layers: {sorted({k.split('.')[0] for k in missing})}", flush=True)
     if args.resume and ckpt.exists():
         state = torch.load(ckpt, weights_only=False)
         model.load_state_dict(state["model"])
@@ -122,7 +129,7 @@ def main():
     running = 0.0
     for step in range(start + 1, args.steps + 1):
         x, y = batches(args.batch)
-        logits = up2(model.forward_quarter(normalise(x)))  # loss at 1/2 resolution (CPU budget)
+        logits = model.forward_half(normalise(x))  # loss at the head's 1/2 resolution (CPU budget)
         y = y[:, ::2, ::2]
         loss = F.cross_entropy(logits, y, weight=weights, ignore_index=255) + dice_loss(logits, y)
         opt.zero_grad(set_to_none=True)
