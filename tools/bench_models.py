@@ -130,7 +130,7 @@ def main():
         f"Each engine ran {args.rounds} alternating rounds of {args.runs} timed runs; *median* is the median of the round "
         f"medians, *best* the fastest run. sgemm peak, measured in the same run (OpenBLAS 1024x1024x1024 through "
         f"`segstream model bench`): **{peak:.1f} GFLOP/s**. Load average at the end: {load:.1f} "
-        f"(the machine was shared with other work, so best-of figures are the steadier comparison).", "",
+        f"(above about 2, other work shared the machine: best-of figures are then the steadier comparison).", "",
         "| model | batch | GFLOPs/frame | segstream ms/frame median | onnxruntime median | ratio | segstream best | onnxruntime best | ratio (best) | segstream GFLOP/s (best) | % of sgemm peak |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]

@@ -20,9 +20,9 @@ from tools.synthroad.video import read_frames
 CACHE_W, CACHE_H = 640, 360
 FRAMES_PER_SCENE = 20
 SCENE_SECONDS = 12.0
-TRAIN_SEED_BASE = 100_000
+TRAIN_SEED_BASE = 100_000  # training scene seeds are TRAIN_SEED_BASE + i; sample/eval seeds are < 1000
 RARE_CLASSES = (5, 6, 7, 11, 12, 17, 18)  # pole, traffic light, traffic sign, person, rider, motorcycle, bicycle
-IS_RARE = np.isin(np.arange(256), RARE_CLASSES)  # training scene seeds are TRAIN_SEED_BASE + i; sample/eval seeds are < 1000
+IS_RARE = np.isin(np.arange(256), RARE_CLASSES)  # label value -> small-object class?
 
 
 def h264_roundtrip(frames: np.ndarray, crf: int) -> np.ndarray:
@@ -75,7 +75,7 @@ class Batches:
     """Random augmented batches: scale, crop, horizontal flip, brightness / contrast / colour gain.
 
     The nominal scale ``eval_scale`` maps a cache frame to the model's evaluation
-    size (e.g. 640x360 -> 512x288); crops are taken at ``eval_scale`` times a random
+    size by width (640 -> 640 for a 368x640 input: 1.0); crops are taken at ``eval_scale`` times a random
     factor in ``scale_range``. A share ``rare_share`` of the crops is placed around
     a random pixel of a small-object class (``RARE_CLASSES``) when the frame has one.
     """

@@ -79,7 +79,7 @@ struct Resize: Kernel {
         switch nearestMode {
         case "floor": i = c.rounded(.down)
         case "ceil": i = c.rounded(.up)
-        case "round_prefer_ceil": i = (c + 0.5).rounded(.down)
+        case "round_prefer_ceil": i = c - c.rounded(.down) >= 0.5 ? c.rounded(.down) + 1 : c.rounded(.down)   // not floor(c + 0.5): that sum can round up
         default: i = c == c.rounded(.down) + 0.5 ? c.rounded(.down) : c.rounded()
         }
         return min(max(Int(i), 0), size - 1)
