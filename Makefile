@@ -20,9 +20,10 @@ demo: build
 	.build/release/segstream eval --truth $(DEMO_TRUTH) --pred out/demo.labels.mkv
 	@echo "wrote out/demo.mp4, out/demo.labels.mkv, out/demo.jsonl"
 
+# Tests run on an optimised build (with testing enabled): they run real models on real video.
 test:
 	@tools/install-deps.sh --test
-	$(SWIFT) test
+	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 bench: build
 	tools/bench-transcode.sh

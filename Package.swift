@@ -1,10 +1,6 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-/// The per-pixel and per-tensor code is optimised in debug builds too, so that tests run real
-/// models on real video in seconds.
-let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
-
 let package = Package(
     name: "segstream",
     products: [
@@ -30,10 +26,9 @@ let package = Package(
         .target(name: "Inference", dependencies: [
             "COpenBLAS",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-        ], exclude: ["Proto/onnx.proto"], swiftSettings: optimisedInDebug),
-        .target(name: "Segmentation", swiftSettings: optimisedInDebug),
-        .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation", "CFreeType", .product(name: "Yams", package: "Yams")],
-                swiftSettings: optimisedInDebug),
+        ], exclude: ["Proto/onnx.proto"]),
+        .target(name: "Segmentation"),
+        .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation", "CFreeType", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "segstream", dependencies: [
             "Pipeline",
             "Inference",
