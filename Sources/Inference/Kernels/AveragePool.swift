@@ -7,25 +7,20 @@ struct AveragePool: Kernel {
 
     init(_ node: Node) throws {
         self.node = node
-        window = try WindowAttributes(node)
+        window = try WindowAttributes(pooling: node)
         countIncludePad = try node.int("count_include_pad", default: 0) != 0
-        guard window.kernelShape != nil else { throw node.attributeError("kernel_shape", "is required") }
-    }
-
-    func geometry(_ x: [Int]) throws -> Geometry {
-        try window.poolGeometry(node, input: x)
     }
 
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
         let x = try node.required(inputs, 0)
         try node.requireNCHW(x)
-        let g = try geometry(x.shape)
+        let g = try window.poolGeometry(node, input: x.shape)
         return [.float([x.shape[0], x.shape[1], g.outH, g.outW])]
     }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
         let x = inputs[0]!, y = outputs[0]
-        let g = try geometry(x.shape)
+        let g = try window.poolGeometry(node, input: x.shape)
         let planes = x.shape[0] * x.shape[1], threads = context.threads, includePad = countIncludePad
         return {
             parallelFor(planes, threads: threads) { range in

@@ -6,26 +6,21 @@ struct MaxPool: Kernel {
 
     init(_ node: Node) throws {
         self.node = node
-        window = try WindowAttributes(node)
-        guard window.kernelShape != nil else { throw node.attributeError("kernel_shape", "is required") }
+        window = try WindowAttributes(pooling: node)
         guard try node.int("storage_order", default: 0) == 0 else { throw node.attributeError("storage_order", "must be 0 (row major)") }
-    }
-
-    func geometry(_ x: [Int]) throws -> Geometry {
-        try window.poolGeometry(node, input: x)
     }
 
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
         let x = try node.required(inputs, 0)
         try node.requireNCHW(x)
-        let g = try geometry(x.shape)
+        let g = try window.poolGeometry(node, input: x.shape)
         let shape = [x.shape[0], x.shape[1], g.outH, g.outW]
         return node.outputs.count > 1 ? [.float(shape), .int64(shape)] : [.float(shape)]
     }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
         let x = inputs[0]!, y = outputs[0], indices = outputs.count > 1 ? outputs[1].int64s : nil
-        let g = try geometry(x.shape)
+        let g = try window.poolGeometry(node, input: x.shape)
         let planes = x.shape[0] * x.shape[1], threads = context.threads
         return {
             parallelFor(planes, threads: threads) { range in

@@ -6,8 +6,7 @@ struct MaxUnpool: Kernel {
 
     init(_ node: Node) throws {
         self.node = node
-        window = try WindowAttributes(node)
-        guard window.kernelShape != nil else { throw node.attributeError("kernel_shape", "is required") }
+        window = try WindowAttributes(pooling: node)
     }
 
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {

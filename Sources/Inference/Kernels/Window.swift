@@ -33,13 +33,19 @@ struct WindowAttributes {
         }
     }
 
-    /// The geometry for an input of `inH`x`inW` and a `kh`x`kw` kernel.
+    /// The attributes of a pooling node, which must give `kernel_shape`.
+    init(pooling node: Node) throws {
+        try self.init(node)
+        guard kernelShape != nil else { throw node.attributeError("kernel_shape", "is required") }
+    }
+
     /// The geometry of a pooling window (kernel from `kernel_shape`) over an NCHW input `x`.
     func poolGeometry(_ node: Node, input x: [Int]) throws -> Geometry {
         let k = kernelShape!
         return try resolve(node, inH: x[2], inW: x[3], kh: k[0], kw: k[1])
     }
 
+    /// The geometry for an input of `inH`x`inW` and a `kh`x`kw` kernel.
     func resolve(_ node: Node, inH: Int, inW: Int, kh: Int, kw: Int) throws -> Geometry {
         var g = Geometry(kh: kh, kw: kw, sh: strides[0], sw: strides[1], dh: dilations[0], dw: dilations[1],
                          padTop: pads[0], padLeft: pads[1], padBottom: pads[2], padRight: pads[3],
