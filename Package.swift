@@ -22,9 +22,11 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
                        providers: [.apt(["libfreetype-dev"])]),
+        .target(name: "CKernels"),
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
         .target(name: "Inference", dependencies: [
             "COpenBLAS",
+            "CKernels",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Proto/onnx.proto"]),
         .target(name: "Segmentation"),

@@ -29,9 +29,21 @@ public final class Model: @unchecked Sendable {
         set { lock.withLock { _threads = max(1, newValue); sessions.removeAll() } }
     }
 
+    /// The instruction set the convolution kernels use (default: the best this CPU has;
+    /// `.portable` runs im2col + OpenBLAS sgemm). Changing it drops cached plans.
+    /// - Precondition: one of `InstructionSet.supported`.
+    public var instructionSet: InstructionSet {
+        get { lock.withLock { _instructionSet } }
+        set {
+            precondition(InstructionSet.supported.contains(newValue), "\(newValue) is not supported by this CPU")
+            lock.withLock { _instructionSet = newValue; sessions.removeAll() }
+        }
+    }
+
     private let graph: Graph
     private let kernels: [Kernel]
     private var _threads: Int
+    private var _instructionSet = InstructionSet.best
     private var sessions: [[String: [Int]]: Session] = [:]
     private let lock = NSLock()
 
@@ -70,7 +82,7 @@ public final class Model: @unchecked Sendable {
     public func prepare(inputShapes: [String: [Int]]) throws -> Session {
         try lock.withLock {
             if let s = sessions[inputShapes] { return s }
-            let s = try Planner(graph: graph, kernels: kernels, threads: _threads).plan(inputShapes: inputShapes)
+            let s = try Planner(graph: graph, kernels: kernels, threads: _threads, instructionSet: _instructionSet).plan(inputShapes: inputShapes)
             sessions[inputShapes] = s
             return s
         }

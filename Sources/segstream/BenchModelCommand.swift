@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Inference
 
-/// `segstream model bench MODEL [--batch N] [--size HxW] [--threads T]`.
+/// `segstream model bench MODEL [--batch N] [--size HxW] [--threads T] [--isa I]`.
 struct BenchModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -22,6 +22,9 @@ struct BenchModelCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: "Convolution kernels: \(InstructionSet.supported.map(\.rawValue).joined(separator: ", ")) (default: the last).")
+    var isa: InstructionSet?
+
     @Option(help: "Timed runs.")
     var runs = 20
 
@@ -33,10 +36,12 @@ struct BenchModelCommand: ParsableCommand {
 
     func validate() throws {
         guard batch >= 1, runs >= 1, warmup >= 0 else { throw ValidationError("--batch and --runs must be positive") }
+        if let isa, !InstructionSet.supported.contains(isa) { throw ValidationError("this CPU does not support --isa \(isa.rawValue)") }
     }
 
     func run() throws {
         let model = try loadModel(self.model, threads: threads)
+        if let isa { model.instructionSet = isa }
         do {
             let shape = try model.inputShape(batch: batch, height: size?.height, width: size?.width)
             let session = try model.prepare(inputShape: shape)
@@ -61,7 +66,7 @@ struct BenchModelCommand: ParsableCommand {
             times.sort()
             let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
             print("model: \(self.model)")
-            print("input: \(shape), threads: \(model.threads), blas: \(Model.blasCoreName), steps: \(session.stepCount), activations: \(session.activationBytes / 1024) KiB")
+            print("input: \(shape), threads: \(model.threads), isa: \(model.instructionSet.rawValue), blas: \(Model.blasCoreName), steps: \(session.stepCount), activations: \(session.activationBytes / 1024) KiB")
             print(String(format: "%.2f ms/batch (median of %d, min %.2f)", median, runs, times[0]))
             print(String(format: "%.2f ms/frame", median / Double(batch)))
             print(String(format: "%.1f GFLOP/s (%.3f GFLOPs per frame)", Double(session.flops) / median / 1e6, Double(session.flops) / Double(batch) / 1e9))
@@ -70,3 +75,5 @@ struct BenchModelCommand: ParsableCommand {
         }
     }
 }
+
+extension InstructionSet: ExpressibleByArgument {}

@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import Inference
 
-/// Conv and ConvTranspose fast paths (1x1 sgemm, SIMD depthwise, im2col + sgemm,
-/// col2im) and the fused epilogue against the plain reference loops, on random shapes.
+/// Conv and ConvTranspose fast paths (direct AVX-512 / AVX2 tiles, and the portable 1x1
+/// sgemm, SIMD depthwise, im2col + sgemm, col2im) and the fused epilogue against the plain
+/// reference loops, on random shapes, for every instruction set this CPU has.
 @Suite struct ConvKernelTests {
     func convNode(k: Int, stride: Int, pad: Int, dilation: Int, group: Int, epilogue: Epilogue = Epilogue()) -> Node {
         Node(name: "conv", opType: "Conv", inputs: ["X", "W", "B", epilogue.residual ? "R" : ""], outputs: ["Y"],
@@ -12,8 +13,9 @@ import Testing
              epilogue: epilogue)
     }
 
-    @Test(arguments: ["pointwise", "depthwise", "depthwise-strided", "depthwise-dilated", "general", "grouped", "dilated"])
-    func convMatchesReference(_ path: String) throws {
+    @Test(arguments: ["pointwise", "pointwise-strided", "depthwise", "depthwise-strided", "depthwise-dilated", "general", "grouped",
+                      "dilated", "unpadded"], InstructionSet.supported)
+    func convMatchesReference(_ path: String, _ isa: InstructionSet) throws {
         var random = SeededRandom(path)
         for _ in 0..<3 {
             // Depthwise widths reach past 32 to cover the 32-wide SIMD blocks and their tails.
@@ -22,6 +24,8 @@ import Testing
             var (k, stride, pad, dilation, group) = (3, 1, 1, 1, 1)
             switch path {
             case "pointwise": (k, pad) = (1, 0)
+            case "pointwise-strided": (k, pad, stride) = (1, 0, 2)
+            case "unpadded": (k, pad, stride) = (random.int(1...4), 0, 1); m = random.int(7...20)
             case "depthwise": m = c; group = c; k = random.int(2...5); pad = random.int(0...2)
             case "depthwise-strided": m = c; group = c; stride = 2
             case "depthwise-dilated": m = c; group = c; (k, stride, pad, dilation) = (random.int(1...5), random.int(1...3), random.int(0...4), random.int(2...3))
@@ -34,13 +38,14 @@ import Testing
             let kernel = try Conv(node)
             let g = try kernel.geometry(x: x.shape, w: wt.shape)
             let expected = Conv.reference(x: x, w: wt, bias: b, group: group, g)
-            let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b)])[0].floatTensor
+            let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b)], instructionSet: isa)[0].floatTensor
             #expect(maxDifference(actual, expected).diff <= 1e-4, "\(path) x \(x.shape) w \(wt.shape) stride \(stride) pad \(pad)")
         }
     }
 
-    @Test(arguments: [Activation.relu, .clip(min: 0, max: 6), .hardSwish, .leakyRelu(alpha: 0.1), .sigmoid])
-    func fusedResidualAndActivation(_ activation: Activation) throws {
+    @Test(arguments: [Activation.relu, .clip(min: 0, max: 6), .hardSwish, .hardSigmoid(alpha: 0.2, beta: 0.5),
+                      .leakyRelu(alpha: 0.1), .sigmoid, .tanh], InstructionSet.supported)
+    func fusedResidualAndActivation(_ activation: Activation, _ isa: InstructionSet) throws {
         var random = SeededRandom(state: 7)
         let x = random.tensor([2, 4, 9, 11]), wt = random.tensor([4, 4, 3, 3]), b = random.tensor([4]), r = random.tensor([2, 4, 9, 11])
         let node = convNode(k: 3, stride: 1, pad: 1, dilation: 1, group: 1, epilogue: Epilogue(residual: true, activation: activation))
@@ -48,21 +53,22 @@ import Testing
         var sum = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
         for i in 0..<sum.data.count { sum.data[i] += r.data[i] }
         let expected = ActivationKernel.reference(sum, activation)
-        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)])[0].floatTensor
+        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)], instructionSet: isa)[0].floatTensor
         #expect(maxDifference(actual, expected).diff <= 1e-4)
     }
 
-    /// Shapes large enough that sgemm and the epilogue run in several column bands.
-    @Test(arguments: [(k: 1, c: 160, m: 6), (k: 3, c: 40, m: 5)])
-    func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int)) throws {
+    /// Shapes large enough that the work runs in several bands (and, for the direct tiles,
+    /// several column chunks and output-channel blocks).
+    @Test(arguments: [(k: 1, c: 160, m: 6), (k: 3, c: 40, m: 5), (k: 3, c: 24, m: 20)], InstructionSet.supported)
+    func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int), _ isa: InstructionSet) throws {
         var random = SeededRandom(state: UInt64(shape.k))
-        let x = random.tensor([2, shape.c, 48, 64]), wt = random.tensor([shape.m, shape.c, shape.k, shape.k])
-        let b = random.tensor([shape.m]), r = random.tensor([2, shape.m, 48, 64])
+        let x = random.tensor([2, shape.c, 48, 150]), wt = random.tensor([shape.m, shape.c, shape.k, shape.k])
+        let b = random.tensor([shape.m]), r = random.tensor([2, shape.m, 48, 150])
         let node = convNode(k: shape.k, stride: 1, pad: shape.k / 2, dilation: 1, group: 1, epilogue: Epilogue(residual: true, activation: .relu))
         let kernel = try Conv(node)
         var expected = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
         for i in 0..<expected.data.count { expected.data[i] = max(expected.data[i] + r.data[i], 0) }
-        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)])[0].floatTensor
+        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)], instructionSet: isa)[0].floatTensor
         #expect(maxDifference(actual, expected).diff <= 1e-4)
     }
 

@@ -3,9 +3,9 @@ import Testing
 
 /// Runs `kernel` once on constant inputs (nil: an omitted optional input) through the
 /// planner's folding path, with three workers so the split-work code paths run.
-func run(_ kernel: Kernel, _ inputs: [TensorValue?]) throws -> [TensorValue] {
+func run(_ kernel: Kernel, _ inputs: [TensorValue?], instructionSet: InstructionSet = .best) throws -> [TensorValue] {
     let infos = inputs.map { $0.map { ValueInfo(desc: TensorDesc(type: $0.elementType, shape: $0.shape), constant: $0) } }
-    return try Planner.fold(kernel, infos, kernel.outputs(infos), threads: 3)
+    return try Planner.fold(kernel, infos, kernel.outputs(infos), threads: 3, instructionSet: instructionSet)
 }
 
 /// Builds the registered kernel for an `opType` node, its inputs named by position ("" where

@@ -3,13 +3,14 @@ import Testing
 @testable import Inference
 
 /// The six architectures (plus an NHWC variant and a dynamo-exported opset-20 model with
-/// external data) against onnxruntime outputs, at batch 2.
+/// external data) against onnxruntime outputs, at batch 2, with each instruction set this CPU has.
 @Suite struct ModelParityTests {
     static let names = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fcn_nhwc", "deeplabv3plus_dynamo"]
 
-    @Test(arguments: names)
-    func matchesOnnxRuntime(_ name: String) throws {
+    @Test(arguments: names, InstructionSet.supported)
+    func matchesOnnxRuntime(_ name: String, _ instructionSet: InstructionSet) throws {
         let model = try Model(contentsOf: Fixtures.models.appendingPathComponent("\(name).onnx"))
+        model.instructionSet = instructionSet
         let input = try Fixtures.npy(Fixtures.models.appendingPathComponent("\(name).input.npy"))
         let outputs = try model.run(["input": input])
         for info in model.outputs {

@@ -1,12 +1,13 @@
+import CKernels
 import COpenBLAS
 
 /// 2-D convolution, NCHW Float32: X [N, C, H, W], W [M, C/group, kh, kw], optional
 /// B [M], and (after fusion) a residual R [N, M, OH, OW] added before the epilogue
 /// activation. Any kernel, stride, padding (incl. auto_pad), dilation and group count.
 ///
-/// 1x1 stride-1 unpadded convs are one sgemm per image; depthwise convs run
-/// `DepthwiseConv`; everything else is im2col + sgemm. Bias, residual and activation are
-/// applied in one pass over each output plane.
+/// Depthwise convs run `DepthwiseConv`. On CPUs with AVX2 + FMA or AVX-512 every other
+/// conv runs `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm per image and
+/// the rest im2col + sgemm. Bias, residual and activation are applied as outputs are written.
 struct Conv: Kernel {
     let node: Node
     let window: WindowAttributes
@@ -63,7 +64,12 @@ struct Conv: Kernel {
         let core: Step
         let plane = g.outH * g.outW
         let threads = context.threads
-        if g.kh == 1, g.kw == 1, g.sh == 1, g.sw == 1, g.padTop + g.padLeft + g.padBottom + g.padRight == 0, group == 1 {
+        if context.isa != SSIsaNone, !(group == c && m == c) {
+            let direct = DirectConv(g, channels: c, outputChannels: m, group: group, images: n, threads: threads, isa: context.isa)
+            context.retained.append(direct)
+            core = direct.step(x: x, w: w, constantWeights: context.isConstant(w), bias: bias,
+                               residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)
+        } else if g.kh == 1, g.kw == 1, g.sh == 1, g.sw == 1, g.padTop + g.padLeft + g.padBottom + g.padRight == 0, group == 1 {
             // Column bands: each worker runs single-threaded sgemm and the epilogue on its
             // own bands, so input and output stay in its cache and nothing synchronises.
             let band = Conv.bandSize(total: plane, perUnit: max(c, m), images: n, threads: threads, minimum: 64)

@@ -1,3 +1,4 @@
+import CKernels
 /// A planned unit of work: fills its preallocated output buffers.
 typealias Step = () -> Void
 
@@ -5,11 +6,22 @@ typealias Step = () -> Void
 final class PlanContext {
     /// Threads our own loops may use (OpenBLAS is set to the same count).
     let threads: Int
+    /// The instruction set the `CKernels` tiles may use; `SSIsaNone` keeps to Swift kernels
+    /// and OpenBLAS.
+    let isa: SSIsa
     let scratch = Scratch()
     /// Memory the steps own (packed weights and similar), kept alive with the session.
     var retained: [AnyObject] = []
+    /// Buffers holding values known at planning time (already stored when steps are made).
+    var constants: Set<UnsafeMutableRawPointer> = []
 
-    init(threads: Int) { self.threads = threads }
+    init(threads: Int, instructionSet: InstructionSet = .best) {
+        self.threads = threads
+        isa = instructionSet.isa
+    }
+
+    /// True when `buffer` holds a constant.
+    func isConstant(_ buffer: Buffer) -> Bool { constants.contains(buffer.raw) }
 }
 
 /// One ONNX operator. Instances are built at load time, where they validate their

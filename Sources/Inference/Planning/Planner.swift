@@ -8,6 +8,7 @@ struct Planner {
     let graph: Graph
     let kernels: [Kernel]
     let threads: Int
+    let instructionSet: InstructionSet
 
     /// A runtime node and the descriptions of its inputs and outputs.
     private struct Work {
@@ -55,7 +56,7 @@ struct Planner {
             var constants = try kernel.constantOutputs(ins)
             let allConstant = ins.allSatisfy { $0 == nil || $0!.constant != nil }
             if constants == nil, allConstant, !kernel.isView || ins.first??.constant != nil {
-                constants = try Planner.fold(kernel, ins, descs)
+                constants = try Planner.fold(kernel, ins, descs, instructionSet: instructionSet)
             }
             for (k, name) in node.outputs.enumerated() where !name.isEmpty {
                 infos[name] = ValueInfo(desc: descs[k], constant: constants?[k])
@@ -94,7 +95,8 @@ struct Planner {
     }
 
     /// Runs a node whose inputs are all constant, once, at planning time.
-    static func fold(_ kernel: Kernel, _ inputs: [ValueInfo?], _ outputs: [TensorDesc], threads: Int = 1) throws -> [TensorValue] {
+    static func fold(_ kernel: Kernel, _ inputs: [ValueInfo?], _ outputs: [TensorDesc], threads: Int = 1,
+                     instructionSet: InstructionSet = .best) throws -> [TensorValue] {
         let inMemory = inputs.map { $0.map { Memory(bytes: $0.desc.count * $0.desc.elementSize) } }
         let inBuffers = zip(inputs, inMemory).map { info, memory -> Buffer? in
             guard let info, let memory else { return nil }
@@ -111,7 +113,9 @@ struct Planner {
         }
         let outMemory = outputs.map { Memory(bytes: $0.count * $0.elementSize) }
         let outBuffers = zip(outputs, outMemory).map { Buffer(desc: $0, raw: $1.raw) }
-        try kernel.step(inBuffers, outBuffers, PlanContext(threads: threads))()
+        let context = PlanContext(threads: threads, instructionSet: instructionSet)
+        context.constants = Set(inBuffers.compactMap { $0?.raw })
+        try kernel.step(inBuffers, outBuffers, context)()
         return withExtendedLifetime((inMemory, outMemory)) { outBuffers.map { $0.load() } }
     }
 
@@ -174,7 +178,8 @@ struct Planner {
         let memory = slots.map { Memory(bytes: $0.bytes) }
         func buffer(_ name: String) -> Buffer { Buffer(desc: infos[name]!.desc, raw: memory[slotOf[name]!].raw) }
         for name in constantsToStore { buffer(name).store(infos[name]!.constant!) }
-        let context = PlanContext(threads: threads)
+        let context = PlanContext(threads: threads, instructionSet: instructionSet)
+        context.constants = Set(constantsToStore.map { buffer($0).raw })
         var steps: [Step] = []
         var labels: [String] = []
         for w in work {

@@ -1,0 +1,58 @@
+#include <immintrin.h>
+#include "conv_tiles.h"
+
+#define TARGET __attribute__((target("avx512f")))
+
+TARGET static inline __m512 activate(__m512 v, const SSConvGemm *conv) {
+    const __m512 zero = _mm512_setzero_ps();
+    switch (conv->activation) {
+    case SSActivationRelu: return _mm512_max_ps(v, zero);
+    case SSActivationClip: return _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(conv->alpha)), _mm512_set1_ps(conv->beta));
+    case SSActivationLeakyRelu:
+        return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, _mm512_set1_ps(conv->alpha));
+    case SSActivationHardSigmoid:
+        return _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(v, _mm512_set1_ps(conv->alpha), _mm512_set1_ps(conv->beta)), zero),
+                             _mm512_set1_ps(1));
+    case SSActivationHardSwish: {
+        __m512 gate = _mm512_fmadd_ps(v, _mm512_set1_ps(1.0f / 6), _mm512_set1_ps(0.5f));
+        return _mm512_mul_ps(v, _mm512_min_ps(_mm512_max_ps(gate, zero), _mm512_set1_ps(1)));
+    }
+    default: return v;
+    }
+}
+
+/* 8 channels x 32 columns in 16 accumulators; each tap loads two input vectors and
+ * broadcasts 8 weights. Masked loads and stores cover a short last tile. */
+TARGET void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
+                                int64_t columns, float *output, const float *residual, int64_t channel_stride,
+                                int m_rows, const float *bias, const SSConvGemm *conv) {
+    const __mmask16 lo = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
+    const __mmask16 hi = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+    __m512 acc[SS_CONV_BLOCK][2];
+    for (int r = 0; r < SS_CONV_BLOCK; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (int64_t k = 0; k < taps; k++) {
+        const float *p = input + tap_offsets[k], *w = weights + k * SS_CONV_BLOCK;
+        const __m512 x0 = _mm512_maskz_loadu_ps(lo, p), x1 = _mm512_maskz_loadu_ps(hi, p + 16);
+        for (int r = 0; r < SS_CONV_BLOCK; r++) {
+            const __m512 wr = _mm512_set1_ps(w[r]);
+            acc[r][0] = _mm512_fmadd_ps(wr, x0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(wr, x1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < m_rows; r++) {
+        float *out = output + r * channel_stride;
+        __m512 v0 = acc[r][0], v1 = acc[r][1];
+        if (bias) {
+            const __m512 b = _mm512_set1_ps(bias[r]);
+            v0 = _mm512_add_ps(v0, b);
+            v1 = _mm512_add_ps(v1, b);
+        }
+        if (residual) {
+            const float *res = residual + r * channel_stride;
+            v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(lo, res));
+            v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(hi, res + 16));
+        }
+        _mm512_mask_storeu_ps(out, lo, activate(v0, conv));
+        _mm512_mask_storeu_ps(out + 16, hi, activate(v1, conv));
+    }
+}

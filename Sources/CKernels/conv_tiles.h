@@ -1,0 +1,22 @@
+#ifndef SEGSTREAM_CONV_TILES_H
+#define SEGSTREAM_CONV_TILES_H
+
+#include "CKernels.h"
+
+/* One tile of ss_conv_gemm: SS_CONV_BLOCK output channels (the first m_rows stored) x
+ * `columns` outputs, summing over all K taps, then bias, residual and activation. */
+typedef void (*SSConvTile)(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
+                           int64_t columns, float *output, const float *residual, int64_t channel_stride,
+                           int m_rows, const float *bias, const SSConvGemm *conv);
+
+#define SS_TILE_COLUMNS_AVX512 32
+#define SS_TILE_COLUMNS_AVX2 16
+
+void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
+                         int64_t columns, float *output, const float *residual, int64_t channel_stride,
+                         int m_rows, const float *bias, const SSConvGemm *conv);
+void ss_conv_tile_avx2(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
+                       int64_t columns, float *output, const float *residual, int64_t channel_stride,
+                       int m_rows, const float *bias, const SSConvGemm *conv);
+
+#endif

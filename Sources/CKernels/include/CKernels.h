@@ -1,0 +1,55 @@
+#ifndef SEGSTREAM_CKERNELS_H
+#define SEGSTREAM_CKERNELS_H
+
+/* Convolution inner loops written with x86 SIMD intrinsics (AVX-512 and AVX2 + FMA),
+ * compiled per function with `target` attributes and chosen at run time, so the
+ * binary still runs on CPUs without them. Swift's SIMD types compile to SSE only
+ * unless the whole module is built for a newer CPU. */
+
+#include <stdint.h>
+
+/// Instruction sets the kernels can use, best last.
+typedef enum {
+    SSIsaNone = 0,
+    SSIsaAVX2 = 1,   ///< AVX2 + FMA
+    SSIsaAVX512 = 2, ///< AVX-512 F
+} SSIsa;
+
+/// The best instruction set this CPU supports (never above what the kernels implement).
+SSIsa ss_best_isa(void);
+
+/// Output channels per packed weight block: weights are packed as
+/// [ceil(M / SS_CONV_BLOCK)][K][SS_CONV_BLOCK], zero past M.
+#define SS_CONV_BLOCK 8
+
+/// Activations applied in the store (others are applied by the caller afterwards).
+typedef enum {
+    SSActivationNone = 0,
+    SSActivationRelu = 1,
+    SSActivationClip = 2,        ///< min(max(v, alpha), beta)
+    SSActivationLeakyRelu = 3,   ///< v < 0 ? alpha * v : v
+    SSActivationHardSigmoid = 4, ///< min(max(alpha * v + beta, 0), 1)
+    SSActivationHardSwish = 5,   ///< v * min(max(v / 6 + 0.5, 0), 1)
+} SSActivation;
+
+/// A convolution written as a GEMM whose K "rows" are taps read straight from the input:
+/// output[m][r][c] = act(bias[m] + residual[m][r][c] + sum_k W[m][k] * input[r * in_row + c + tap_offsets[k]]).
+typedef struct {
+    const float *weights;       ///< packed, see SS_CONV_BLOCK
+    const int64_t *tap_offsets; ///< [K] element offsets into the input (channel, row and column of tap k)
+    int64_t channels;           ///< M, output channels
+    int64_t taps;               ///< K, input channels x kernel height x kernel width
+    const float *bias;          ///< [M] or NULL
+    SSActivation activation;
+    float alpha, beta;
+} SSConvGemm;
+
+/// Computes `rows` x `cols` outputs of every channel.
+/// - input: the input element under tap offset 0 of output (0, 0); output row r starts at input + r * input_row.
+/// - output, residual (NULL or the same layout): element (m, r, c) at m * channel_stride + r * output_row + c.
+/// - isa: must be supported by the CPU and not SSIsaNone.
+void ss_conv_gemm(SSIsa isa, const SSConvGemm *conv, const float *input, int64_t input_row,
+                  float *output, const float *residual, int64_t output_row, int64_t channel_stride,
+                  int64_t rows, int64_t cols);
+
+#endif

@@ -1,0 +1,168 @@
+import CKernels
+
+/// Convolution as a GEMM that reads its columns straight from the input instead of an
+/// im2col copy, NCHW Float32: X [N, C, H, W], W [M, C/group, kh, kw], any kernel, stride,
+/// padding, dilation and group count.
+///
+/// The `CKernels` tiles (AVX-512, or AVX2 + FMA) multiply weights packed in blocks of
+/// `SS_CONV_BLOCK` output channels with K = C/group x kh x kw taps, each tap a load at a
+/// fixed offset: into X itself when the conv has no padding and horizontal stride 1, else
+/// into a `PaddedPlane` copy of the input rows that a band of output rows reads, made by
+/// the worker right before it multiplies the band, so the copy stays in its cache.
+/// Bias, a same-shape residual and the activation are applied as each tile is stored
+/// (Sigmoid and Tanh right after, on the rows just written).
+final class DirectConv {
+    let isa: SSIsa
+    let g: Geometry
+    let images: Int, group: Int
+    /// Input and output channels per group.
+    let cg: Int, mg: Int
+    /// Output rows per work unit (with `layout`, per padded copy).
+    let bandRows: Int
+    /// The layout of one band's padded copy of one channel, or nil when taps read X directly.
+    let layout: PaddedPlane?
+    /// True for a 1x1 stride-1 conv read directly: its output plane is one long row, cut
+    /// into `flatColumns`-wide units.
+    let flat: Bool
+    let flatColumns: Int
+    /// Weights for `taps` = cg x kh x kw, per group [ceil(mg / 8)][taps][8], zero past mg.
+    let packed: UnsafeMutablePointer<Float>
+    let packedPerGroup: Int
+    let tapOffsets: UnsafeMutablePointer<Int64>
+    let taps: Int
+
+    /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
+    static let bandBudget = 1 << 18
+
+    /// - Parameters: `images` is the batch size; `isa` must be supported by this CPU and
+    ///   not `SSIsaNone`.
+    init(_ g: Geometry, channels c: Int, outputChannels m: Int, group: Int, images: Int, threads: Int, isa: SSIsa) {
+        self.isa = isa
+        self.g = g
+        self.images = images
+        self.group = group
+        cg = c / group
+        mg = m / group
+        taps = cg * g.kh * g.kw
+        let block = Int(SS_CONV_BLOCK)
+        packedPerGroup = (mg + block - 1) / block * block * taps
+        packed = .allocate(capacity: max(packedPerGroup * group, 1))
+        // Enough units that every thread gets at least two.
+        let wanted = max(1, (2 * threads + images * group - 1) / (images * group))
+        let direct = g.padTop + g.padLeft + g.padBottom + g.padRight == 0 && g.sw == 1
+        flat = direct && g.kh == 1 && g.kw == 1 && g.sh == 1
+        flatColumns = max(256, (g.outH * g.outW + wanted - 1) / wanted)
+        var rows = max(1, (g.outH + wanted - 1) / wanted)
+        if !direct {
+            while rows > 1, cg * PaddedPlane(g, outputRows: rows).floats > DirectConv.bandBudget { rows = (rows + 1) / 2 }
+        }
+        bandRows = rows
+        let layout = direct ? nil : PaddedPlane(g, outputRows: rows)
+        self.layout = layout
+        tapOffsets = .allocate(capacity: taps)
+        var k = 0
+        for ci in 0..<cg {
+            for ky in 0..<g.kh {
+                for kx in 0..<g.kw {
+                    let offset = layout.map { ci * $0.floats + $0.tapOffset(ky: ky, kx: kx) }
+                        ?? ci * g.inH * g.inW + ky * g.dh * g.inW + kx * g.dw
+                    tapOffsets[k] = Int64(offset)
+                    k += 1
+                }
+            }
+        }
+    }
+
+    deinit {
+        packed.deallocate()
+        tapOffsets.deallocate()
+    }
+
+    /// Floats of padded copy one worker needs (0 when taps read X directly).
+    var scratchFloats: Int { layout.map { $0.floats * cg } ?? 0 }
+
+    /// Work units per image and group: column ranges when `flat`, else bands of rows.
+    var unitsPerGroup: Int {
+        flat ? (g.outH * g.outW + flatColumns - 1) / flatColumns : (g.outH + bandRows - 1) / bandRows
+    }
+
+    /// Repacks `w` [M, cg, kh, kw] into `packed`.
+    func pack(_ w: UnsafePointer<Float>) {
+        let block = Int(SS_CONV_BLOCK)
+        packed.update(repeating: 0, count: packedPerGroup * group)
+        for gi in 0..<group {
+            let dst = packed + gi * packedPerGroup
+            for o in 0..<mg {
+                let src = w + (gi * mg + o) * taps, b = dst + (o / block) * taps * block + o % block
+                for k in 0..<taps { b[k * block] = src[k] }
+            }
+        }
+    }
+
+    /// The step computing `y` from `x` with weights `w` (packed now when `constantWeights`,
+    /// else at every run), optional `bias` [M] and same-shape `residual`, then `activation`.
+    func step(x: Buffer, w: Buffer, constantWeights: Bool, bias: UnsafeMutablePointer<Float>?, residual: Buffer?,
+              activation: Activation?, y: Buffer, context: PlanContext) -> Step {
+        if constantWeights { pack(w.floats) }
+        let units = images * group * unitsPerGroup, workers = min(context.threads, units), slice = scratchFloats
+        context.scratch.reserve(floats: slice * workers)
+        let scratch = context.scratch
+        return { [self] in
+            if !constantWeights { pack(w.floats) }
+            parallelChunks(units, threads: workers) { worker, range in
+                for u in range {
+                    run(unit: u, x: x.floats, bias: bias, residual: residual?.floats, activation: activation, y: y.floats,
+                        copy: scratch.floats + worker * slice)
+                }
+            }
+        }
+    }
+
+    /// Computes work unit `u` (image, group, then band or column range), padding its input
+    /// rows into `copy` first when taps read a padded copy.
+    private func run(unit u: Int, x: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
+                     residual: UnsafeMutablePointer<Float>?, activation: Activation?, y: UnsafeMutablePointer<Float>,
+                     copy: UnsafeMutablePointer<Float>) {
+        let perGroup = unitsPerGroup, i = u / (group * perGroup), gi = (u / perGroup) % group, part = u % perGroup
+        let inPlane = g.inH * g.inW, outPlane = g.outH * g.outW
+        let groupInput = x + (i * group + gi) * cg * inPlane
+        var input: UnsafePointer<Float>, inputRow: Int, first: Int, rows: Int, cols: Int
+        if flat {
+            first = part * flatColumns
+            (input, inputRow, rows, cols) = (UnsafePointer(groupInput + first), 0, 1, min(flatColumns, outPlane - first))
+        } else {
+            let r0 = part * bandRows
+            first = r0 * g.outW
+            (rows, cols) = (min(bandRows, g.outH - r0), g.outW)
+            if let layout {
+                for ci in 0..<cg { layout.fill(from: groupInput + ci * inPlane, firstRow: r0, into: copy + ci * layout.floats) }
+                (input, inputRow) = (UnsafePointer(copy), layout.rowStep)
+            } else {
+                (input, inputRow) = (UnsafePointer(groupInput + r0 * g.sh * g.inW), g.sh * g.inW)
+            }
+        }
+        let outBase = (i * group + gi) * mg * outPlane + first
+        let (fused, after) = DirectConv.split(activation)
+        var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: tapOffsets, channels: Int64(mg),
+                              taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: fused.kind,
+                              alpha: fused.alpha, beta: fused.beta)
+        ss_conv_gemm(isa, &conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
+                     Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols))
+        if let after {
+            for o in 0..<mg { after.apply(y + outBase + o * outPlane, rows * cols) }
+        }
+    }
+
+    /// The part of `activation` the tiles apply as they store, and the rest.
+    static func split(_ activation: Activation?) -> (fused: (kind: SSActivation, alpha: Float, beta: Float), after: Activation?) {
+        switch activation {
+        case nil: return ((SSActivationNone, 0, 0), nil)
+        case .relu: return ((SSActivationRelu, 0, 0), nil)
+        case .clip(let lo, let hi): return ((SSActivationClip, lo, hi), nil)
+        case .leakyRelu(let a): return ((SSActivationLeakyRelu, a, 0), nil)
+        case .hardSigmoid(let a, let b): return ((SSActivationHardSigmoid, a, b), nil)
+        case .hardSwish: return ((SSActivationHardSwish, 0, 0), nil)
+        case .sigmoid, .tanh: return ((SSActivationNone, 0, 0), activation)
+        }
+    }
+}
