@@ -9,7 +9,8 @@ SSIsa ss_best_isa(void) {
 }
 
 /* Tiles per chunk of columns: one chunk of input taps (K x chunk floats) is reused from
- * cache by every block of output channels before the next chunk is read. */
+ * cache by every block of output channels before the next chunk is read; the first block
+ * prefetches the next chunk. */
 enum { CHUNK_TILES = 4 };
 
 void ss_conv_gemm(SSIsa isa, const SSConvGemm *conv, const float *input, int64_t input_row,
@@ -28,7 +29,7 @@ void ss_conv_gemm(SSIsa isa, const SSConvGemm *conv, const float *input, int64_t
                 for (int64_t c = c0; c < c1; c += width) {
                     tile(conv->weights + m * k, conv->tap_offsets, k, in + c, c1 - c < width ? c1 - c : width,
                          output + at + c, residual ? residual + at + c : 0, channel_stride, m_rows,
-                         conv->bias ? conv->bias + m : 0, conv);
+                         conv->bias ? conv->bias + m : 0, m == 0 ? chunk : 0, conv);
                 }
             }
         }

@@ -64,7 +64,8 @@ half_tile(const int full, const float *weights, const int64_t *tap_offsets, int6
  * tiles and the masked last one are separate copies of the loop. */
 TARGET void ss_conv_tile_avx2(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
                               int64_t columns, float *output, const float *residual, int64_t channel_stride,
-                              int m_rows, const float *bias, const SSConvGemm *conv) {
+                              int m_rows, const float *bias, int64_t prefetch, const SSConvGemm *conv) {
+    (void)prefetch;
     const float *residual_hi = residual ? residual + 4 * channel_stride : 0, *bias_hi = bias ? bias + 4 : 0;
     if (columns >= SS_TILE_COLUMNS_AVX2) {
         half_tile(1, weights, tap_offsets, taps, input, columns, output, residual, channel_stride, m_rows, bias, conv);

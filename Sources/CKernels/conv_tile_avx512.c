@@ -25,7 +25,7 @@ TARGET static inline __m512 activate(__m512 v, const SSConvGemm *conv) {
  * broadcasts 8 weights. Masked loads and stores cover a short last tile. */
 TARGET void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
                                 int64_t columns, float *output, const float *residual, int64_t channel_stride,
-                                int m_rows, const float *bias, const SSConvGemm *conv) {
+                                int m_rows, const float *bias, int64_t prefetch, const SSConvGemm *conv) {
     const __mmask16 lo = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
     const __mmask16 hi = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
     __m512 acc[SS_CONV_BLOCK][2];
@@ -33,6 +33,10 @@ TARGET void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets
     for (int64_t k = 0; k < taps; k++) {
         const float *p = input + tap_offsets[k], *w = weights + k * SS_CONV_BLOCK;
         const __m512 x0 = _mm512_maskz_loadu_ps(lo, p), x1 = _mm512_maskz_loadu_ps(hi, p + 16);
+        if (prefetch) {
+            _mm_prefetch((const char *)(p + prefetch), _MM_HINT_T0);
+            _mm_prefetch((const char *)(p + prefetch + 16), _MM_HINT_T0);
+        }
         for (int r = 0; r < SS_CONV_BLOCK; r++) {
             const __m512 wr = _mm512_set1_ps(w[r]);
             acc[r][0] = _mm512_fmadd_ps(wr, x0, acc[r][0]);
