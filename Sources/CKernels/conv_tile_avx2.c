@@ -1,30 +1,10 @@
-#include <immintrin.h>
+#include "activate_avx2.h"
 #include "conv_tiles.h"
-
-#define TARGET __attribute__((target("avx2,fma")))
-
-TARGET static inline __m256 activate(__m256 v, const SSConvGemm *conv) {
-    const __m256 zero = _mm256_setzero_ps();
-    switch (conv->activation) {
-    case SSActivationRelu: return _mm256_max_ps(v, zero);
-    case SSActivationClip: return _mm256_min_ps(_mm256_max_ps(v, _mm256_set1_ps(conv->alpha)), _mm256_set1_ps(conv->beta));
-    case SSActivationLeakyRelu:
-        return _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(conv->alpha)), _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
-    case SSActivationHardSigmoid:
-        return _mm256_min_ps(_mm256_max_ps(_mm256_fmadd_ps(v, _mm256_set1_ps(conv->alpha), _mm256_set1_ps(conv->beta)), zero),
-                             _mm256_set1_ps(1));
-    case SSActivationHardSwish: {
-        __m256 gate = _mm256_fmadd_ps(v, _mm256_set1_ps(1.0f / 6), _mm256_set1_ps(0.5f));
-        return _mm256_mul_ps(v, _mm256_min_ps(_mm256_max_ps(gate, zero), _mm256_set1_ps(1)));
-    }
-    default: return v;
-    }
-}
 
 /* 4 channels x 16 columns in 8 accumulators, run for each half of the 8-channel weight
  * block; each tap loads two input vectors and broadcasts 4 weights. A short last tile
  * reads and writes through lane masks. */
-TARGET __attribute__((always_inline)) static inline void
+TARGET_AVX2 __attribute__((always_inline)) static inline void
 half_tile(const int full, const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
           int64_t columns, float *output, const float *residual, int64_t channel_stride,
           int m_rows, const float *bias, const SSConvGemm *conv) {
@@ -53,7 +33,7 @@ half_tile(const int full, const float *weights, const int64_t *tap_offsets, int6
                 const float *res = residual + r * channel_stride + 8 * v;
                 y = _mm256_add_ps(y, full ? _mm256_loadu_ps(res) : _mm256_maskload_ps(res, mask[v]));
             }
-            y = activate(y, conv);
+            y = activate_avx2(y, conv->activation, conv->alpha, conv->beta);
             if (full) _mm256_storeu_ps(out, y);
             else _mm256_maskstore_ps(out, mask[v], y);
         }
@@ -62,7 +42,7 @@ half_tile(const int full, const float *weights, const int64_t *tap_offsets, int6
 
 /* 8 channels x 16 columns, as two 4-channel halves (AVX2 has 16 vector registers); full
  * tiles and the masked last one are separate copies of the loop. */
-TARGET void ss_conv_tile_avx2(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
+TARGET_AVX2 void ss_conv_tile_avx2(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
                               int64_t columns, float *output, const float *residual, int64_t channel_stride,
                               int m_rows, const float *bias, int64_t prefetch, const SSConvGemm *conv) {
     (void)prefetch;

@@ -1,29 +1,9 @@
-#include <immintrin.h>
+#include "activate_avx512.h"
 #include "conv_tiles.h"
-
-#define TARGET __attribute__((target("avx512f")))
-
-TARGET static inline __m512 activate(__m512 v, const SSConvGemm *conv) {
-    const __m512 zero = _mm512_setzero_ps();
-    switch (conv->activation) {
-    case SSActivationRelu: return _mm512_max_ps(v, zero);
-    case SSActivationClip: return _mm512_min_ps(_mm512_max_ps(v, _mm512_set1_ps(conv->alpha)), _mm512_set1_ps(conv->beta));
-    case SSActivationLeakyRelu:
-        return _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, _mm512_set1_ps(conv->alpha));
-    case SSActivationHardSigmoid:
-        return _mm512_min_ps(_mm512_max_ps(_mm512_fmadd_ps(v, _mm512_set1_ps(conv->alpha), _mm512_set1_ps(conv->beta)), zero),
-                             _mm512_set1_ps(1));
-    case SSActivationHardSwish: {
-        __m512 gate = _mm512_fmadd_ps(v, _mm512_set1_ps(1.0f / 6), _mm512_set1_ps(0.5f));
-        return _mm512_mul_ps(v, _mm512_min_ps(_mm512_max_ps(gate, zero), _mm512_set1_ps(1)));
-    }
-    default: return v;
-    }
-}
 
 /* 8 channels x 32 columns in 16 accumulators; each tap loads two input vectors and
  * broadcasts 8 weights. Masked loads and stores cover a short last tile. */
-TARGET void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
+TARGET_AVX512 void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
                                 int64_t columns, float *output, const float *residual, int64_t channel_stride,
                                 int m_rows, const float *bias, int64_t prefetch, const SSConvGemm *conv) {
     const __mmask16 lo = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
@@ -56,7 +36,7 @@ TARGET void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets
             v0 = _mm512_add_ps(v0, _mm512_maskz_loadu_ps(lo, res));
             v1 = _mm512_add_ps(v1, _mm512_maskz_loadu_ps(hi, res + 16));
         }
-        _mm512_mask_storeu_ps(out, lo, activate(v0, conv));
-        _mm512_mask_storeu_ps(out + 16, hi, activate(v1, conv));
+        _mm512_mask_storeu_ps(out, lo, activate_avx512(v0, conv->activation, conv->alpha, conv->beta));
+        _mm512_mask_storeu_ps(out + 16, hi, activate_avx512(v1, conv->activation, conv->alpha, conv->beta));
     }
 }

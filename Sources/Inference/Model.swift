@@ -48,19 +48,26 @@ public final class Model: @unchecked Sendable {
     private let lock = NSLock()
 
     /// Loads, validates and optimises the model at `url`.
-    /// - Parameter threads: worker threads (default: all active cores).
+    /// - Parameters:
+    ///   - threads: worker threads (default: all active cores).
+    ///   - classMap: when the first output is declared Float32 class scores N x C x H x W (C
+    ///     not declared 1), replace it by its arg max over C: Int64 N x 1 x H x W class ids
+    ///     under the same name. A final
+    ///     Resize of the scores is then fused with the arg max, so the full-size scores are
+    ///     never written.
     /// - Throws: `InferenceError` when the file is unreadable or malformed, uses an
     ///   unsupported opset or operators (all are named), or a node's attributes are invalid.
-    public convenience init(contentsOf url: URL, threads: Int? = nil) throws {
-        try self.init(loaded: ModelLoader.load(contentsOf: url), threads: threads)
+    public convenience init(contentsOf url: URL, threads: Int? = nil, classMap: Bool = false) throws {
+        try self.init(loaded: ModelLoader.load(contentsOf: url), threads: threads, classMap: classMap)
     }
 
-    init(loaded: LoadedModel, threads: Int?) throws {
+    init(loaded: LoadedModel, threads: Int?, classMap: Bool = false) throws {
         var graph = loaded.graph
         let unsupported = KernelRegistry.unsupported(in: graph)
         guard unsupported.isEmpty else { throw InferenceError.unsupportedOperators(unsupported) }
         operatorCounts = graph.nodes.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 }
         parameterCount = graph.initializers.values.reduce(0) { $0 + ($1.elementType == .float32 ? $1.shape.reduce(1, *) : 0) }
+        if classMap { GraphOptimizer.appendArgMax(&graph) }
         try GraphOptimizer.optimize(&graph)
         kernels = try graph.nodes.map { try KernelRegistry.make($0, opset: loaded.opset) }
         self.graph = graph

@@ -10,7 +10,8 @@ public final class Session {
     public let inputNames: [String]
     private let outputs: [(name: String, buffer: Buffer?, constant: TensorValue?)]
     private let steps: [Step]
-    private let labels: [String]
+    /// What each step runs (op type, or a Conv's shape and fusions), as `profile` reports them.
+    let stepLabels: [String]
     private let memory: [Memory]
     private let context: PlanContext
     /// Floating-point operations per run (all frames of the batch).
@@ -24,7 +25,7 @@ public final class Session {
         self.inputNames = inputNames
         self.outputs = outputs.map { (name: $0.0, buffer: $0.1, constant: $0.2) }
         self.steps = steps
-        self.labels = labels
+        stepLabels = labels
         self.memory = memory
         self.context = context
         self.flops = flops
@@ -44,7 +45,7 @@ public final class Session {
     public func profile(_ values: [String: TensorValue]) throws -> [(label: String, milliseconds: Double, count: Int)] {
         _ = try run(values)
         var totals: [String: (Double, Int)] = [:]
-        for (step, label) in zip(steps, labels) {
+        for (step, label) in zip(steps, stepLabels) {
             let start = DispatchTime.now().uptimeNanoseconds
             step()
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6

@@ -26,7 +26,7 @@ public final class SegmentationModel: @unchecked Sendable {
     /// - Throws: `InferenceError` for a bad model file, `PipelineError` for unusable metadata or
     ///   an input that is not a single RGB image.
     public init(url: URL, size: (width: Int, height: Int)? = nil, threads: Int? = nil) throws {
-        model = try Model(contentsOf: url, threads: threads)
+        model = try Model(contentsOf: url, threads: threads, classMap: true)
         self.url = url
         let metadata = model.metadata
         let path = url.path
@@ -100,18 +100,21 @@ public final class SegmentationModel: @unchecked Sendable {
                     return LabelMap(argmaxOf: slice, classes: classes, width: width, height: height)
                 }
             }
-        default:
-            let ids = output.floatTensor
-            let spatial = Array(ids.shape.suffix(2))
-            guard ids.shape.count >= 3, ids.shape.dropFirst().dropLast(2).allSatisfy({ $0 == 1 }) else {
-                throw PipelineError("\(url.path): output shape \(ids.shape) is neither class scores (N x C x H x W) nor class ids (N x H x W)")
-            }
-            let plane = spatial[0] * spatial[1]
-            return (0..<batch.count).map { n in
-                LabelMap(width: spatial[1], height: spatial[0],
-                         pixels: ids.data[(n * plane)..<((n + 1) * plane)].map { UInt8(clamping: Int($0)) })
-            }
+        case .int64(let ids):
+            return try labelMaps(ids.shape, count: batch.count) { range in ids.data[range].map { UInt8(clamping: $0) } }
+        case .float32(let ids):
+            return try labelMaps(ids.shape, count: batch.count) { range in ids.data[range].map { UInt8(clamping: Int($0)) } }
         }
+    }
+
+    /// One label map per image from class ids of `shape` (N x H x W or N x 1 x H x W), each
+    /// image's ids converted by `pixels` from its range of the flat data.
+    private func labelMaps(_ shape: [Int], count: Int, _ pixels: (Range<Int>) -> [UInt8]) throws -> [LabelMap] {
+        guard shape.count >= 3, shape.dropFirst().dropLast(2).allSatisfy({ $0 == 1 }) else {
+            throw PipelineError("\(url.path): output shape \(shape) is neither class scores (N x C x H x W) nor class ids (N x H x W)")
+        }
+        let height = shape[shape.count - 2], width = shape[shape.count - 1], plane = height * width
+        return (0..<count).map { n in LabelMap(width: width, height: height, pixels: pixels((n * plane)..<((n + 1) * plane))) }
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ text: String?, key: String, path: String) throws -> T? {

@@ -47,14 +47,17 @@ import Testing
                       .leakyRelu(alpha: 0.1), .sigmoid, .tanh], InstructionSet.supported)
     func fusedResidualAndActivation(_ activation: Activation, _ isa: InstructionSet) throws {
         var random = SeededRandom(state: 7)
-        let x = random.tensor([2, 4, 9, 11]), wt = random.tensor([4, 4, 3, 3]), b = random.tensor([4]), r = random.tensor([2, 4, 9, 11])
-        let node = convNode(k: 3, stride: 1, pad: 1, dilation: 1, group: 1, epilogue: Epilogue(residual: true, activation: activation))
-        let kernel = try Conv(node)
-        var sum = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
-        for i in 0..<sum.data.count { sum.data[i] += r.data[i] }
-        let expected = ActivationKernel.reference(sum, activation)
-        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)], instructionSet: isa)[0].floatTensor
-        #expect(maxDifference(actual, expected).diff <= 1e-4)
+        for group in [1, 4] {
+            let x = random.tensor([2, 4, 9, 37]), wt = random.tensor([4, 4 / group, 3, 3]), b = random.tensor([4])
+            let r = random.tensor([2, 4, 9, 37])
+            let node = convNode(k: 3, stride: 1, pad: 1, dilation: 1, group: group, epilogue: Epilogue(residual: true, activation: activation))
+            let kernel = try Conv(node)
+            var sum = Conv.reference(x: x, w: wt, bias: b, group: group, try kernel.geometry(x: x.shape, w: wt.shape))
+            for i in 0..<sum.data.count { sum.data[i] += r.data[i] }
+            let expected = ActivationKernel.reference(sum, activation)
+            let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)], instructionSet: isa)[0].floatTensor
+            #expect(maxDifference(actual, expected).diff <= 1e-4, "group \(group)")
+        }
     }
 
     /// Shapes large enough that the work runs in several bands (and, for the direct tiles,

@@ -39,4 +39,21 @@ import Testing
         let first = Tensor(shape: single.shape, data: Array(both.data.prefix(single.data.count)))
         #expect(maxDifference(single, first).diff <= 1e-5)
     }
+
+    /// `classMap: true` returns the arg max of the scores the plain model returns, with the
+    /// final Resize fused (FCN, DeepLabV3+) or a plain ArgMax (SegNet's logits).
+    @Test(arguments: [("fcn", "ResizeArgMax"), ("deeplabv3plus", "ResizeArgMax"), ("segnet", "ArgMax")])
+    func classMapIsArgMaxOfScores(_ name: String, _ step: String) throws {
+        let url = Fixtures.models.appendingPathComponent("\(name).onnx")
+        let input = try Fixtures.npy(Fixtures.models.appendingPathComponent("\(name).input.npy"))
+        let plain = try Model(contentsOf: url), mapped = try Model(contentsOf: url, classMap: true)
+        let output = plain.outputs[0].name
+        #expect(mapped.outputs[0].elementType == .int64)
+        let scores = try #require(plain.run(["input": input])[output]).floatTensor
+        let labels = try #require(mapped.run(["input": input])[output])
+        #expect(try mapped.prepare(inputShape: input.shape).stepLabels.last == step)
+        let expected = ArgMax.reference(scores, axis: 1, keepDims: true, selectLast: false)
+        guard case .int64(let ids) = labels else { Issue.record("\(name): got \(labels.elementType)"); return }
+        #expect(ids.shape == expected.shape && ids.data == expected.data, "\(name): \(zip(ids.data, expected.data).filter { $0 != $1 }.count) labels differ")
+    }
 }

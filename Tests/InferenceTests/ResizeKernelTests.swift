@@ -2,7 +2,8 @@ import Testing
 @testable import Inference
 
 /// Resize (every coordinate transformation and nearest mode, nearest and linear, scales
-/// and sizes) and Upsample against the plain reference, on random shapes.
+/// and sizes), Upsample, and Resize fused with ArgMax against the plain references, on
+/// random shapes.
 @Suite struct ResizeKernelTests {
     static let coordinateModes = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn"]
 
@@ -42,6 +43,25 @@ import Testing
             let actual = try run("Upsample", [.float32(x), .float32(Tensor(shape: [4], data: scales))], ["mode": .string(mode)], opset: 9)[0]
             let expected = Resize.reference(x, scales: scales, sizes: nil, linear: mode == "linear", coordinateMode: "asymmetric", nearestMode: "floor")
             expectClose(actual, expected, "\(x.shape) scales \(scales)")
+        }
+    }
+
+    /// The fused kernel gives exactly ArgMax(Resize(x)): same interpolation arithmetic, first
+    /// maximum on ties (quantised scores make ties common).
+    @Test(arguments: ["linear", "nearest"], coordinateModes)
+    func resizeArgMaxEqualsArgMaxOfResize(_ mode: String, _ coordinateMode: String) throws {
+        var random = SeededRandom("argmax \(mode) \(coordinateMode)")
+        for _ in 0..<3 {
+            var x = random.tensor([random.int(1...2), random.int(2...7), random.int(2...9), random.int(2...40)])
+            x.data = x.data.map { ($0 * 4).rounded() / 4 }
+            let sizes = Array(x.shape.prefix(2)) + [random.int(1...20), random.int(1...50)]
+            let attributes: [String: Attribute] = ["mode": .string(mode), "coordinate_transformation_mode": .string(coordinateMode)]
+            let node = Node(name: "fused", opType: "ResizeArgMax", inputs: ["x", "", "", "sizes"], outputs: ["y"], attributes: attributes)
+            let actual = try run(ResizeArgMax(node), [.float32(x), nil, nil, int64s(sizes)])[0]
+            let resized = try run("Resize", [.float32(x), nil, nil, int64s(sizes)], attributes)[0].floatTensor
+            let expected = ArgMax.reference(resized, axis: 1, keepDims: true, selectLast: false)
+            guard case .int64(let labels) = actual else { Issue.record("expected int64, got \(actual.elementType)"); continue }
+            #expect(labels == expected, "\(x.shape) to \(sizes)")
         }
     }
 }

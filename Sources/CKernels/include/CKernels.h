@@ -52,4 +52,24 @@ void ss_conv_gemm(SSIsa isa, const SSConvGemm *conv, const float *input, int64_t
                   float *output, const float *residual, int64_t output_row, int64_t channel_stride,
                   int64_t rows, int64_t cols);
 
+/// One output plane of a depthwise convolution, read from a zero-padded copy of its input
+/// plane in which every tap of every output is at a fixed offset:
+/// output[r][c] = act(bias + residual[r][c] + sum_t weights[t] * padded[r * row_step + c + tap_offsets[t]]).
+typedef struct {
+    const int64_t *tap_offsets; ///< [taps]
+    int64_t taps;
+    int64_t row_step; ///< floats between the first taps of consecutive output rows
+    int64_t rows, cols;
+    SSActivation activation;
+    float alpha, beta;
+} SSDepthwise;
+
+/// Computes one plane (`rows` x `cols`, row-major) into `output`; `residual` is NULL or the same layout.
+/// - isa: must be supported by the CPU and not SSIsaNone.
+void ss_depthwise_plane(SSIsa isa, const SSDepthwise *conv, const float *padded, const float *weights, float bias,
+                        const float *residual, float *output);
+
+/// dst[i] = src[i * stride] for i < count (AVX-512 shuffles for stride 2 when isa allows).
+void ss_gather_strided(SSIsa isa, const float *src, int64_t stride, int64_t count, float *dst);
+
 #endif

@@ -89,13 +89,18 @@ struct Conv: Kernel {
             let depthwise = DepthwiseConv(g), workers = min(threads, n * c), slice = depthwise.scratchFloats
             context.scratch.reserve(floats: slice * workers)
             let scratch = context.scratch
+            let isa = context.isa
             core = {
                 parallelChunks(n * c, threads: workers) { worker, planes in
                     for p in planes {
-                        let ch = p % c
-                        depthwise.plane(x.floats + p * g.inH * g.inW, w.floats + ch * g.kh * g.kw, y.floats + p * plane,
-                                        scratch: scratch.floats + worker * slice)
-                        epilogue.apply(y.floats + p * plane, channel: ch, offset: p * plane, count: plane)
+                        let ch = p % c, input = x.floats + p * g.inH * g.inW, weights = w.floats + ch * g.kh * g.kw
+                        if isa == SSIsaNone {
+                            depthwise.plane(input, weights, y.floats + p * plane, scratch: scratch.floats + worker * slice)
+                            epilogue.apply(y.floats + p * plane, channel: ch, offset: p * plane, count: plane)
+                        } else {
+                            depthwise.plane(input, weights, bias: epilogue.bias?[ch] ?? 0, residual: epilogue.residual.map { UnsafePointer($0 + p * plane) },
+                                            activation: epilogue.activation, y.floats + p * plane, scratch: scratch.floats + worker * slice, isa: isa)
+                        }
                     }
                 }
             }

@@ -1,26 +1,47 @@
+import CKernels
+
 /// Depthwise convolution (group == C == M) of one plane at a time, through a `PaddedPlane`
-/// copy of the input plane, so all outputs run as SIMD8 loads at fixed tap offsets with no
-/// bounds checks, whatever the padding, stride or dilation.
+/// copy of the input plane, so all outputs run as SIMD loads at fixed tap offsets with no
+/// bounds checks, whatever the padding, stride or dilation: the `CKernels` AVX-512 / AVX2
+/// rows with the epilogue fused, or portable Swift SIMD8.
 struct DepthwiseConv {
     let g: Geometry
     let layout: PaddedPlane
     /// Per tap (ky, kx): its offset in the padded copy from the first tap of output (0, 0).
     let tapOffsets: [Int]
+    /// `tapOffsets` for the `CKernels` rows.
+    let tapOffsets64: [Int64]
 
     init(_ g: Geometry) {
         self.g = g
         let layout = PaddedPlane(g, outputRows: g.outH)
         self.layout = layout
         tapOffsets = (0..<g.kh).flatMap { ky in (0..<g.kw).map { kx in layout.tapOffset(ky: ky, kx: kx) } }
+        tapOffsets64 = tapOffsets.map { Int64($0) }
     }
 
     /// Scratch floats one plane needs: the padded phase rows and one output block.
     var scratchFloats: Int { layout.floats + 8 }
 
-    /// `y` [outH, outW] = depthwise conv of `x` [inH, inW] with `w` [kh, kw], using `scratch`.
+    /// `y` [outH, outW] = activation(depthwise conv of `x` [inH, inW] with `w` [kh, kw] +
+    /// `bias` + `residual` [outH, outW]) with the `CKernels` rows for `isa`, using `scratch`.
+    func plane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float, residual: UnsafePointer<Float>?,
+               activation: Activation?, _ y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, isa: SSIsa) {
+        layout.fill(from: x, into: scratch, isa: isa)
+        let (fused, after) = DirectConv.split(activation)
+        tapOffsets64.withUnsafeBufferPointer { offsets in
+            var conv = SSDepthwise(tap_offsets: offsets.baseAddress, taps: Int64(offsets.count), row_step: Int64(layout.rowStep),
+                                   rows: Int64(g.outH), cols: Int64(g.outW), activation: fused.kind, alpha: fused.alpha, beta: fused.beta)
+            ss_depthwise_plane(isa, &conv, scratch, w, bias, residual, y)
+        }
+        after?.apply(y, g.outH * g.outW)
+    }
+
+    /// `y` [outH, outW] = depthwise conv of `x` [inH, inW] with `w` [kh, kw], using `scratch`
+    /// (portable Swift SIMD8).
     func plane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                scratch: UnsafeMutablePointer<Float>) {
-        layout.fill(from: x, into: scratch)
+        layout.fill(from: x, into: scratch, isa: SSIsaNone)
         let tail = scratch + layout.floats
         let rowStep = layout.rowStep, taps = g.kh * g.kw
         tapOffsets.withUnsafeBufferPointer { offsets in

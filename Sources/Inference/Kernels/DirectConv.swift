@@ -135,7 +135,7 @@ final class DirectConv {
             first = r0 * g.outW
             (rows, cols) = (min(bandRows, g.outH - r0), g.outW)
             if let layout {
-                for ci in 0..<cg { layout.fill(from: groupInput + ci * inPlane, firstRow: r0, into: copy + ci * layout.floats) }
+                for ci in 0..<cg { layout.fill(from: groupInput + ci * inPlane, firstRow: r0, into: copy + ci * layout.floats, isa: isa) }
                 (input, inputRow) = (UnsafePointer(copy), layout.rowStep)
             } else {
                 (input, inputRow) = (UnsafePointer(groupInput + r0 * g.sh * g.inW), g.sh * g.inW)

@@ -1,3 +1,5 @@
+import CKernels
+
 /// The layout of a zero-padded copy of the part of one input plane that `outputRows`
 /// consecutive output rows read, split into `sw` stride phases (phase q of a padded row
 /// holds its columns q, q + sw, ...), that convolution kernels read instead of the input:
@@ -34,8 +36,8 @@ struct PaddedPlane {
     }
 
     /// Writes the padded phase rows of `x` [inH, inW] that output rows from `firstRow` on
-    /// read into `padded` (`floats` long), zero outside `x`.
-    func fill(from x: UnsafePointer<Float>, firstRow: Int = 0, into padded: UnsafeMutablePointer<Float>) {
+    /// read into `padded` (`floats` long), zero outside `x`; `isa` picks the strided copy.
+    func fill(from x: UnsafePointer<Float>, firstRow: Int = 0, into padded: UnsafeMutablePointer<Float>, isa: SSIsa) {
         for r in 0..<paddedH {
             let iy = firstRow * g.sh + r - g.padTop
             for q in 0..<g.sw {
@@ -49,6 +51,8 @@ struct PaddedPlane {
                 dst.update(repeating: 0, count: lo)
                 if g.sw == 1 {
                     (dst + lo).update(from: src + lo, count: hi - lo)
+                } else if isa != SSIsaNone {
+                    ss_gather_strided(isa, src + lo * g.sw, Int64(g.sw), Int64(hi - lo), dst + lo)
                 } else {
                     for j in lo..<hi { dst[j] = src[j &* g.sw] }
                 }

@@ -1,12 +1,31 @@
 /// Load-time rewrites that do not depend on input shapes: BatchNormalization folded
-/// into the preceding Conv's weights, and activations and residual Adds fused into
-/// Conv epilogues. Shape-dependent folding happens in `Planner`.
+/// into the preceding Conv's weights, activations and residual Adds fused into Conv
+/// epilogues, and a Resize read only by an ArgMax over channels fused with it
+/// (`ResizeArgMax`). Shape-dependent folding happens in `Planner`.
 enum GraphOptimizer {
     static func optimize(_ graph: inout Graph) throws {
         var changed = true
         while changed {
-            changed = try foldBatchNorm(&graph) || fuseActivation(&graph) || fuseResidualAdd(&graph)
+            changed = try foldBatchNorm(&graph) || fuseActivation(&graph) || fuseResidualAdd(&graph) || fuseResizeArgMax(&graph)
         }
+    }
+
+    /// Appends ArgMax over the channel axis (keepdims) to the first output when it is
+    /// declared Float32 of rank 4 (N x C x H x W, C not declared 1); it keeps its name and
+    /// becomes Int64 N x 1 x H x W class ids, and the scores are renamed.
+    static func appendArgMax(_ graph: inout Graph) {
+        guard var output = graph.outputs.first, output.elementType == .float32, let d = output.dimensions, d.count == 4,
+              d[1] != .fixed(1) else { return }
+        let scores = output.name + "/scores"
+        for i in graph.nodes.indices {
+            graph.nodes[i].inputs = graph.nodes[i].inputs.map { $0 == output.name ? scores : $0 }
+            graph.nodes[i].outputs = graph.nodes[i].outputs.map { $0 == output.name ? scores : $0 }
+        }
+        graph.nodes.append(Node(name: "class_map", opType: "ArgMax", inputs: [scores], outputs: [output.name],
+                                attributes: ["axis": .int(1), "keepdims": .int(1)]))
+        output.elementType = .int64
+        output.dimensions = [d[0], .fixed(1), d[2], d[3]]
+        graph.outputs[0] = output
     }
 
     /// How many times each value is read, counting graph outputs as readers.
@@ -96,5 +115,25 @@ enum GraphOptimizer {
         graph.nodes[j] = conv
         graph.nodes.remove(at: i)
         return true
+    }
+
+    /// Resize -> ArgMax(axis 1, keepdims, first maximum), the ArgMax alone reading the
+    /// Resize: one `ResizeArgMax` node in the ArgMax's place.
+    private static func fuseResizeArgMax(_ graph: inout Graph) throws -> Bool {
+        let count = readers(graph)
+        var producer: [String: Int] = [:]
+        for (i, node) in graph.nodes.enumerated() { for o in node.outputs { producer[o] = i } }
+        for (j, argmax) in graph.nodes.enumerated() where argmax.opType == "ArgMax" {
+            guard let input = argmax.inputs.first, let i = producer[input], graph.nodes[i].opType == "Resize", count[input] == 1,
+                  [1, -3].contains(try argmax.int("axis", default: 0)), try argmax.int("keepdims", default: 1) == 1,
+                  try argmax.int("select_last_index", default: 0) == 0 else { continue }
+            var fused = graph.nodes[i]
+            fused.opType = "ResizeArgMax"
+            fused.outputs = argmax.outputs
+            graph.nodes[j] = fused
+            graph.nodes.remove(at: i)
+            return true
+        }
+        return false
     }
 }

@@ -46,6 +46,7 @@ enum KernelRegistry {
         case "Pad": return try Pad(node)
         case "ReduceMean": return try ReduceMean(node)
         case "ArgMax": return try ArgMax(node)
+        case "ResizeArgMax": return try ResizeArgMax(node)   // made by GraphOptimizer only
         case "Shape": return try Shape(node)
         case "Gather": return try Gather(node)
         case "Cast": return try Cast(node)
