@@ -1,11 +1,9 @@
 #include "CKernels.h"
 #include "conv_tiles.h"
 
-SSIsa ss_best_isa(void) {
+int ss_cpu_has_avx512(void) {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f")) return SSIsaAVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SSIsaAVX2;
-    return SSIsaNone;
+    return __builtin_cpu_supports("avx512f") != 0;
 }
 
 /* Tiles per chunk of columns: one chunk of input taps (K x chunk floats) is reused from
@@ -13,11 +11,10 @@ SSIsa ss_best_isa(void) {
  * prefetches the next chunk. */
 enum { CHUNK_TILES = 4 };
 
-void ss_conv_gemm(SSIsa isa, const SSConvGemm *conv, const float *input, int64_t input_row,
+void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
                   float *output, const float *residual, int64_t output_row, int64_t channel_stride,
                   int64_t rows, int64_t cols) {
-    const SSConvTile tile = isa == SSIsaAVX512 ? ss_conv_tile_avx512 : ss_conv_tile_avx2;
-    const int64_t width = isa == SSIsaAVX512 ? SS_TILE_COLUMNS_AVX512 : SS_TILE_COLUMNS_AVX2;
+    const int64_t width = SS_TILE_COLUMNS;
     const int64_t m_total = conv->channels, k = conv->taps, chunk = CHUNK_TILES * width;
     for (int64_t r = 0; r < rows; r++) {
         const float *in = input + r * input_row;
@@ -27,9 +24,9 @@ void ss_conv_gemm(SSIsa isa, const SSConvGemm *conv, const float *input, int64_t
                 const int m_rows = m_total - m < SS_CONV_BLOCK ? (int)(m_total - m) : SS_CONV_BLOCK;
                 const int64_t at = m * channel_stride + r * output_row;
                 for (int64_t c = c0; c < c1; c += width) {
-                    tile(conv->weights + m * k, conv->tap_offsets, k, in + c, c1 - c < width ? c1 - c : width,
-                         output + at + c, residual ? residual + at + c : 0, channel_stride, m_rows,
-                         conv->bias ? conv->bias + m : 0, m == 0 ? chunk : 0, conv);
+                    ss_conv_tile_avx512(conv->weights + m * k, conv->tap_offsets, k, in + c, c1 - c < width ? c1 - c : width,
+                                        output + at + c, residual ? residual + at + c : 0, channel_stride, m_rows,
+                                        conv->bias ? conv->bias + m : 0, m == 0 ? chunk : 0, conv);
                 }
             }
         }

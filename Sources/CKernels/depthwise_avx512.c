@@ -1,10 +1,9 @@
 #include "activate_avx512.h"
-#include "depthwise.h"
 
 /* 64 outputs of a row at a time in four accumulators; each tap is four loads and four
  * FMAs. Masks cover the row's last block. */
-TARGET_AVX512 void ss_depthwise_plane_avx512(const SSDepthwise *conv, const float *padded, const float *weights, float bias,
-                                             const float *residual, float *output) {
+TARGET_AVX512 void ss_depthwise_plane(const SSDepthwise *conv, const float *padded, const float *weights, float bias,
+                                      const float *residual, float *output) {
     enum { VECTORS = 4 };
     for (int64_t r = 0; r < conv->rows; r++) {
         const float *row = padded + r * conv->row_step;

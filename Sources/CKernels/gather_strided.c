@@ -14,7 +14,7 @@ static int64_t gather_stride2_avx512(const float *src, int64_t count, float *dst
     return i;
 }
 
-void ss_gather_strided(SSIsa isa, const float *src, int64_t stride, int64_t count, float *dst) {
-    int64_t i = isa == SSIsaAVX512 && stride == 2 ? gather_stride2_avx512(src, count, dst) : 0;
+void ss_gather_strided(const float *src, int64_t stride, int64_t count, float *dst, int avx512) {
+    int64_t i = avx512 && stride == 2 ? gather_stride2_avx512(src, count, dst) : 0;
     for (; i < count; i++) dst[i] = src[i * stride];
 }

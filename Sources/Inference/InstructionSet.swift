@@ -1,29 +1,16 @@
 import CKernels
 
-/// The SIMD instruction sets the engine's `CKernels` convolution tiles are built for,
-/// chosen at run time from what the CPU reports.
+/// The instruction sets the engine's convolution kernels are built for, chosen at run time
+/// from what the CPU reports.
 public enum InstructionSet: String, CaseIterable, Sendable {
     /// Swift SIMD kernels and OpenBLAS only (im2col + sgemm convolutions).
     case portable
-    /// AVX2 + FMA tiles.
-    case avx2
-    /// AVX-512 F tiles.
+    /// The `CKernels` AVX-512 F convolution tiles and depthwise rows.
     case avx512
 
     /// The best this CPU supports.
-    public static let best: InstructionSet = {
-        let found = ss_best_isa()
-        return allCases.first { $0.isa == found } ?? .portable
-    }()
+    public static let best: InstructionSet = ss_cpu_has_avx512() != 0 ? .avx512 : .portable
 
     /// The ones this CPU supports, `portable` first.
-    public static var supported: [InstructionSet] { allCases.filter { $0.isa.rawValue <= best.isa.rawValue } }
-
-    var isa: SSIsa {
-        switch self {
-        case .portable: SSIsaNone
-        case .avx2: SSIsaAVX2
-        case .avx512: SSIsaAVX512
-        }
-    }
+    public static var supported: [InstructionSet] { best == .avx512 ? [.portable, .avx512] : [.portable] }
 }

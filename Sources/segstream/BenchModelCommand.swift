@@ -22,7 +22,7 @@ struct BenchModelCommand: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
-    @Option(help: "Convolution kernels: \(InstructionSet.supported.map(\.rawValue).joined(separator: ", ")) (default: the last).")
+    @Option(help: "Convolution kernels (default: the best this CPU supports).")
     var isa: InstructionSet?
 
     @Option(help: "Timed runs.")

@@ -1,22 +1,15 @@
 #ifndef SEGSTREAM_CKERNELS_H
 #define SEGSTREAM_CKERNELS_H
 
-/* Convolution inner loops written with x86 SIMD intrinsics (AVX-512 and AVX2 + FMA),
- * compiled per function with `target` attributes and chosen at run time, so the
- * binary still runs on CPUs without them. Swift's SIMD types compile to SSE only
- * unless the whole module is built for a newer CPU. */
+/* Convolution inner loops written with AVX-512 intrinsics, compiled per function with
+ * `target` attributes and used only when the CPU reports AVX-512 F, so the binary still
+ * runs on CPUs without it. Swift's SIMD types compile to SSE only unless the whole module
+ * is built for a newer CPU. */
 
 #include <stdint.h>
 
-/// Instruction sets the kernels can use, best last.
-typedef enum {
-    SSIsaNone = 0,
-    SSIsaAVX2 = 1,   ///< AVX2 + FMA
-    SSIsaAVX512 = 2, ///< AVX-512 F
-} SSIsa;
-
-/// The best instruction set this CPU supports (never above what the kernels implement).
-SSIsa ss_best_isa(void);
+/// Whether this CPU has AVX-512 F, which ss_conv_gemm and ss_depthwise_plane need.
+int ss_cpu_has_avx512(void);
 
 /// Output channels per packed weight block: weights are packed as
 /// [ceil(M / SS_CONV_BLOCK)][K][SS_CONV_BLOCK], zero past M.
@@ -47,8 +40,7 @@ typedef struct {
 /// Computes `rows` x `cols` outputs of every channel.
 /// - input: the input element under tap offset 0 of output (0, 0); output row r starts at input + r * input_row.
 /// - output, residual (NULL or the same layout): element (m, r, c) at m * channel_stride + r * output_row + c.
-/// - isa: must be supported by the CPU and not SSIsaNone.
-void ss_conv_gemm(SSIsa isa, const SSConvGemm *conv, const float *input, int64_t input_row,
+void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
                   float *output, const float *residual, int64_t output_row, int64_t channel_stride,
                   int64_t rows, int64_t cols);
 
@@ -65,11 +57,10 @@ typedef struct {
 } SSDepthwise;
 
 /// Computes one plane (`rows` x `cols`, row-major) into `output`; `residual` is NULL or the same layout.
-/// - isa: must be supported by the CPU and not SSIsaNone.
-void ss_depthwise_plane(SSIsa isa, const SSDepthwise *conv, const float *padded, const float *weights, float bias,
+void ss_depthwise_plane(const SSDepthwise *conv, const float *padded, const float *weights, float bias,
                         const float *residual, float *output);
 
-/// dst[i] = src[i * stride] for i < count (AVX-512 shuffles for stride 2 when isa allows).
-void ss_gather_strided(SSIsa isa, const float *src, int64_t stride, int64_t count, float *dst);
+/// dst[i] = src[i * stride] for i < count; with `avx512` (the CPU must have it), stride 2 runs as shuffles.
+void ss_gather_strided(const float *src, int64_t stride, int64_t count, float *dst, int avx512);
 
 #endif

@@ -1,12 +1,11 @@
-import CKernels
 import COpenBLAS
 
 /// 2-D convolution, NCHW Float32: X [N, C, H, W], W [M, C/group, kh, kw], optional
 /// B [M], and (after fusion) a residual R [N, M, OH, OW] added before the epilogue
 /// activation. Any kernel, stride, padding (incl. auto_pad), dilation and group count.
 ///
-/// Depthwise convs run `DepthwiseConv`. On CPUs with AVX2 + FMA or AVX-512 every other
-/// conv runs `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm per image and
+/// Depthwise convs run `DepthwiseConv`. On CPUs with AVX-512 every other conv runs
+/// `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm per image and
 /// the rest im2col + sgemm. Bias, residual and activation are applied as outputs are written.
 struct Conv: Kernel {
     let node: Node
@@ -64,8 +63,9 @@ struct Conv: Kernel {
         let core: Step
         let plane = g.outH * g.outW
         let threads = context.threads
-        if context.isa != SSIsaNone, !(group == c && m == c) {
-            let direct = DirectConv(g, channels: c, outputChannels: m, group: group, images: n, threads: threads, isa: context.isa)
+        let avx512 = context.instructionSet == .avx512
+        if avx512, !(group == c && m == c) {
+            let direct = DirectConv(g, channels: c, outputChannels: m, group: group, images: n, threads: threads)
             context.retained.append(direct)
             core = direct.step(x: x, w: w, constantWeights: context.isConstant(w), bias: bias,
                                residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)
@@ -89,17 +89,16 @@ struct Conv: Kernel {
             let depthwise = DepthwiseConv(g), workers = min(threads, n * c), slice = depthwise.scratchFloats
             context.scratch.reserve(floats: slice * workers)
             let scratch = context.scratch
-            let isa = context.isa
             core = {
                 parallelChunks(n * c, threads: workers) { worker, planes in
                     for p in planes {
                         let ch = p % c, input = x.floats + p * g.inH * g.inW, weights = w.floats + ch * g.kh * g.kw
-                        if isa == SSIsaNone {
+                        if !avx512 {
                             depthwise.plane(input, weights, y.floats + p * plane, scratch: scratch.floats + worker * slice)
                             epilogue.apply(y.floats + p * plane, channel: ch, offset: p * plane, count: plane)
                         } else {
                             depthwise.plane(input, weights, bias: epilogue.bias?[ch] ?? 0, residual: epilogue.residual.map { UnsafePointer($0 + p * plane) },
-                                            activation: epilogue.activation, y.floats + p * plane, scratch: scratch.floats + worker * slice, isa: isa)
+                                            activation: epilogue.activation, y.floats + p * plane, scratch: scratch.floats + worker * slice)
                         }
                     }
                 }

@@ -2,8 +2,8 @@ import CKernels
 
 /// Depthwise convolution (group == C == M) of one plane at a time, through a `PaddedPlane`
 /// copy of the input plane, so all outputs run as SIMD loads at fixed tap offsets with no
-/// bounds checks, whatever the padding, stride or dilation: the `CKernels` AVX-512 / AVX2
-/// rows with the epilogue fused, or portable Swift SIMD8.
+/// bounds checks, whatever the padding, stride or dilation: the `CKernels` AVX-512 rows
+/// with the epilogue fused, or portable Swift SIMD8.
 struct DepthwiseConv {
     let g: Geometry
     let layout: PaddedPlane
@@ -24,15 +24,15 @@ struct DepthwiseConv {
     var scratchFloats: Int { layout.floats + 8 }
 
     /// `y` [outH, outW] = activation(depthwise conv of `x` [inH, inW] with `w` [kh, kw] +
-    /// `bias` + `residual` [outH, outW]) with the `CKernels` rows for `isa`, using `scratch`.
+    /// `bias` + `residual` [outH, outW]) with the `CKernels` AVX-512 rows, using `scratch`.
     func plane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float, residual: UnsafePointer<Float>?,
-               activation: Activation?, _ y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>, isa: SSIsa) {
-        layout.fill(from: x, into: scratch, isa: isa)
+               activation: Activation?, _ y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        layout.fill(from: x, into: scratch, avx512: true)
         let (fused, after) = DirectConv.split(activation)
         tapOffsets64.withUnsafeBufferPointer { offsets in
             var conv = SSDepthwise(tap_offsets: offsets.baseAddress, taps: Int64(offsets.count), row_step: Int64(layout.rowStep),
                                    rows: Int64(g.outH), cols: Int64(g.outW), activation: fused.kind, alpha: fused.alpha, beta: fused.beta)
-            ss_depthwise_plane(isa, &conv, scratch, w, bias, residual, y)
+            ss_depthwise_plane(&conv, scratch, w, bias, residual, y)
         }
         after?.apply(y, g.outH * g.outW)
     }
@@ -41,7 +41,7 @@ struct DepthwiseConv {
     /// (portable Swift SIMD8).
     func plane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
                scratch: UnsafeMutablePointer<Float>) {
-        layout.fill(from: x, into: scratch, isa: SSIsaNone)
+        layout.fill(from: x, into: scratch, avx512: false)
         let tail = scratch + layout.floats
         let rowStep = layout.rowStep, taps = g.kh * g.kw
         tapOffsets.withUnsafeBufferPointer { offsets in

@@ -4,7 +4,7 @@ import CKernels
 /// im2col copy, NCHW Float32: X [N, C, H, W], W [M, C/group, kh, kw], any kernel, stride,
 /// padding, dilation and group count.
 ///
-/// The `CKernels` tiles (AVX-512, or AVX2 + FMA) multiply weights packed in blocks of
+/// The `CKernels` AVX-512 tiles multiply weights packed in blocks of
 /// `SS_CONV_BLOCK` output channels with K = C/group x kh x kw taps, each tap a load at a
 /// fixed offset: into X itself when the conv has no padding and horizontal stride 1, else
 /// into a `PaddedPlane` copy of the input rows that a band of output rows reads, made by
@@ -12,7 +12,6 @@ import CKernels
 /// Bias, a same-shape residual and the activation are applied as each tile is stored
 /// (Sigmoid and Tanh right after, on the rows just written).
 final class DirectConv {
-    let isa: SSIsa
     let g: Geometry
     let images: Int, group: Int
     /// Input and output channels per group.
@@ -34,10 +33,9 @@ final class DirectConv {
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
     static let bandBudget = 1 << 18
 
-    /// - Parameters: `images` is the batch size; `isa` must be supported by this CPU and
-    ///   not `SSIsaNone`.
-    init(_ g: Geometry, channels c: Int, outputChannels m: Int, group: Int, images: Int, threads: Int, isa: SSIsa) {
-        self.isa = isa
+    /// - Parameter images: the batch size.
+    /// - Precondition: the CPU has AVX-512 (`InstructionSet.best == .avx512`).
+    init(_ g: Geometry, channels c: Int, outputChannels m: Int, group: Int, images: Int, threads: Int) {
         self.g = g
         self.images = images
         self.group = group
@@ -135,7 +133,7 @@ final class DirectConv {
             first = r0 * g.outW
             (rows, cols) = (min(bandRows, g.outH - r0), g.outW)
             if let layout {
-                for ci in 0..<cg { layout.fill(from: groupInput + ci * inPlane, firstRow: r0, into: copy + ci * layout.floats, isa: isa) }
+                for ci in 0..<cg { layout.fill(from: groupInput + ci * inPlane, firstRow: r0, into: copy + ci * layout.floats, avx512: true) }
                 (input, inputRow) = (UnsafePointer(copy), layout.rowStep)
             } else {
                 (input, inputRow) = (UnsafePointer(groupInput + r0 * g.sh * g.inW), g.sh * g.inW)
@@ -146,7 +144,7 @@ final class DirectConv {
         var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: tapOffsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: fused.kind,
                               alpha: fused.alpha, beta: fused.beta)
-        ss_conv_gemm(isa, &conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
+        ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
                      Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols))
         if let after {
             for o in 0..<mg { after.apply(y + outBase + o * outPlane, rows * cols) }

@@ -36,8 +36,9 @@ struct PaddedPlane {
     }
 
     /// Writes the padded phase rows of `x` [inH, inW] that output rows from `firstRow` on
-    /// read into `padded` (`floats` long), zero outside `x`; `isa` picks the strided copy.
-    func fill(from x: UnsafePointer<Float>, firstRow: Int = 0, into padded: UnsafeMutablePointer<Float>, isa: SSIsa) {
+    /// read into `padded` (`floats` long), zero outside `x`; with `avx512` (the CPU must have
+    /// it) a stride-2 copy runs as AVX-512 shuffles.
+    func fill(from x: UnsafePointer<Float>, firstRow: Int = 0, into padded: UnsafeMutablePointer<Float>, avx512: Bool) {
         for r in 0..<paddedH {
             let iy = firstRow * g.sh + r - g.padTop
             for q in 0..<g.sw {
@@ -51,8 +52,8 @@ struct PaddedPlane {
                 dst.update(repeating: 0, count: lo)
                 if g.sw == 1 {
                     (dst + lo).update(from: src + lo, count: hi - lo)
-                } else if isa != SSIsaNone {
-                    ss_gather_strided(isa, src + lo * g.sw, Int64(g.sw), Int64(hi - lo), dst + lo)
+                } else if avx512 {
+                    ss_gather_strided(src + lo * g.sw, Int64(g.sw), Int64(hi - lo), dst + lo, 1)
                 } else {
                     for j in lo..<hi { dst[j] = src[j &* g.sw] }
                 }

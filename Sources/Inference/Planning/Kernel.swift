@@ -1,4 +1,3 @@
-import CKernels
 /// A planned unit of work: fills its preallocated output buffers.
 typealias Step = () -> Void
 
@@ -6,9 +5,8 @@ typealias Step = () -> Void
 final class PlanContext {
     /// Threads our own loops may use (OpenBLAS is set to the same count).
     let threads: Int
-    /// The instruction set the `CKernels` tiles may use; `SSIsaNone` keeps to Swift kernels
-    /// and OpenBLAS.
-    let isa: SSIsa
+    /// The instruction set the convolution kernels may use.
+    let instructionSet: InstructionSet
     let scratch = Scratch()
     /// Memory the steps own (packed weights and similar), kept alive with the session.
     var retained: [AnyObject] = []
@@ -17,7 +15,7 @@ final class PlanContext {
 
     init(threads: Int, instructionSet: InstructionSet = .best) {
         self.threads = threads
-        isa = instructionSet.isa
+        self.instructionSet = instructionSet
     }
 
     /// True when `buffer` holds a constant.
