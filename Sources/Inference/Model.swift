@@ -52,9 +52,8 @@ public final class Model: @unchecked Sendable {
     ///   - threads: worker threads (default: all active cores).
     ///   - classMap: when the first output is declared Float32 class scores N x C x H x W (C
     ///     not declared 1), replace it by its arg max over C: Int64 N x 1 x H x W class ids
-    ///     under the same name. A final
-    ///     Resize of the scores is then fused with the arg max, so the full-size scores are
-    ///     never written.
+    ///     under the same name. A final Resize of the scores is then fused with the arg max,
+    ///     so the full-size scores are never written.
     /// - Throws: `InferenceError` when the file is unreadable or malformed, uses an
     ///   unsupported opset or operators (all are named), or a node's attributes are invalid.
     public convenience init(contentsOf url: URL, threads: Int? = nil, classMap: Bool = false) throws {
