@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Inference
 
-/// `segstream model bench MODEL [--batch N] [--size HxW] [--threads T] [--isa I]`.
+/// `segstream model bench MODEL [--batch N] [--size HxW] [--threads T] [--isa I] [--class-map]`.
 struct BenchModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
@@ -31,6 +31,9 @@ struct BenchModelCommand: ParsableCommand {
     @Option(help: "Untimed warm-up runs.")
     var warmup = 3
 
+    @Flag(help: "Time the model as `segment` runs it: class ids (arg max over channels, fused with a final Resize) instead of scores.")
+    var classMap = false
+
     @Flag(help: "Also print time per operator kind for one run.")
     var profile = false
 
@@ -40,7 +43,7 @@ struct BenchModelCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try loadModel(self.model, threads: threads)
+        let model = try loadModel(self.model, threads: threads, classMap: classMap)
         if let isa { model.instructionSet = isa }
         do {
             let shape = try model.inputShape(batch: batch, height: size?.height, width: size?.width)

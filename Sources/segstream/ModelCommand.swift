@@ -38,8 +38,8 @@ struct CommandFailure: Error, CustomStringConvertible {
 }
 
 /// Loads a model, turning engine errors into `CommandFailure`.
-func loadModel(_ path: String, threads: Int?) throws -> Model {
-    do { return try Model(contentsOf: URL(fileURLWithPath: path), threads: threads) } catch let error as InferenceError {
+func loadModel(_ path: String, threads: Int?, classMap: Bool = false) throws -> Model {
+    do { return try Model(contentsOf: URL(fileURLWithPath: path), threads: threads, classMap: classMap) } catch let error as InferenceError {
         throw CommandFailure(error)
     }
 }

@@ -60,6 +60,16 @@ typedef struct {
 void ss_depthwise_plane(const SSDepthwise *conv, const float *padded, const float *weights, float bias,
                         const float *residual, float *output);
 
+/// Resize along x of one row (AVX-512): target[i] = a + (b - a) * fx[i] with a = source[x0[i]],
+/// b = source[x1[i]], rounded as written (no fused multiply-add), for i < count.
+void ss_interpolate_row(const float *source, const int32_t *x0, const int32_t *x1, const float *fx,
+                        int64_t count, float *target);
+
+/// One class of a running arg max (AVX-512): v = top + (bottom - top) * fy (rounded as written);
+/// where class_index is 0 or v > best, best = v and labels = class_index, for i < count.
+void ss_argmax_update(const float *top, const float *bottom, float fy, int64_t count, int64_t class_index,
+                      float *best, int64_t *labels);
+
 /// dst[i] = src[i * stride] for i < count; with `avx512` (the CPU must have it), stride 2 runs as shuffles.
 void ss_gather_strided(const float *src, int64_t stride, int64_t count, float *dst, int avx512);
 
