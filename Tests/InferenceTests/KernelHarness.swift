@@ -11,10 +11,10 @@ func run(_ kernel: Kernel, _ inputs: [TensorValue?], instructionSet: Instruction
 /// Builds the registered kernel for an `opType` node, its inputs named by position ("" where
 /// omitted), and runs it as `run(_:_:)` does.
 func run(_ opType: String, _ inputs: [TensorValue?], _ attributes: [String: Attribute] = [:],
-         outputs: Int = 1, opset: Int = 18) throws -> [TensorValue] {
+         outputs: Int = 1, opset: Int = 18, instructionSet: InstructionSet = .best) throws -> [TensorValue] {
     let node = Node(name: opType, opType: opType, inputs: inputs.indices.map { inputs[$0] == nil ? "" : "in\($0)" },
                     outputs: (0..<outputs).map { "out\($0)" }, attributes: attributes)
-    return try run(KernelRegistry.make(node, opset: opset), inputs)
+    return try run(KernelRegistry.make(node, opset: opset), inputs, instructionSet: instructionSet)
 }
 
 /// Expects `actual` to be Float32 of `expected`'s shape, within 1e-5 of it relative to its range.

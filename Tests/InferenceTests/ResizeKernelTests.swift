@@ -8,17 +8,18 @@ import Testing
     static let coordinateModes = ["half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn"]
 
     /// Runs Resize on a random input, to random scales or sizes, against the reference.
-    func check(mode: String, coordinateMode: String, nearestMode: String, _ random: inout SeededRandom) throws {
+    func check(mode: String, coordinateMode: String, nearestMode: String, _ random: inout SeededRandom,
+               instructionSet: InstructionSet = .best) throws {
         let x = random.tensor([random.int(1...2), random.int(1...2), random.int(2...9), random.int(2...40)])
         let bySizes = random.bool()
         let scales = bySizes ? nil : [1, 1] + (0..<2).map { _ in random.element([0.5, 0.6, 1, 1.5, 2, 2.5, 3] as [Float]) }
         let sizes = bySizes ? Array(x.shape.prefix(2)) + [random.int(1...20), random.int(1...50)] : nil
         let actual = try run("Resize", [.float32(x), nil, scales.map { .float32(Tensor(shape: [4], data: $0)) }, sizes.map(int64s)],
                              ["mode": .string(mode), "coordinate_transformation_mode": .string(coordinateMode),
-                              "nearest_mode": .string(nearestMode)])[0]
+                              "nearest_mode": .string(nearestMode)], instructionSet: instructionSet)[0]
         let expected = Resize.reference(x, scales: scales, sizes: sizes, linear: mode == "linear",
                                         coordinateMode: coordinateMode, nearestMode: nearestMode)
-        expectClose(actual, expected, "\(x.shape) scales \(scales ?? []) sizes \(sizes ?? [])")
+        expectClose(actual, expected, "\(instructionSet): \(x.shape) scales \(scales ?? []) sizes \(sizes ?? [])")
     }
 
     @Test(arguments: coordinateModes, ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"])
@@ -30,7 +31,9 @@ import Testing
     @Test(arguments: coordinateModes)
     func linearMatchesReference(_ coordinateMode: String) throws {
         var random = SeededRandom("linear \(coordinateMode)")
-        for _ in 0..<4 { try check(mode: "linear", coordinateMode: coordinateMode, nearestMode: "round_prefer_floor", &random) }
+        for isa in InstructionSet.supported {
+            for _ in 0..<4 { try check(mode: "linear", coordinateMode: coordinateMode, nearestMode: "round_prefer_floor", &random, instructionSet: isa) }
+        }
     }
 
     /// Upsample (opset 9): scales as input 1, asymmetric coordinates, nearest rounding down.

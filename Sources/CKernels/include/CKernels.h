@@ -65,6 +65,9 @@ void ss_depthwise_plane(const SSDepthwise *conv, const float *padded, const floa
 void ss_interpolate_row(const float *source, const int32_t *x0, const int32_t *x1, const float *fx,
                         int64_t count, float *target);
 
+/// Resize along y (AVX-512): target[i] = top[i] + (bottom[i] - top[i]) * fy, rounded as written, for i < count.
+void ss_mix_rows(const float *top, const float *bottom, float fy, int64_t count, float *target);
+
 /// One class of a running arg max (AVX-512): v = top + (bottom - top) * fy (rounded as written);
 /// where class_index is 0 or v > best, best = v and labels = class_index, for i < count.
 void ss_argmax_update(const float *top, const float *bottom, float fy, int64_t count, int64_t class_index,

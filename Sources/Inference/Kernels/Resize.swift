@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Resize (opset 11+) and Upsample: nearest or linear interpolation of the last two
@@ -103,12 +104,13 @@ struct Resize: Kernel {
         let inH = x.shape[2], inW = x.shape[3], outH = shape[2], outW = shape[3]
         let rowTaps = taps(scale: sh, inSize: inH, outSize: outH), colTaps = taps(scale: sw, inSize: inW, outSize: outW)
         let planes = shape[0] * shape[1], threads = context.threads, linear = self.linear
+        let columns = linear && context.instructionSet == .avx512 ? ColumnTaps(colTaps) : nil
         return {
             parallelFor(planes, threads: threads) { range in
                 colTaps.withUnsafeBufferPointer { colTaps in
                     if linear {
                         Self.linear(x.floats, y.floats, planes: range, inH: inH, inW: inW, outH: outH, outW: outW,
-                                    rowTaps: rowTaps, colTaps: colTaps)
+                                    rowTaps: rowTaps, colTaps: colTaps, avx512: columns)
                         return
                     }
                     for p in range {
@@ -123,12 +125,23 @@ struct Resize: Kernel {
         }
     }
 
+    /// Per output column, `taps`' source columns as Int32 and weights, for the `CKernels` rows.
+    struct ColumnTaps {
+        let x0: [Int32], x1: [Int32], fx: [Float]
+
+        init(_ taps: [(Int, Int, Float)]) {
+            x0 = taps.map { Int32($0.0) }
+            x1 = taps.map { Int32($0.1) }
+            fx = taps.map(\.2)
+        }
+    }
+
     /// Bilinear resize of `planes`: each source row is interpolated along x once, into one of two
     /// scratch rows, and output rows mix the two along y (the same arithmetic, per output pixel,
-    /// as interpolating both rows for it).
+    /// as interpolating both rows for it); with `avx512` column taps, by the `CKernels` rows.
     private static func linear(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, planes: Range<Int>,
-                               inH: Int, inW: Int, outH: Int, outW: Int,
-                               rowTaps: [(Int, Int, Float)], colTaps: UnsafeBufferPointer<(Int, Int, Float)>) {
+                               inH: Int, inW: Int, outH: Int, outW: Int, rowTaps: [(Int, Int, Float)],
+                               colTaps: UnsafeBufferPointer<(Int, Int, Float)>, avx512: ColumnTaps?) {
         let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * outW)
         defer { scratch.deallocate() }
         for p in planes {
@@ -138,9 +151,13 @@ struct Resize: Kernel {
             func scratchRow(_ row: Int, keep: Int) -> UnsafeMutablePointer<Float> {
                 if let slot = held.firstIndex(of: row) { return scratch + slot * outW }
                 let slot = held[0] == keep ? 1 : 0, r = plane + row * inW, target = scratch + slot * outW
-                for ox in 0..<outW {
-                    let (x0, x1, fx) = colTaps[ox]
-                    target[ox] = r[x0] + (r[x1] - r[x0]) * fx
+                if let c = avx512 {
+                    ss_interpolate_row(r, c.x0, c.x1, c.fx, Int64(outW), target)
+                } else {
+                    for ox in 0..<outW {
+                        let (x0, x1, fx) = colTaps[ox]
+                        target[ox] = r[x0] + (r[x1] - r[x0]) * fx
+                    }
                 }
                 held[slot] = row
                 return target
@@ -148,7 +165,11 @@ struct Resize: Kernel {
             for oy in 0..<outH {
                 let (y0, y1, fy) = rowTaps[oy]
                 let top = scratchRow(y0, keep: y1), bottom = scratchRow(y1, keep: y0), row = out + oy * outW
-                for ox in 0..<outW { row[ox] = top[ox] + (bottom[ox] - top[ox]) * fy }
+                if avx512 != nil {
+                    ss_mix_rows(top, bottom, fy, Int64(outW), row)
+                } else {
+                    for ox in 0..<outW { row[ox] = top[ox] + (bottom[ox] - top[ox]) * fy }
+                }
             }
         }
     }

@@ -51,7 +51,7 @@ struct ResizeArgMax: Kernel {
             let best = UnsafeMutablePointer<Float>.allocate(capacity: outW)
             defer { cache.deallocate(); best.deallocate() }
             var held = [Int](repeating: -1, count: 2 * classes), image = -1
-            let x0 = colTaps.map { Int32($0.0) }, x1 = colTaps.map { Int32($0.1) }, fx = colTaps.map(\.2)
+            let columns = Resize.ColumnTaps(colTaps)
             for r in range {
                 let i = r / outH, oy = r % outH, out = labels + r * outW
                 if i != image { held.indices.forEach { held[$0] = -1 }; image = i }
@@ -72,7 +72,7 @@ struct ResizeArgMax: Kernel {
                         if held[2 * c + 1] == row { return cache + (2 * c + 1) * outW }
                         let slot = held[2 * c] == keep ? 1 : 0, source = plane + row * inW, target = cache + (2 * c + slot) * outW
                         if avx512 {
-                            ss_interpolate_row(source, x0, x1, fx, Int64(outW), target)
+                            ss_interpolate_row(source, columns.x0, columns.x1, columns.fx, Int64(outW), target)
                         } else {
                             for ox in 0..<outW {
                                 let (a, b, f) = colTaps[ox]
