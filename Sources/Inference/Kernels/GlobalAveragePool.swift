@@ -13,15 +13,26 @@ struct GlobalAveragePool: Kernel {
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
         let x = inputs[0]!, y = outputs[0]
-        let planes = x.shape[0] * x.shape[1], size = x.count / max(planes, 1)
+        let planes = x.shape[0] * x.shape[1], size = x.count / max(planes, 1), threads = context.threads
         return {
-            for p in 0..<planes {
-                var sum: Float = 0
-                let src = x.floats + p * size
-                for i in 0..<size { sum += src[i] }
-                y.floats[p] = sum / Float(size)
+            parallelFor(planes, threads: threads) { range in
+                for p in range { y.floats[p] = GlobalAveragePool.sum(x.floats + p * size, size) / Float(size) }
             }
         }
+    }
+
+    /// The sum of `count` floats, in two SIMD8 accumulators.
+    static func sum(_ p: UnsafePointer<Float>, _ count: Int) -> Float {
+        var a = SIMD8<Float>(), b = SIMD8<Float>(), i = 0
+        let raw = UnsafeRawPointer(p)
+        while i &+ 16 <= count {
+            a += raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+            b += raw.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<Float>.self)
+            i &+= 16
+        }
+        var total = (a + b).sum()
+        while i < count { total += p[i]; i &+= 1 }
+        return total
     }
 
     /// Plain mean of each [N, C] plane over all its spatial positions, the test oracle.
