@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Inference
 
-/// Conv and ConvTranspose fast paths (direct AVX-512 / AVX2 tiles, and the portable 1x1
+/// Conv and ConvTranspose fast paths (direct AVX-512 tiles and depthwise rows, and the portable 1x1
 /// sgemm, SIMD depthwise, im2col + sgemm, col2im) and the fused epilogue against the plain
 /// reference loops, on random shapes, for every instruction set this CPU has.
 @Suite struct ConvKernelTests {
