@@ -170,6 +170,9 @@ def graph_cases():
         helper.make_node("MaxUnpool", ["P", "I", "shape"], ["Y"], kernel_shape=[2, 2], strides=[2, 2]),
     ]
     case("graph_maxunpool", None, [("X", rand(2, 3, 6, 8))], nodes=nodes)
+    # Weights that are a graph input, not an initializer: packed at every run.
+    case("conv_runtime_weights", "Conv", [("X", rand(2, 4, 9, 37)), ("W", rand(10, 4, 3, 3))], [("B", rand(10))],
+         dict(kernel_shape=[3, 3], pads=[1, 1, 1, 1]))
 
 
 def build(c, out):
