@@ -1,13 +1,12 @@
-#include "activate_avx512.h"
+#include "avx512.h"
 #include "conv_tiles.h"
 
 /* 8 channels x 32 columns in 16 accumulators; each tap loads two input vectors and
  * broadcasts 8 weights. Masked loads and stores cover a short last tile. */
 TARGET_AVX512 void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
-                                int64_t columns, float *output, const float *residual, int64_t channel_stride,
-                                int m_rows, const float *bias, int64_t prefetch, const SSConvGemm *conv) {
-    const __mmask16 lo = columns >= 16 ? 0xFFFF : (__mmask16)((1u << columns) - 1);
-    const __mmask16 hi = columns >= 32 ? 0xFFFF : columns <= 16 ? 0 : (__mmask16)((1u << (columns - 16)) - 1);
+                                       int64_t columns, float *output, const float *residual, int64_t channel_stride,
+                                       int m_rows, const float *bias, int64_t prefetch, const SSConvGemm *conv) {
+    const __mmask16 lo = tail_mask(columns), hi = tail_mask(columns - 16);
     __m512 acc[SS_CONV_BLOCK][2];
     for (int r = 0; r < SS_CONV_BLOCK; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
     for (int64_t k = 0; k < taps; k++) {

@@ -1,4 +1,4 @@
-#include "activate_avx512.h"
+#include "avx512.h"
 
 /* 64 outputs of a row at a time in four accumulators; each tap is four loads and four
  * FMAs. Masks cover the row's last block. */
@@ -13,8 +13,7 @@ TARGET_AVX512 void ss_depthwise_plane(const SSDepthwise *conv, const float *padd
             __mmask16 mask[VECTORS];
             __m512 acc[VECTORS];
             for (int v = 0; v < VECTORS; v++) {
-                const int64_t left = conv->cols - c - 16 * v;
-                mask[v] = left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
+                mask[v] = tail_mask(conv->cols - c - 16 * v);
                 acc[v] = _mm512_set1_ps(bias);
             }
             for (int64_t t = 0; t < conv->taps; t++) {

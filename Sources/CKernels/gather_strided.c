@@ -1,9 +1,7 @@
-#include <immintrin.h>
-#include "CKernels.h"
+#include "avx512.h"
 
 /* Stride 2: each 16 outputs are the even lanes of two 16-lane loads. */
-__attribute__((target("avx512f")))
-static int64_t gather_stride2_avx512(const float *src, int64_t count, float *dst) {
+TARGET_AVX512 static int64_t gather_stride2_avx512(const float *src, int64_t count, float *dst) {
     const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     int64_t i = 0;
     /* The second load of the last block reads up to src[2 * i + 31], within src[0 .. 2 * count - 2] only if i + 16 < count. */

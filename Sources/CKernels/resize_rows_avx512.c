@@ -1,15 +1,8 @@
-#include <immintrin.h>
-#include "CKernels.h"
+#include "avx512.h"
 
 /* Rows of a bilinear Resize, and of Resize fused with an arg max over classes.
  * Exactly Resize's arithmetic, a + (b - a) * f rounded after each step: no FMA contraction. */
 #pragma clang fp contract(off)
-
-#define TARGET_AVX512 __attribute__((target("avx512f")))
-
-TARGET_AVX512 static inline __mmask16 tail_mask(int64_t left) {
-    return left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
-}
 
 TARGET_AVX512 void ss_interpolate_row(const float *source, const int32_t *x0, const int32_t *x1, const float *fx,
                                       int64_t count, float *target) {

@@ -1,14 +1,14 @@
 #ifndef SEGSTREAM_CKERNELS_H
 #define SEGSTREAM_CKERNELS_H
 
-/* Convolution inner loops written with AVX-512 intrinsics, compiled per function with
- * `target` attributes and used only when the CPU reports AVX-512 F, so the binary still
- * runs on CPUs without it. Swift's SIMD types compile to SSE only unless the whole module
- * is built for a newer CPU. */
+/* Inner loops of the engine's convolution, resize and arg max kernels, written with AVX-512
+ * intrinsics, compiled per function with `target` attributes and used only when the CPU
+ * reports AVX-512 F, so the binary still runs on CPUs without it. Swift's SIMD types
+ * compile to SSE only unless the whole module is built for a newer CPU. */
 
 #include <stdint.h>
 
-/// Whether this CPU has AVX-512 F, which ss_conv_gemm and ss_depthwise_plane need.
+/// Whether this CPU has AVX-512 F, which every function below needs (ss_gather_strided only with `avx512`).
 int ss_cpu_has_avx512(void);
 
 /// Output channels per packed weight block: weights are packed as
@@ -37,7 +37,7 @@ typedef struct {
     float alpha, beta;
 } SSConvGemm;
 
-/// Computes `rows` x `cols` outputs of every channel.
+/// Computes `rows` x `cols` outputs of every channel (AVX-512).
 /// - input: the input element under tap offset 0 of output (0, 0); output row r starts at input + r * input_row.
 /// - output, residual (NULL or the same layout): element (m, r, c) at m * channel_stride + r * output_row + c.
 void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
@@ -56,7 +56,7 @@ typedef struct {
     float alpha, beta;
 } SSDepthwise;
 
-/// Computes one plane (`rows` x `cols`, row-major) into `output`; `residual` is NULL or the same layout.
+/// Computes one plane (`rows` x `cols`, row-major) into `output` (AVX-512); `residual` is NULL or the same layout.
 void ss_depthwise_plane(const SSDepthwise *conv, const float *padded, const float *weights, float bias,
                         const float *residual, float *output);
 

@@ -1,10 +1,17 @@
-#ifndef SEGSTREAM_ACTIVATE_AVX512_H
-#define SEGSTREAM_ACTIVATE_AVX512_H
+#ifndef SEGSTREAM_AVX512_H
+#define SEGSTREAM_AVX512_H
 
 #include <immintrin.h>
 #include "CKernels.h"
 
+/* Shared by the AVX-512 kernel files: the per-function target attribute and the fused activations. */
+
 #define TARGET_AVX512 __attribute__((target("avx512f")))
+
+/* The lanes of a 16-lane block that hold the `left` elements still to do (all when 16 or more, none when 0 or fewer). */
+TARGET_AVX512 static inline __mmask16 tail_mask(int64_t left) {
+    return left >= 16 ? 0xFFFF : left <= 0 ? 0 : (__mmask16)((1u << left) - 1);
+}
 
 /* The fused activation of SSActivation `kind` on 16 lanes. */
 TARGET_AVX512 static inline __m512 activate_avx512(__m512 v, SSActivation kind, float alpha, float beta) {
