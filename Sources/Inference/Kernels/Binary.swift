@@ -120,6 +120,10 @@ struct BroadcastLayout {
                 case (1, 0, .sub): let v = pb[0]; for i in 0..<n { po[i] = pa[i] - v }
                 case (1, 0, .mul): let v = pb[0]; for i in 0..<n { po[i] = pa[i] * v }
                 case (1, 0, .div): let v = pb[0]; for i in 0..<n { po[i] = pa[i] / v }
+                case (0, 1, .add): let v = pa[0]; for i in 0..<n { po[i] = v + pb[i] }
+                case (0, 1, .sub): let v = pa[0]; for i in 0..<n { po[i] = v - pb[i] }
+                case (0, 1, .mul): let v = pa[0]; for i in 0..<n { po[i] = v * pb[i] }
+                case (0, 1, .div): let v = pa[0]; for i in 0..<n { po[i] = v / pb[i] }
                 default:
                     for i in 0..<n {
                         let x = pa[aInner == 1 ? i : 0], y = pb[bInner == 1 ? i : 0]
