@@ -21,6 +21,14 @@ import Testing
         }
     }
 
+    /// Channel concats of decoder-sized maps, whose copies are cut into pieces across workers.
+    @Test func largeConcatIsCutAcrossWorkers() throws {
+        var random = SeededRandom("large concat")
+        let parts = [random.wholeNumbers([2, 3, 90, 160]), random.wholeNumbers([2, 5, 90, 160])]
+        let actual = try run("Concat", parts.map { .float32($0) }, ["axis": .int(1)])[0]
+        #expect(actual == .float32(Concat.reference(parts, axis: 1)))
+    }
+
     /// Sizes from the attribute (opset 11) or the input (opset 13), equal parts (opset 13),
     /// or num_outputs with a shorter last part (opset 18).
     @Test(arguments: ["attribute", "input", "equal", "num_outputs"])

@@ -31,12 +31,27 @@ struct Concat: Kernel {
         let outer = y.shape[..<a].reduce(1, *), size = y.desc.elementSize
         let inner = y.shape[(a + 1)...].reduce(1, *) * size
         let outRow = y.shape[a] * inner
+        // Contiguous copies (destination offset, input, source offset, bytes), cut so that every
+        // thread gets a share; the copies are memory-bound, and two cores move more than one.
+        var copies: [(Int, UnsafeMutableRawPointer, Int, Int)] = []
+        let piece = max(1 << 16, outer * outRow / max(2 * context.threads, 1))
+        var offset = 0
+        for x in present {
+            let row = x.shape[a] * inner
+            for o in 0..<outer {
+                for start in stride(from: 0, to: row, by: piece) {
+                    copies.append((o * outRow + offset + start, x.raw, o * row + start, min(piece, row - start)))
+                }
+            }
+            offset += row
+        }
+        let threads = context.threads
         return {
-            var offset = 0
-            for x in present {
-                let row = x.shape[a] * inner
-                for o in 0..<outer { (y.raw + o * outRow + offset).copyMemory(from: x.raw + o * row, byteCount: row) }
-                offset += row
+            parallelFor(copies.count, threads: threads) { range in
+                for i in range {
+                    let (to, x, from, bytes) = copies[i]
+                    (y.raw + to).copyMemory(from: x + from, byteCount: bytes)
+                }
             }
         }
     }
