@@ -87,6 +87,7 @@ struct Conv: Kernel {
             }
         } else if group == c, m == c {
             let depthwise = DepthwiseConv(g), workers = min(threads, n * c), slice = depthwise.scratchFloats
+            let activation = FusedActivation(epilogue.activation)
             context.scratch.reserve(floats: slice * workers)
             let scratch = context.scratch
             core = {
@@ -98,7 +99,7 @@ struct Conv: Kernel {
                             epilogue.apply(y.floats + p * plane, channel: ch, offset: p * plane, count: plane)
                         } else {
                             depthwise.plane(input, weights, bias: epilogue.bias?[ch] ?? 0, residual: epilogue.residual.map { UnsafePointer($0 + p * plane) },
-                                            activation: epilogue.activation, y.floats + p * plane, scratch: scratch.floats + worker * slice)
+                                            activation: activation, y.floats + p * plane, scratch: scratch.floats + worker * slice)
                         }
                     }
                 }

@@ -8,16 +8,13 @@ struct DepthwiseConv {
     let g: Geometry
     let layout: PaddedPlane
     /// Per tap (ky, kx): its offset in the padded copy from the first tap of output (0, 0).
-    let tapOffsets: [Int]
-    /// `tapOffsets` for the `CKernels` rows.
-    let tapOffsets64: [Int64]
+    let tapOffsets: [Int64]
 
     init(_ g: Geometry) {
         self.g = g
         let layout = PaddedPlane(g, outputRows: g.outH)
         self.layout = layout
-        tapOffsets = (0..<g.kh).flatMap { ky in (0..<g.kw).map { kx in layout.tapOffset(ky: ky, kx: kx) } }
-        tapOffsets64 = tapOffsets.map { Int64($0) }
+        tapOffsets = (0..<g.kh).flatMap { ky in (0..<g.kw).map { kx in Int64(layout.tapOffset(ky: ky, kx: kx)) } }
     }
 
     /// Scratch floats one plane needs: the padded phase rows and one output block.
@@ -26,15 +23,15 @@ struct DepthwiseConv {
     /// `y` [outH, outW] = activation(depthwise conv of `x` [inH, inW] with `w` [kh, kw] +
     /// `bias` + `residual` [outH, outW]) with the `CKernels` AVX-512 rows, using `scratch`.
     func plane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float, residual: UnsafePointer<Float>?,
-               activation: Activation?, _ y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+               activation: FusedActivation, _ y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         layout.fill(from: x, into: scratch, avx512: true)
-        let (fused, after) = DirectConv.split(activation)
-        tapOffsets64.withUnsafeBufferPointer { offsets in
+        tapOffsets.withUnsafeBufferPointer { offsets in
             var conv = SSDepthwise(tap_offsets: offsets.baseAddress, taps: Int64(offsets.count), row_step: Int64(layout.rowStep),
-                                   rows: Int64(g.outH), cols: Int64(g.outW), activation: fused.kind, alpha: fused.alpha, beta: fused.beta)
+                                   rows: Int64(g.outH), cols: Int64(g.outW), activation: activation.kind,
+                                   alpha: activation.alpha, beta: activation.beta)
             ss_depthwise_plane(&conv, scratch, w, bias, residual, y)
         }
-        after?.apply(y, g.outH * g.outW)
+        activation.after?.apply(y, g.outH * g.outW)
     }
 
     /// `y` [outH, outW] = depthwise conv of `x` [inH, inW] with `w` [kh, kw], using `scratch`
@@ -52,7 +49,7 @@ struct DepthwiseConv {
                 while ox &+ 32 <= g.outW {
                     var a0 = SIMD8<Float>(), a1 = SIMD8<Float>(), a2 = SIMD8<Float>(), a3 = SIMD8<Float>()
                     for t in 0..<taps {
-                        let p = UnsafeRawPointer(base + (offsets[t] &+ ox)), wv = SIMD8<Float>(repeating: w[t])
+                        let p = UnsafeRawPointer(base + (Int(offsets[t]) &+ ox)), wv = SIMD8<Float>(repeating: w[t])
                         a0 += p.loadUnaligned(as: SIMD8<Float>.self) * wv
                         a1 += p.loadUnaligned(fromByteOffset: 32, as: SIMD8<Float>.self) * wv
                         a2 += p.loadUnaligned(fromByteOffset: 64, as: SIMD8<Float>.self) * wv
@@ -68,7 +65,7 @@ struct DepthwiseConv {
                 while ox < g.outW {
                     var acc = SIMD8<Float>()
                     for t in 0..<taps {
-                        acc += UnsafeRawPointer(base + (offsets[t] &+ ox)).loadUnaligned(as: SIMD8<Float>.self) * SIMD8<Float>(repeating: w[t])
+                        acc += UnsafeRawPointer(base + (Int(offsets[t]) &+ ox)).loadUnaligned(as: SIMD8<Float>.self) * SIMD8<Float>(repeating: w[t])
                     }
                     if ox &+ 8 <= g.outW {
                         UnsafeMutableRawPointer(out + ox).storeBytes(of: acc, as: SIMD8<Float>.self)

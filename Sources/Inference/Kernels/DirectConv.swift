@@ -104,7 +104,7 @@ final class DirectConv {
         if constantWeights { pack(w.floats) }
         let units = images * group * unitsPerGroup, workers = min(context.threads, units), slice = scratchFloats
         context.scratch.reserve(floats: slice * workers)
-        let scratch = context.scratch
+        let scratch = context.scratch, activation = FusedActivation(activation)
         return { [self] in
             if !constantWeights { pack(w.floats) }
             parallelChunks(units, threads: workers) { worker, range in
@@ -119,7 +119,7 @@ final class DirectConv {
     /// Computes work unit `u` (image, group, then band or column range), padding its input
     /// rows into `copy` first when taps read a padded copy.
     private func run(unit u: Int, x: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
-                     residual: UnsafeMutablePointer<Float>?, activation: Activation?, y: UnsafeMutablePointer<Float>,
+                     residual: UnsafeMutablePointer<Float>?, activation: FusedActivation, y: UnsafeMutablePointer<Float>,
                      copy: UnsafeMutablePointer<Float>) {
         let perGroup = unitsPerGroup, i = u / (group * perGroup), gi = (u / perGroup) % group, part = u % perGroup
         let inPlane = g.inH * g.inW, outPlane = g.outH * g.outW
@@ -140,27 +140,34 @@ final class DirectConv {
             }
         }
         let outBase = (i * group + gi) * mg * outPlane + first
-        let (fused, after) = DirectConv.split(activation)
         var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: tapOffsets, channels: Int64(mg),
-                              taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: fused.kind,
-                              alpha: fused.alpha, beta: fused.beta)
+                              taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
+                              alpha: activation.alpha, beta: activation.beta)
         ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
                      Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols))
-        if let after {
+        if let after = activation.after {
             for o in 0..<mg { after.apply(y + outBase + o * outPlane, rows * cols) }
         }
     }
 
-    /// The part of `activation` the tiles apply as they store, and the rest.
-    static func split(_ activation: Activation?) -> (fused: (kind: SSActivation, alpha: Float, beta: Float), after: Activation?) {
+}
+
+/// An epilogue activation split for the `CKernels` stores: what they apply as they store
+/// (`kind` with `alpha`, `beta`), and what the caller applies after (Sigmoid, Tanh).
+struct FusedActivation {
+    var kind = SSActivationNone
+    var alpha: Float = 0, beta: Float = 0
+    var after: Activation?
+
+    init(_ activation: Activation?) {
         switch activation {
-        case nil: return ((SSActivationNone, 0, 0), nil)
-        case .relu: return ((SSActivationRelu, 0, 0), nil)
-        case .clip(let lo, let hi): return ((SSActivationClip, lo, hi), nil)
-        case .leakyRelu(let a): return ((SSActivationLeakyRelu, a, 0), nil)
-        case .hardSigmoid(let a, let b): return ((SSActivationHardSigmoid, a, b), nil)
-        case .hardSwish: return ((SSActivationHardSwish, 0, 0), nil)
-        case .sigmoid, .tanh: return ((SSActivationNone, 0, 0), activation)
+        case nil: break
+        case .relu: kind = SSActivationRelu
+        case .clip(let lo, let hi): (kind, alpha, beta) = (SSActivationClip, lo, hi)
+        case .leakyRelu(let a): (kind, alpha) = (SSActivationLeakyRelu, a)
+        case .hardSigmoid(let a, let b): (kind, alpha, beta) = (SSActivationHardSigmoid, a, b)
+        case .hardSwish: kind = SSActivationHardSwish
+        case .sigmoid, .tanh: after = activation
         }
     }
 }

@@ -104,15 +104,17 @@ struct Resize: Kernel {
         let inH = x.shape[2], inW = x.shape[3], outH = shape[2], outW = shape[3]
         let rowTaps = taps(scale: sh, inSize: inH, outSize: outH), colTaps = taps(scale: sw, inSize: inW, outSize: outW)
         let planes = shape[0] * shape[1], threads = context.threads, linear = self.linear
-        let columns = linear && context.instructionSet == .avx512 ? ColumnTaps(colTaps) : nil
+        let columns = Columns(colTaps, avx512: context.instructionSet == .avx512)
+        context.scratch.reserve(floats: 2 * outW * threads)
+        let scratch = context.scratch
         return {
-            parallelFor(planes, threads: threads) { range in
+            parallelChunks(planes, threads: threads) { worker, range in
+                if linear {
+                    Self.linear(x.floats, y.floats, planes: range, inH: inH, inW: inW, outH: outH, rowTaps: rowTaps, columns: columns,
+                                scratch: scratch.floats + worker * 2 * outW)
+                    return
+                }
                 colTaps.withUnsafeBufferPointer { colTaps in
-                    if linear {
-                        Self.linear(x.floats, y.floats, planes: range, inH: inH, inW: inW, outH: outH, outW: outW,
-                                    rowTaps: rowTaps, colTaps: colTaps, avx512: columns)
-                        return
-                    }
                     for p in range {
                         let src = x.floats + p * inH * inW, dst = y.floats + p * outH * outW
                         for oy in 0..<outH {
@@ -125,47 +127,80 @@ struct Resize: Kernel {
         }
     }
 
-    /// Per output column, `taps`' source columns as Int32 and weights, for the `CKernels` rows.
-    struct ColumnTaps {
-        let x0: [Int32], x1: [Int32], fx: [Float]
+    /// Linear interpolation of source rows along x, per output column from `taps`: the
+    /// `CKernels` AVX-512 row with `avx512`, else Swift; either rounds a + (b - a) * f as written.
+    struct Columns {
+        let taps: [(Int, Int, Float)]
+        let avx512: Bool
+        private let x0: [Int32], x1: [Int32], fx: [Float]
 
-        init(_ taps: [(Int, Int, Float)]) {
-            x0 = taps.map { Int32($0.0) }
-            x1 = taps.map { Int32($0.1) }
-            fx = taps.map(\.2)
+        init(_ taps: [(Int, Int, Float)], avx512: Bool) {
+            self.taps = taps
+            self.avx512 = avx512
+            x0 = avx512 ? taps.map { Int32($0.0) } : []
+            x1 = avx512 ? taps.map { Int32($0.1) } : []
+            fx = avx512 ? taps.map(\.2) : []
+        }
+
+        /// Writes `taps.count` interpolated values of `source` to `target`.
+        func interpolate(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>) {
+            if avx512 {
+                ss_interpolate_row(source, x0, x1, fx, Int64(taps.count), target)
+                return
+            }
+            taps.withUnsafeBufferPointer { taps in
+                for ox in taps.indices {
+                    let (a, b, f) = taps[ox]
+                    target[ox] = source[a] + (source[b] - source[a]) * f
+                }
+            }
         }
     }
 
-    /// Bilinear resize of `planes`: each source row is interpolated along x once, into one of two
-    /// scratch rows, and output rows mix the two along y (the same arithmetic, per output pixel,
-    /// as interpolating both rows for it); with `avx512` column taps, by the `CKernels` rows.
+    /// The last two source rows of a plane interpolated along x, held in two rows of caller
+    /// memory, so that each source row is interpolated once however many output rows mix it.
+    struct RowPair {
+        let columns: Columns
+        /// Two rows of `columns.taps.count` floats.
+        let slots: UnsafeMutablePointer<Float>
+        private var held = [-1, -1]
+
+        init(_ columns: Columns, slots: UnsafeMutablePointer<Float>) {
+            self.columns = columns
+            self.slots = slots
+        }
+
+        /// Forgets the rows held (for a new plane).
+        mutating func reset() { held = [-1, -1] }
+
+        /// Source row `row` of `plane` (rows of `inW`) interpolated along x, replacing the held
+        /// row other than `keep` when it is not held yet.
+        mutating func row(_ row: Int, of plane: UnsafePointer<Float>, inW: Int, keep: Int) -> UnsafeMutablePointer<Float> {
+            let width = columns.taps.count
+            if let slot = held.firstIndex(of: row) { return slots + slot * width }
+            let slot = held[0] == keep ? 1 : 0
+            columns.interpolate(plane + row * inW, into: slots + slot * width)
+            held[slot] = row
+            return slots + slot * width
+        }
+    }
+
+    /// Bilinear resize of `planes`: each source row is interpolated along x once (`RowPair`,
+    /// in `scratch`, 2 x outW floats), and output rows mix two of them along y (the same
+    /// arithmetic, per output pixel, as interpolating both rows for it).
     private static func linear(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, planes: Range<Int>,
-                               inH: Int, inW: Int, outH: Int, outW: Int, rowTaps: [(Int, Int, Float)],
-                               colTaps: UnsafeBufferPointer<(Int, Int, Float)>, avx512: ColumnTaps?) {
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * outW)
-        defer { scratch.deallocate() }
+                               inH: Int, inW: Int, outH: Int, rowTaps: [(Int, Int, Float)], columns: Columns,
+                               scratch: UnsafeMutablePointer<Float>) {
+        let outW = columns.taps.count
+        var pair = RowPair(columns, slots: scratch)
         for p in planes {
-            let plane = src + p * inH * inW, out = dst + p * outH * outW
-            var held = [-1, -1]   // the source row in each scratch row
-            /// The scratch row holding source row `row` along x, filling one not in `keep` if needed.
-            func scratchRow(_ row: Int, keep: Int) -> UnsafeMutablePointer<Float> {
-                if let slot = held.firstIndex(of: row) { return scratch + slot * outW }
-                let slot = held[0] == keep ? 1 : 0, r = plane + row * inW, target = scratch + slot * outW
-                if let c = avx512 {
-                    ss_interpolate_row(r, c.x0, c.x1, c.fx, Int64(outW), target)
-                } else {
-                    for ox in 0..<outW {
-                        let (x0, x1, fx) = colTaps[ox]
-                        target[ox] = r[x0] + (r[x1] - r[x0]) * fx
-                    }
-                }
-                held[slot] = row
-                return target
-            }
+            let plane = UnsafePointer(src + p * inH * inW), out = dst + p * outH * outW
+            pair.reset()
             for oy in 0..<outH {
                 let (y0, y1, fy) = rowTaps[oy]
-                let top = scratchRow(y0, keep: y1), bottom = scratchRow(y1, keep: y0), row = out + oy * outW
-                if avx512 != nil {
+                let top = pair.row(y0, of: plane, inW: inW, keep: y1), bottom = pair.row(y1, of: plane, inW: inW, keep: y0)
+                let row = out + oy * outW
+                if columns.avx512 {
                     ss_mix_rows(top, bottom, fy, Int64(outW), row)
                 } else {
                     for ox in 0..<outW { row[ox] = top[ox] + (bottom[ox] - top[ox]) * fy }
