@@ -41,17 +41,20 @@ public final class Session {
     public var stepCount: Int { steps.count }
 
     /// Runs the model once, timing each step; returns milliseconds per step kind
-    /// (op type, with kernel size and fusions for Conv), slowest first.
+    /// (op type, with kernel size and fusions for Conv), slowest first, with the copies
+    /// of the inputs in and the outputs out as "inputs in" and "outputs out".
     public func profile(_ values: [String: TensorValue]) throws -> [(label: String, milliseconds: Double, count: Int)] {
         _ = try run(values)
         var totals: [String: (Double, Int)] = [:]
-        for (step, label) in zip(steps, stepLabels) {
+        func time(_ label: String, _ body: () throws -> Void) rethrows {
             let start = DispatchTime.now().uptimeNanoseconds
-            step()
-            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            totals[label, default: (0, 0)].0 += ms
+            try body()
+            totals[label, default: (0, 0)].0 += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             totals[label, default: (0, 0)].1 += 1
         }
+        try time("inputs in") { try storeInputs(values) }
+        for (step, label) in zip(steps, stepLabels) { time(label, step) }
+        try time("outputs out") { _ = loadOutputs() }
         return totals.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.milliseconds > $1.milliseconds }
     }
 
@@ -60,6 +63,12 @@ public final class Session {
     /// - Returns: every model output by name.
     /// - Throws: `InferenceError.invalidInput` when an input is missing or its shape or type differs.
     public func run(_ values: [String: TensorValue]) throws -> [String: TensorValue] {
+        try storeInputs(values)
+        for step in steps { step() }
+        return loadOutputs()
+    }
+
+    private func storeInputs(_ values: [String: TensorValue]) throws {
         for (name, buffer) in zip(inputNames, inputs) {
             guard let v = values[name] else { throw InferenceError.invalidInput(name: name, reason: "missing") }
             guard v.shape == buffer.shape else {
@@ -68,13 +77,15 @@ public final class Session {
             guard v.elementType == buffer.desc.type else {
                 throw InferenceError.invalidInput(name: name, reason: "expected \(buffer.desc.type), got \(v.elementType)")
             }
-            buffer.store(v)
+            buffer.store(v, threads: context.threads)
         }
         // Kernels split work across `threads` themselves and call sgemm single-threaded.
         openblas_set_num_threads(1)
-        for step in steps { step() }
+    }
+
+    private func loadOutputs() -> [String: TensorValue] {
         var result: [String: TensorValue] = [:]
-        for o in outputs { result[o.name] = o.constant ?? o.buffer!.load() }
+        for o in outputs { result[o.name] = o.constant ?? o.buffer!.load(threads: context.threads) }
         return result
     }
 }

@@ -15,6 +15,10 @@ int ss_cpu_has_avx512(void);
 /// [ceil(M / SS_CONV_BLOCK)][K][SS_CONV_BLOCK], zero past M.
 #define SS_CONV_BLOCK 8
 
+/// Output columns per chunk of ss_conv_gemm: the taps of one chunk are read (or packed) once
+/// and reused by every block of output channels.
+#define SS_CONV_CHUNK 128
+
 /// Activations applied in the store (others are applied by the caller afterwards).
 typedef enum {
     SSActivationNone = 0,
@@ -30,6 +34,7 @@ typedef enum {
 typedef struct {
     const float *weights;       ///< packed, see SS_CONV_BLOCK
     const int64_t *tap_offsets; ///< [K] element offsets into the input (channel, row and column of tap k)
+    const int64_t *pack_offsets; ///< [K] k * SS_CONV_CHUNK, the taps' offsets in a packed chunk
     int64_t channels;           ///< M, output channels
     int64_t taps;               ///< K, input channels x kernel height x kernel width
     const float *bias;          ///< [M] or NULL
@@ -40,25 +45,28 @@ typedef struct {
 /// Computes `rows` x `cols` outputs of every channel (AVX-512).
 /// - input: the input element under tap offset 0 of output (0, 0); output row r starts at input + r * input_row.
 /// - output, residual (NULL or the same layout): element (m, r, c) at m * channel_stride + r * output_row + c.
+/// - pack: NULL to read the taps in place, or room for K x SS_CONV_CHUNK floats to copy each
+///   chunk's taps into first (worth it when several blocks of output channels reuse them).
 void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
                   float *output, const float *residual, int64_t output_row, int64_t channel_stride,
-                  int64_t rows, int64_t cols);
+                  int64_t rows, int64_t cols, float *pack);
 
-/// One output plane of a depthwise convolution, read from a zero-padded copy of its input
-/// plane in which every tap of every output is at a fixed offset:
-/// output[r][c] = act(bias + residual[r][c] + sum_t weights[t] * padded[r * row_step + c + tap_offsets[t]]).
+/// The geometry of one plane of a depthwise convolution read straight from its input.
 typedef struct {
-    const int64_t *tap_offsets; ///< [taps]
-    int64_t taps;
-    int64_t row_step; ///< floats between the first taps of consecutive output rows
-    int64_t rows, cols;
+    int64_t in_h, in_w, out_h, out_w;
+    int64_t kh, kw;
+    int64_t stride_h, stride_w; ///< stride_w 1 or 2
+    int64_t dilation_h, dilation_w;
+    int64_t pad_top, pad_left;  ///< columns and rows before the input's first (read as zero)
     SSActivation activation;
     float alpha, beta;
-} SSDepthwise;
+} SSDepthwiseDirect;
 
-/// Computes one plane (`rows` x `cols`, row-major) into `output` (AVX-512); `residual` is NULL or the same layout.
-void ss_depthwise_plane(const SSDepthwise *conv, const float *padded, const float *weights, float bias,
-                        const float *residual, float *output);
+/// One output plane of a depthwise convolution (AVX-512), output row-major out_h x out_w:
+/// output[r][c] = act(bias + residual[r][c] + sum weights[ky][kx] * input[r * stride_h - pad_top + ky * dilation_h]
+/// [c * stride_w - pad_left + kx * dilation_w]), taps outside the input counting as zero; `residual` is NULL or the output's layout.
+void ss_depthwise_direct(const SSDepthwiseDirect *conv, const float *input, const float *weights, float bias,
+                         const float *residual, float *output);
 
 /// Resize along x of one row (AVX-512): target[i] = a + (b - a) * fx[i] with a = source[x0[i]],
 /// b = source[x1[i]], rounded as written (no fused multiply-add), for i < count.

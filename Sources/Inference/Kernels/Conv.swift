@@ -86,7 +86,8 @@ struct Conv: Kernel {
                 }
             }
         } else if group == c, m == c {
-            let depthwise = DepthwiseConv(g), workers = min(threads, n * c), slice = depthwise.scratchFloats
+            let depthwise = DepthwiseConv(g), direct = avx512 && depthwise.hasDirectRows
+            let workers = min(threads, n * c), slice = direct ? 0 : depthwise.scratchFloats
             let activation = FusedActivation(epilogue.activation)
             context.scratch.reserve(floats: slice * workers)
             let scratch = context.scratch
@@ -94,12 +95,12 @@ struct Conv: Kernel {
                 parallelChunks(n * c, threads: workers) { worker, planes in
                     for p in planes {
                         let ch = p % c, input = x.floats + p * g.inH * g.inW, weights = w.floats + ch * g.kh * g.kw
-                        if !avx512 {
+                        if direct {
+                            depthwise.plane(input, weights, bias: epilogue.bias?[ch] ?? 0, residual: epilogue.residual.map { UnsafePointer($0 + p * plane) },
+                                            activation: activation, y.floats + p * plane)
+                        } else {
                             depthwise.plane(input, weights, y.floats + p * plane, scratch: scratch.floats + worker * slice)
                             epilogue.apply(y.floats + p * plane, channel: ch, offset: p * plane, count: plane)
-                        } else {
-                            depthwise.plane(input, weights, bias: epilogue.bias?[ch] ?? 0, residual: epilogue.residual.map { UnsafePointer($0 + p * plane) },
-                                            activation: activation, y.floats + p * plane, scratch: scratch.floats + worker * slice)
                         }
                     }
                 }

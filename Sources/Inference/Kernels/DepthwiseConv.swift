@@ -1,9 +1,10 @@
 import CKernels
 
-/// Depthwise convolution (group == C == M) of one plane at a time, through a `PaddedPlane`
-/// copy of the input plane, so all outputs run as SIMD loads at fixed tap offsets with no
-/// bounds checks, whatever the padding, stride or dilation: the `CKernels` AVX-512 rows
-/// with the epilogue fused, or portable Swift SIMD8.
+/// Depthwise convolution (group == C == M), one plane at a time: with AVX-512 and a
+/// horizontal stride of 1 or 2, the `CKernels` rows read the input plane directly (masked
+/// loads at its borders) with the epilogue fused; otherwise portable Swift SIMD8 reads a
+/// `PaddedPlane` copy of the input plane, so all outputs are SIMD loads at fixed tap offsets
+/// with no bounds checks, whatever the padding, stride or dilation.
 struct DepthwiseConv {
     let g: Geometry
     let layout: PaddedPlane
@@ -17,20 +18,23 @@ struct DepthwiseConv {
         tapOffsets = (0..<g.kh).flatMap { ky in (0..<g.kw).map { kx in Int64(layout.tapOffset(ky: ky, kx: kx)) } }
     }
 
-    /// Scratch floats one plane needs: the padded phase rows and one output block.
+    /// Whether the AVX-512 rows can run this geometry (horizontal stride 1 or 2).
+    var hasDirectRows: Bool { g.sw <= 2 }
+
+    /// Scratch floats one plane needs on the portable path: the padded phase rows and one output block.
     var scratchFloats: Int { layout.floats + 8 }
 
     /// `y` [outH, outW] = activation(depthwise conv of `x` [inH, inW] with `w` [kh, kw] +
-    /// `bias` + `residual` [outH, outW]) with the `CKernels` AVX-512 rows, using `scratch`.
+    /// `bias` + `residual` [outH, outW]) with the `CKernels` AVX-512 rows.
+    /// - Precondition: `hasDirectRows`, and the CPU has AVX-512.
     func plane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float, residual: UnsafePointer<Float>?,
-               activation: FusedActivation, _ y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        layout.fill(from: x, into: scratch, avx512: true)
-        tapOffsets.withUnsafeBufferPointer { offsets in
-            var conv = SSDepthwise(tap_offsets: offsets.baseAddress, taps: Int64(offsets.count), row_step: Int64(layout.rowStep),
-                                   rows: Int64(g.outH), cols: Int64(g.outW), activation: activation.kind,
-                                   alpha: activation.alpha, beta: activation.beta)
-            ss_depthwise_plane(&conv, scratch, w, bias, residual, y)
-        }
+               activation: FusedActivation, _ y: UnsafeMutablePointer<Float>) {
+        var conv = SSDepthwiseDirect(in_h: Int64(g.inH), in_w: Int64(g.inW), out_h: Int64(g.outH), out_w: Int64(g.outW),
+                                     kh: Int64(g.kh), kw: Int64(g.kw), stride_h: Int64(g.sh), stride_w: Int64(g.sw),
+                                     dilation_h: Int64(g.dh), dilation_w: Int64(g.dw), pad_top: Int64(g.padTop),
+                                     pad_left: Int64(g.padLeft), activation: activation.kind, alpha: activation.alpha,
+                                     beta: activation.beta)
+        ss_depthwise_direct(&conv, x, w, bias, residual, y)
         activation.after?.apply(y, g.outH * g.outW)
     }
 

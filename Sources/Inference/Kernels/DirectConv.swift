@@ -29,6 +29,9 @@ final class DirectConv {
     let packedPerGroup: Int
     let tapOffsets: UnsafeMutablePointer<Int64>
     let taps: Int
+    /// Tap k's offset in a packed chunk, k x `SS_CONV_CHUNK`; nil when each chunk's taps are
+    /// read in place (one block of output channels reads them only once).
+    let packOffsets: UnsafeMutablePointer<Int64>?
 
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
     static let bandBudget = 1 << 18
@@ -58,6 +61,13 @@ final class DirectConv {
         let layout = direct ? nil : PaddedPlane(g, outputRows: rows)
         self.layout = layout
         tapOffsets = .allocate(capacity: taps)
+        if mg > block {
+            let offsets = UnsafeMutablePointer<Int64>.allocate(capacity: taps)
+            for k in 0..<taps { offsets[k] = Int64(k) * Int64(SS_CONV_CHUNK) }
+            packOffsets = offsets
+        } else {
+            packOffsets = nil
+        }
         var k = 0
         for ci in 0..<cg {
             for ky in 0..<g.kh {
@@ -74,10 +84,14 @@ final class DirectConv {
     deinit {
         packed.deallocate()
         tapOffsets.deallocate()
+        packOffsets?.deallocate()
     }
 
     /// Floats of padded copy one worker needs (0 when taps read X directly).
-    var scratchFloats: Int { layout.map { $0.floats * cg } ?? 0 }
+    var paddedFloats: Int { layout.map { $0.floats * cg } ?? 0 }
+
+    /// Floats of scratch one worker needs: its padded copy, then its packed chunk.
+    var scratchFloats: Int { paddedFloats + (packOffsets == nil ? 0 : taps * Int(SS_CONV_CHUNK)) }
 
     /// Work units per image and group: column ranges when `flat`, else bands of rows.
     var unitsPerGroup: Int {
@@ -117,7 +131,7 @@ final class DirectConv {
     }
 
     /// Computes work unit `u` (image, group, then band or column range), padding its input
-    /// rows into `copy` first when taps read a padded copy.
+    /// rows into `copy` first when taps read a padded copy (the packed chunk follows it).
     private func run(unit u: Int, x: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
                      residual: UnsafeMutablePointer<Float>?, activation: FusedActivation, y: UnsafeMutablePointer<Float>,
                      copy: UnsafeMutablePointer<Float>) {
@@ -140,11 +154,13 @@ final class DirectConv {
             }
         }
         let outBase = (i * group + gi) * mg * outPlane + first
-        var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: tapOffsets, channels: Int64(mg),
+        var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: tapOffsets,
+                              pack_offsets: packOffsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
                               alpha: activation.alpha, beta: activation.beta)
         ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
-                     Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols))
+                     Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols),
+                     packOffsets == nil ? nil : copy + paddedFloats)
         if let after = activation.after {
             for o in 0..<mg { after.apply(y + outBase + o * outPlane, rows * cols) }
         }

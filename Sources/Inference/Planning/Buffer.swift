@@ -29,23 +29,31 @@ struct Buffer {
     var floats: UnsafeMutablePointer<Float> { raw.assumingMemoryBound(to: Float.self) }
     var int64s: UnsafeMutablePointer<Int64> { raw.assumingMemoryBound(to: Int64.self) }
 
-    /// Copies `value` in; its type and element count must match.
-    func store(_ value: TensorValue) {
+    /// Copies `value` in, cut across `threads`; its type and element count must match.
+    func store(_ value: TensorValue, threads: Int = 1) {
+        let bytes = count * desc.elementSize
         switch value {
         case .float32(let t):
             precondition(desc.type == .float32 && t.data.count == count)
-            t.data.withUnsafeBufferPointer { floats.update(from: $0.baseAddress!, count: count) }
+            t.data.withUnsafeBytes { parallelCopy(from: $0.baseAddress!, to: raw, bytes: bytes, threads: threads) }
         case .int64(let t):
             precondition(desc.type == .int64 && t.data.count == count)
-            t.data.withUnsafeBufferPointer { int64s.update(from: $0.baseAddress!, count: count) }
+            t.data.withUnsafeBytes { parallelCopy(from: $0.baseAddress!, to: raw, bytes: bytes, threads: threads) }
         }
     }
 
-    /// A copy of the contents.
-    func load() -> TensorValue {
+    /// A copy of the contents, cut across `threads`.
+    func load(threads: Int = 1) -> TensorValue {
         switch desc.type {
-        case .float32: return .float32(Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: floats, count: count))))
-        case .int64: return .int64(Int64Tensor(shape: shape, data: Array(UnsafeBufferPointer(start: int64s, count: count))))
+        case .float32: return .float32(Tensor(shape: shape, data: copiedArray(of: Float.self, threads: threads)))
+        case .int64: return .int64(Int64Tensor(shape: shape, data: copiedArray(of: Int64.self, threads: threads)))
+        }
+    }
+
+    private func copiedArray<T>(of _: T.Type, threads: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { out, initialized in
+            parallelCopy(from: raw, to: UnsafeMutableRawPointer(out.baseAddress!), bytes: count * MemoryLayout<T>.stride, threads: threads)
+            initialized = count
         }
     }
 }

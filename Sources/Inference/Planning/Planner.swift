@@ -83,7 +83,7 @@ struct Planner {
         }
     }
 
-    /// "Conv 3x3/2 dw +relu"-style label for profiles.
+    /// "Conv 3x3/2 dw +relu 64->64 @128x256"-style label for profiles (input channels, output channels, input size).
     static func convLabel(_ node: Node, kernel: Kernel, inputs: [Buffer?]) -> String {
         guard let w = inputs[1]?.shape, let x = inputs[0]?.shape, let conv = kernel as? Conv else { return "Conv" }
         var label = "Conv \(w[2])x\(w[3])"
@@ -91,7 +91,7 @@ struct Planner {
         if conv.group > 1 { label += conv.group == x[1] && w[0] == x[1] ? " dw" : " g\(conv.group)" }
         if node.epilogue.residual { label += " +add" }
         if let a = node.epilogue.activation { label += " +\(String(describing: a).prefix { $0 != "(" })" }
-        return label
+        return label + " \(x[1])->\(w[0]) @\(x[2])x\(x[3])"
     }
 
     /// Runs a node whose inputs are all constant, once, at planning time.

@@ -52,6 +52,18 @@ func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
     return (0..<target.count).map { padded[$0] == 1 && target[$0] != 1 ? 0 : s[$0] }
 }
 
+/// Copies `bytes` from `source` to `target`, in one piece per thread once there is at least
+/// a MiB (copies are memory-bound, and two cores move more than one).
+func parallelCopy(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, bytes: Int, threads: Int) {
+    let pieces = min(max(threads, 1), max(bytes >> 20, 1))
+    parallelFor(pieces, threads: pieces) { range in
+        for p in range {
+            let start = p * bytes / pieces, end = (p + 1) * bytes / pieces
+            (target + start).copyMemory(from: source + start, byteCount: end - start)
+        }
+    }
+}
+
 /// Runs `body` over `0..<count` split into at most `threads` contiguous chunks.
 func parallelFor(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     parallelChunks(count, threads: threads) { _, range in body(range) }

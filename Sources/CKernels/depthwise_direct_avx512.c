@@ -1,0 +1,73 @@
+#include "avx512.h"
+
+/* Straight from the unpadded input plane: 64 outputs of a row at a time in four accumulators.
+ * Blocks whose every load lies inside the plane use plain loads; the others mask the lanes
+ * that fall outside it (masked lanes read as zero, like padding, and never fault). */
+
+enum { LANES = 16, VECTORS = 4, SPAN = LANES * VECTORS };
+
+/* The lanes j of a 16-lane load at column `first` with 0 <= first + j < width. */
+TARGET_AVX512 static inline __mmask16 columns_mask(int64_t first, int64_t width) {
+    const int64_t lo = first < 0 ? (-first < LANES ? -first : LANES) : 0, hi = width - first;
+    if (hi <= lo) return 0;
+    const uint32_t below_hi = hi >= LANES ? 0xFFFFu : (1u << hi) - 1;
+    return (__mmask16)(below_hi & ~((1u << lo) - 1));
+}
+
+/* Inputs row[ix + j * stride] of 16 consecutive outputs (stride 1 or 2), with masks for the one or two loads. */
+TARGET_AVX512 static inline __m512 tap_inputs(const float *row, int64_t ix, int stride, __mmask16 m0, __mmask16 m1) {
+    if (stride == 1) return _mm512_maskz_loadu_ps(m0, row + ix);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(m0, row + ix), even, _mm512_maskz_loadu_ps(m1, row + ix + LANES));
+}
+
+/* Outputs [ox, ox + SPAN) of output row oy (those below out_w when `masked`). Taps run column
+ * by column so a masked block computes each column's masks once for all kernel rows. */
+TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDepthwiseDirect *g, const float *input,
+        const float *weights, float bias, const float *residual, float *output, int64_t oy, int64_t ox, int stride,
+        int masked) {
+    __m512 acc[VECTORS];
+    for (int v = 0; v < VECTORS; v++) acc[v] = _mm512_set1_ps(bias);
+    for (int64_t kx = 0; kx < g->kw; kx++) {
+        const int64_t ix = ox * stride - g->pad_left + kx * g->dilation_w;
+        __mmask16 m0[VECTORS], m1[VECTORS];
+        for (int v = 0; v < VECTORS; v++) {
+            const int64_t first = ix + v * LANES * stride;
+            m0[v] = masked ? columns_mask(first, g->in_w) : 0xFFFF;
+            m1[v] = masked ? columns_mask(first + LANES, g->in_w) : 0xFFFF;
+        }
+        for (int64_t ky = 0; ky < g->kh; ky++) {
+            const int64_t iy = oy * g->stride_h - g->pad_top + ky * g->dilation_h;
+            if (iy < 0 || iy >= g->in_h) continue;
+            const float *row = input + iy * g->in_w;
+            const __m512 w = _mm512_set1_ps(weights[ky * g->kw + kx]);
+            for (int v = 0; v < VECTORS; v++)
+                acc[v] = _mm512_fmadd_ps(w, tap_inputs(row, ix + v * LANES * stride, stride, m0[v], m1[v]), acc[v]);
+        }
+    }
+    for (int v = 0; v < VECTORS; v++) {
+        const int64_t at = oy * g->out_w + ox + v * LANES;
+        const __mmask16 m = masked ? tail_mask(g->out_w - ox - v * LANES) : 0xFFFF;
+        __m512 y = acc[v];
+        if (residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, residual + at));
+        _mm512_mask_storeu_ps(output + at, m, activate_avx512(y, g->activation, g->alpha, g->beta));
+    }
+}
+
+TARGET_AVX512 static inline __attribute__((always_inline)) void plane(const SSDepthwiseDirect *g, const float *input,
+        const float *weights, float bias, const float *residual, float *output, int stride) {
+    const int64_t reach = (g->kw - 1) * g->dilation_w - g->pad_left - 1; /* last column a block's loads touch, past (ox + SPAN) * stride */
+    for (int64_t oy = 0; oy < g->out_h; oy++) {
+        for (int64_t ox = 0; ox < g->out_w; ox += SPAN) {
+            const int inside = ox * stride >= g->pad_left && ox + SPAN <= g->out_w && (ox + SPAN) * stride + reach < g->in_w;
+            if (inside) block(g, input, weights, bias, residual, output, oy, ox, stride, 0);
+            else block(g, input, weights, bias, residual, output, oy, ox, stride, 1);
+        }
+    }
+}
+
+TARGET_AVX512 void ss_depthwise_direct(const SSDepthwiseDirect *conv, const float *input, const float *weights, float bias,
+                                       const float *residual, float *output) {
+    if (conv->stride_w == 1) plane(conv, input, weights, bias, residual, output, 1);
+    else plane(conv, input, weights, bias, residual, output, 2);
+}
