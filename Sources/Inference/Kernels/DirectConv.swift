@@ -29,8 +29,10 @@ final class DirectConv {
     let packedPerGroup: Int
     let tapOffsets: UnsafeMutablePointer<Int64>
     let taps: Int
-    /// Tap k's offset in a packed chunk, k x `SS_CONV_CHUNK`; nil when each chunk's taps are
-    /// read in place (one block of output channels reads them only once).
+    /// Tap k's offset in a packed chunk, k x `SS_CONV_CHUNK`, when taps read X directly and
+    /// several blocks of output channels reuse each chunk (X's planes, often a multiple of
+    /// 4 KiB apart, would otherwise compete for the same cache sets); nil when the taps are
+    /// read in place: from a padded copy, already compact and in cache, or by one block only.
     let packOffsets: UnsafeMutablePointer<Int64>?
 
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
@@ -61,7 +63,7 @@ final class DirectConv {
         let layout = direct ? nil : PaddedPlane(g, outputRows: rows)
         self.layout = layout
         tapOffsets = .allocate(capacity: taps)
-        if mg > block {
+        if mg > block, layout == nil {
             let offsets = UnsafeMutablePointer<Int64>.allocate(capacity: taps)
             for k in 0..<taps { offsets[k] = Int64(k) * Int64(SS_CONV_CHUNK) }
             packOffsets = offsets
