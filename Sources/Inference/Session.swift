@@ -54,7 +54,7 @@ public final class Session {
         }
         try time("inputs in") { try storeInputs(values) }
         for (step, label) in zip(steps, stepLabels) { time(label, step) }
-        try time("outputs out") { _ = loadOutputs() }
+        time("outputs out") { _ = loadOutputs() }
         return totals.map { ($0.key, $0.value.0, $0.value.1) }.sorted { $0.milliseconds > $1.milliseconds }
     }
 

@@ -20,11 +20,14 @@ import Testing
         let queue = BoundedQueue<Int>(name: "q", capacity: 2)
         queue.push(1)
         queue.push(2)
-        let pushed = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
+        let started = DispatchSemaphore(value: 0), pushed = DispatchSemaphore(value: 0)
+        // A thread of its own: a busy dispatch pool could start the push after the wait below.
+        Thread {
+            started.signal()
             queue.push(3)
             pushed.signal()
-        }
+        }.start()
+        started.wait()
         #expect(pushed.wait(timeout: .now() + 0.3) == .timedOut, "the third push waits for room")
         #expect(queue.pop() == 1)
         #expect(pushed.wait(timeout: .now() + 5) == .success)

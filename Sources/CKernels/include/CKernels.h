@@ -8,16 +8,21 @@
 
 #include <stdint.h>
 
+/// A hint to the CPU inside a spin-wait loop.
+static inline void ss_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// Whether this CPU has AVX-512 F, which every function below needs (ss_gather_strided only with `avx512`).
 int ss_cpu_has_avx512(void);
 
 /// Output channels per packed weight block: weights are packed as
 /// [ceil(M / SS_CONV_BLOCK)][K][SS_CONV_BLOCK], zero past M.
 #define SS_CONV_BLOCK 8
-
-/// Output columns per chunk of ss_conv_gemm: the taps of one chunk are read (or packed) once
-/// and reused by every block of output channels.
-#define SS_CONV_CHUNK 128
 
 /// Activations applied in the store (others are applied by the caller afterwards).
 typedef enum {
@@ -34,7 +39,6 @@ typedef enum {
 typedef struct {
     const float *weights;       ///< packed, see SS_CONV_BLOCK
     const int64_t *tap_offsets; ///< [K] element offsets into the input (channel, row and column of tap k)
-    const int64_t *pack_offsets; ///< [K] k * SS_CONV_CHUNK, the taps' offsets in a packed chunk
     int64_t channels;           ///< M, output channels
     int64_t taps;               ///< K, input channels x kernel height x kernel width
     const float *bias;          ///< [M] or NULL
@@ -45,11 +49,9 @@ typedef struct {
 /// Computes `rows` x `cols` outputs of every channel (AVX-512).
 /// - input: the input element under tap offset 0 of output (0, 0); output row r starts at input + r * input_row.
 /// - output, residual (NULL or the same layout): element (m, r, c) at m * channel_stride + r * output_row + c.
-/// - pack: NULL to read the taps in place, or room for K x SS_CONV_CHUNK floats to copy each
-///   chunk's taps into first (worth it when several blocks of output channels reuse them).
 void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
                   float *output, const float *residual, int64_t output_row, int64_t channel_stride,
-                  int64_t rows, int64_t cols, float *pack);
+                  int64_t rows, int64_t cols);
 
 /// The geometry of one plane of a depthwise convolution read straight from its input.
 typedef struct {

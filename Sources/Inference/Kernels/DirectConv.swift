@@ -29,11 +29,6 @@ final class DirectConv {
     let packedPerGroup: Int
     let tapOffsets: UnsafeMutablePointer<Int64>
     let taps: Int
-    /// Tap k's offset in a packed chunk, k x `SS_CONV_CHUNK`, when taps read X directly and
-    /// several blocks of output channels reuse each chunk (X's planes, often a multiple of
-    /// 4 KiB apart, would otherwise compete for the same cache sets); nil when the taps are
-    /// read in place: from a padded copy, already compact and in cache, or by one block only.
-    let packOffsets: UnsafeMutablePointer<Int64>?
 
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
     static let bandBudget = 1 << 18
@@ -63,13 +58,6 @@ final class DirectConv {
         let layout = direct ? nil : PaddedPlane(g, outputRows: rows)
         self.layout = layout
         tapOffsets = .allocate(capacity: taps)
-        if mg > block, layout == nil {
-            let offsets = UnsafeMutablePointer<Int64>.allocate(capacity: taps)
-            for k in 0..<taps { offsets[k] = Int64(k) * Int64(SS_CONV_CHUNK) }
-            packOffsets = offsets
-        } else {
-            packOffsets = nil
-        }
         var k = 0
         for ci in 0..<cg {
             for ky in 0..<g.kh {
@@ -86,14 +74,10 @@ final class DirectConv {
     deinit {
         packed.deallocate()
         tapOffsets.deallocate()
-        packOffsets?.deallocate()
     }
 
     /// Floats of padded copy one worker needs (0 when taps read X directly).
-    var paddedFloats: Int { layout.map { $0.floats * cg } ?? 0 }
-
-    /// Floats of scratch one worker needs: its padded copy, then its packed chunk.
-    var scratchFloats: Int { paddedFloats + (packOffsets == nil ? 0 : taps * Int(SS_CONV_CHUNK)) }
+    var scratchFloats: Int { layout.map { $0.floats * cg } ?? 0 }
 
     /// Work units per image and group: column ranges when `flat`, else bands of rows.
     var unitsPerGroup: Int {
@@ -133,7 +117,7 @@ final class DirectConv {
     }
 
     /// Computes work unit `u` (image, group, then band or column range), padding its input
-    /// rows into `copy` first when taps read a padded copy (the packed chunk follows it).
+    /// rows into `copy` first when taps read a padded copy.
     private func run(unit u: Int, x: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
                      residual: UnsafeMutablePointer<Float>?, activation: FusedActivation, y: UnsafeMutablePointer<Float>,
                      copy: UnsafeMutablePointer<Float>) {
@@ -156,13 +140,11 @@ final class DirectConv {
             }
         }
         let outBase = (i * group + gi) * mg * outPlane + first
-        var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: tapOffsets,
-                              pack_offsets: packOffsets, channels: Int64(mg),
+        var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: tapOffsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
                               alpha: activation.alpha, beta: activation.beta)
         ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
-                     Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols),
-                     packOffsets == nil ? nil : copy + paddedFloats)
+                     Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols))
         if let after = activation.after {
             for o in 0..<mg { after.apply(y + outBase + o * outPlane, rows * cols) }
         }

@@ -77,7 +77,7 @@ func parallelChunks(_ count: Int, threads: Int, _ body: (Int, Range<Int>) -> Voi
         if count > 0 { body(0, 0..<count) }
         return
     }
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+    WorkerPool.shared.run(chunks) { c in
         body(c, (c * count / chunks)..<((c + 1) * count / chunks))
     }
 }
