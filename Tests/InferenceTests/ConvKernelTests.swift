@@ -76,6 +76,23 @@ import Testing
         #expect(maxDifference(actual, expected).diff <= 1e-4)
     }
 
+    /// A channel Concat fused into the Conv (X = input 0 then inputs 4...): DirectConv reads
+    /// the parts in their own buffers, the other paths join them first.
+    @Test(arguments: [(k: 1, pad: 0), (k: 3, pad: 1), (k: 3, pad: 0)], InstructionSet.supported)
+    func concatenatedInputsMatchConvOfConcat(_ shape: (k: Int, pad: Int), _ isa: InstructionSet) throws {
+        var random = SeededRandom(state: UInt64(10 * shape.k + shape.pad))
+        let parts = [3, 5, 2].map { random.tensor([2, $0, 11, 45]) }
+        let wt = random.tensor([12, 10, shape.k, shape.k]), b = random.tensor([12])
+        var node = convNode(k: shape.k, stride: 1, pad: shape.pad, dilation: 1, group: 1)
+        node.inputs = ["X0", "W", "B", "", "X1", "X2"]
+        let kernel = try Conv(node)
+        let x = Concat.reference(parts, axis: 1)
+        let expected = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
+        let actual = try run(kernel, [.float32(parts[0]), .float32(wt), .float32(b), nil, .float32(parts[1]), .float32(parts[2])],
+                             instructionSet: isa)[0].floatTensor
+        #expect(maxDifference(actual, expected).diff <= 1e-4)
+    }
+
     @Test func broadcastResidualFallsBackToBroadcastAdd() throws {
         var random = SeededRandom(state: 11)
         let x = random.tensor([1, 3, 6, 7]), wt = random.tensor([5, 3, 1, 1]), r = random.tensor([1, 5, 1, 1])

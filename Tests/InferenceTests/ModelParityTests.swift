@@ -30,6 +30,16 @@ import Testing
         }
     }
 
+    /// U-Net's decoder, DeepLabV3+'s ASPP and decoder and PSPNet's pyramid concatenate along
+    /// channels straight into a Conv: no Concat step is planned (parity is checked above).
+    @Test(arguments: ["unet", "deeplabv3plus", "pspnet"])
+    func channelConcatsFeedingConvsAreNotPlanned(_ name: String) throws {
+        let model = try Model(contentsOf: Fixtures.models.appendingPathComponent("\(name).onnx"))
+        #expect(model.operatorCounts["Concat", default: 0] > 0)
+        let input = try Fixtures.npy(Fixtures.models.appendingPathComponent("\(name).input.npy"))
+        #expect(try !model.prepare(inputShape: input.shape).stepLabels.contains("Concat"))
+    }
+
     @Test func batchOfOneMatchesFirstFrameOfBatch() throws {
         let model = try Model(contentsOf: Fixtures.models.appendingPathComponent("deeplabv3plus.onnx"))
         let batch = try Fixtures.npy(Fixtures.models.appendingPathComponent("deeplabv3plus.input.npy")).floatTensor

@@ -3,6 +3,9 @@ import COpenBLAS
 /// 2-D convolution, NCHW Float32: X [N, C, H, W], W [M, C/group, kh, kw], optional
 /// B [M], and (after fusion) a residual R [N, M, OH, OW] added before the epilogue
 /// activation. Any kernel, stride, padding (incl. auto_pad), dilation and group count.
+/// After `GraphOptimizer` fuses a channel Concat into it, X is input 0 concatenated along
+/// channels with the inputs from the fifth on; `DirectConv` reads those parts where they
+/// are, the other paths join them into one tensor first.
 ///
 /// Depthwise convs run `DepthwiseConv`. On CPUs with AVX-512 every other conv runs
 /// `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm per image and
@@ -31,11 +34,28 @@ struct Conv: Kernel {
         return try window.resolve(node, inH: x[2], inW: x[3], kh: w[2], kw: w[3])
     }
 
+    /// X's shape: input 0's, with the channels of any concatenated parts added.
+    func xShape(_ parts: [[Int]]) throws -> [Int] {
+        var shape = parts[0]
+        for part in parts.dropFirst() {
+            guard part.count == 4, shape.count == 4, part[0] == shape[0], part[2...] == shape[2...] else {
+                throw node.error("concatenated inputs \(parts) differ in batch, height or width")
+            }
+            shape[1] += part[1]
+        }
+        return shape
+    }
+
+    /// Input 0, then the concatenated parts (inputs from the fifth on).
+    private func xParts<T>(_ inputs: [T?]) -> [T?] { [inputs[0]] + inputs.dropFirst(4) }
+
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
-        let x = try node.required(inputs, 0), w = try node.required(inputs, 1)
-        try node.requireNCHW(x)
-        let g = try geometry(x: x.shape, w: w.shape)
-        let shape = [x.shape[0], w.shape[0], g.outH, g.outW]
+        let w = try node.required(inputs, 1)
+        let parts = try xParts(inputs).indices.map { try node.required(xParts(inputs), $0) }
+        for part in parts { try node.requireNCHW(part) }
+        let x = try xShape(parts.map(\.shape))
+        let g = try geometry(x: x, w: w.shape)
+        let shape = [x[0], w.shape[0], g.outH, g.outW]
         if inputs.count > 2, let b = inputs[2], b.shape != [w.shape[0]] { throw node.error("bias shape \(b.shape) must be [\(w.shape[0])]") }
         if inputs.count > 3, let r = inputs[3] { _ = try node.broadcastShape(shape, r.shape) }
         return [.float(shape)]
@@ -47,9 +67,10 @@ struct Conv: Kernel {
     }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
-        let x = inputs[0]!, w = inputs[1]!, y = outputs[0]
-        let g = try geometry(x: x.shape, w: w.shape)
-        let n = x.shape[0], c = x.shape[1], m = w.shape[0]
+        let parts = xParts(inputs).map { $0! }, w = inputs[1]!, y = outputs[0]
+        let xShape = try xShape(parts.map(\.shape))
+        let g = try geometry(x: xShape, w: w.shape)
+        let n = xShape[0], c = xShape[1], m = w.shape[0]
         let bias = inputs.count > 2 ? inputs[2]?.floats : nil
         let residual = inputs.count > 3 ? inputs[3] : nil
         let sameShapeResidual = residual.map { $0.shape == y.shape } ?? false
@@ -64,10 +85,19 @@ struct Conv: Kernel {
         let plane = g.outH * g.outW
         let threads = context.threads
         let avx512 = context.instructionSet == .avx512
+        let sources = ChannelSources(parts: parts.map { ($0.floats, $0.shape[1]) }, planeSize: g.inH * g.inW)
+        // Paths other than DirectConv read X as one tensor: join the parts first.
+        var x = parts[0], join: Step?
+        if parts.count > 1, !avx512 || group == c && m == c {
+            let joined = Memory(bytes: xShape.reduce(1, *) * MemoryLayout<Float>.stride)
+            context.retained.append(joined)
+            x = Buffer(desc: .float(xShape), raw: joined.raw)
+            join = { [x] in Conv.join(sources, images: n, into: x.floats, threads: threads) }
+        }
         if avx512, !(group == c && m == c) {
-            let direct = DirectConv(g, channels: c, outputChannels: m, group: group, images: n, threads: threads)
+            let direct = DirectConv(g, sources: sources, outputChannels: m, group: group, images: n, threads: threads)
             context.retained.append(direct)
-            core = direct.step(x: x, w: w, constantWeights: context.isConstant(w), bias: bias,
+            core = direct.step(w: w, constantWeights: context.isConstant(w), bias: bias,
                                residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)
         } else if g.kh == 1, g.kw == 1, g.sh == 1, g.sw == 1, g.padTop + g.padLeft + g.padBottom + g.padRight == 0, group == 1 {
             // Column bands: each worker runs single-threaded sgemm and the epilogue on its
@@ -130,8 +160,21 @@ struct Conv: Kernel {
                 }
             }
         }
-        guard let post = broadcastResidual else { return core }
-        return { core(); post() }
+        let steps = [join, core, broadcastResidual].compactMap { $0 }
+        return steps.count == 1 ? core : { for step in steps { step() } }
+    }
+
+    /// Copies the parts of `sources` into one NCHW tensor at `x` (`images` images).
+    static func join(_ sources: ChannelSources, images: Int, into x: UnsafeMutablePointer<Float>, threads: Int) {
+        let parts = sources.parts, plane = sources.planeSize, c = sources.channels
+        parallelFor(images * parts.count, threads: threads) { blocks in
+            for b in blocks {
+                let i = b / parts.count, p = b % parts.count
+                let before = parts[..<p].reduce(0) { $0 + $1.channels }
+                (x + (i * c + before) * plane).update(from: parts[p].floats + i * parts[p].channels * plane,
+                                                       count: parts[p].channels * plane)
+            }
+        }
     }
 
     /// Band length along an axis of `total` units (columns or rows) costing `perUnit`

@@ -2,7 +2,8 @@ import CKernels
 
 /// Convolution as a GEMM that reads its columns straight from the input instead of an
 /// im2col copy, NCHW Float32: X [N, C, H, W], W [M, C/group, kh, kw], any kernel, stride,
-/// padding, dilation and group count.
+/// padding, dilation and group count. X may be the parts of a channel concatenation that
+/// was never written (`ChannelSources`).
 ///
 /// The `CKernels` AVX-512 tiles multiply weights packed in blocks of
 /// `SS_CONV_BLOCK` output channels with K = C/group x kh x kw taps, each tap a load at a
@@ -27,16 +28,21 @@ final class DirectConv {
     /// Weights for `taps` = cg x kh x kw, per group [ceil(mg / 8)][taps][8], zero past mg.
     let packed: UnsafeMutablePointer<Float>
     let packedPerGroup: Int
+    let sources: ChannelSources
+    /// Per tap, its offset from the first tap of an output: in the padded copy ([taps]), or,
+    /// when taps read X directly, from the group's first input plane ([images x group][taps]).
     let tapOffsets: UnsafeMutablePointer<Int64>
     let taps: Int
 
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
     static let bandBudget = 1 << 18
 
-    /// - Parameter images: the batch size.
+    /// - Parameter sources: X's planes, `images` x C of them.
     /// - Precondition: the CPU has AVX-512 (`InstructionSet.best == .avx512`).
-    init(_ g: Geometry, channels c: Int, outputChannels m: Int, group: Int, images: Int, threads: Int) {
+    init(_ g: Geometry, sources: ChannelSources, outputChannels m: Int, group: Int, images: Int, threads: Int) {
+        let c = sources.channels
         self.g = g
+        self.sources = sources
         self.images = images
         self.group = group
         cg = c / group
@@ -57,15 +63,34 @@ final class DirectConv {
         bandRows = rows
         let layout = direct ? nil : PaddedPlane(g, outputRows: rows)
         self.layout = layout
-        tapOffsets = .allocate(capacity: taps)
-        var k = 0
-        for ci in 0..<cg {
-            for ky in 0..<g.kh {
-                for kx in 0..<g.kw {
-                    let offset = layout.map { ci * $0.floats + $0.tapOffset(ky: ky, kx: kx) }
-                        ?? ci * g.inH * g.inW + ky * g.dh * g.inW + kx * g.dw
-                    tapOffsets[k] = Int64(offset)
-                    k += 1
+        if let layout {
+            tapOffsets = .allocate(capacity: taps)
+            var k = 0
+            for ci in 0..<cg {
+                for ky in 0..<g.kh {
+                    for kx in 0..<g.kw {
+                        tapOffsets[k] = Int64(ci * layout.floats + layout.tapOffset(ky: ky, kx: kx))
+                        k += 1
+                    }
+                }
+            }
+        } else {
+            // Input planes may lie in separate buffers (concatenation parts): offsets from the
+            // group's first plane, per image and group.
+            tapOffsets = .allocate(capacity: images * group * taps)
+            var k = 0
+            for i in 0..<images {
+                for gi in 0..<group {
+                    let first = Int(bitPattern: sources.plane(image: i, channel: gi * cg))
+                    for ci in 0..<cg {
+                        let plane = (Int(bitPattern: sources.plane(image: i, channel: gi * cg + ci)) - first) / MemoryLayout<Float>.stride
+                        for ky in 0..<g.kh {
+                            for kx in 0..<g.kw {
+                                tapOffsets[k] = Int64(plane + ky * g.dh * g.inW + kx * g.dw)
+                                k += 1
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -97,9 +122,9 @@ final class DirectConv {
         }
     }
 
-    /// The step computing `y` from `x` with weights `w` (packed now when `constantWeights`,
+    /// The step computing `y` from `sources` with weights `w` (packed now when `constantWeights`,
     /// else at every run), optional `bias` [M] and same-shape `residual`, then `activation`.
-    func step(x: Buffer, w: Buffer, constantWeights: Bool, bias: UnsafeMutablePointer<Float>?, residual: Buffer?,
+    func step(w: Buffer, constantWeights: Bool, bias: UnsafeMutablePointer<Float>?, residual: Buffer?,
               activation: Activation?, y: Buffer, context: PlanContext) -> Step {
         if constantWeights { pack(w.floats) }
         let units = images * group * unitsPerGroup, workers = min(context.threads, units), slice = scratchFloats
@@ -109,7 +134,7 @@ final class DirectConv {
             if !constantWeights { pack(w.floats) }
             parallelChunks(units, threads: workers) { worker, range in
                 for u in range {
-                    run(unit: u, x: x.floats, bias: bias, residual: residual?.floats, activation: activation, y: y.floats,
+                    run(unit: u, bias: bias, residual: residual?.floats, activation: activation, y: y.floats,
                         copy: scratch.floats + worker * slice)
                 }
             }
@@ -118,29 +143,35 @@ final class DirectConv {
 
     /// Computes work unit `u` (image, group, then band or column range), padding its input
     /// rows into `copy` first when taps read a padded copy.
-    private func run(unit u: Int, x: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
+    private func run(unit u: Int, bias: UnsafeMutablePointer<Float>?,
                      residual: UnsafeMutablePointer<Float>?, activation: FusedActivation, y: UnsafeMutablePointer<Float>,
                      copy: UnsafeMutablePointer<Float>) {
         let perGroup = unitsPerGroup, i = u / (group * perGroup), gi = (u / perGroup) % group, part = u % perGroup
-        let inPlane = g.inH * g.inW, outPlane = g.outH * g.outW
-        let groupInput = x + (i * group + gi) * cg * inPlane
+        let outPlane = g.outH * g.outW
+        let groupInput = sources.plane(image: i, channel: gi * cg)
         var input: UnsafePointer<Float>, inputRow: Int, first: Int, rows: Int, cols: Int
+        var offsets = tapOffsets
         if flat {
             first = part * flatColumns
             (input, inputRow, rows, cols) = (UnsafePointer(groupInput + first), 0, 1, min(flatColumns, outPlane - first))
+            offsets += (i * group + gi) * taps
         } else {
             let r0 = part * bandRows
             first = r0 * g.outW
             (rows, cols) = (min(bandRows, g.outH - r0), g.outW)
             if let layout {
-                for ci in 0..<cg { layout.fill(from: groupInput + ci * inPlane, firstRow: r0, into: copy + ci * layout.floats, avx512: true) }
+                for ci in 0..<cg {
+                    layout.fill(from: sources.plane(image: i, channel: gi * cg + ci), firstRow: r0, into: copy + ci * layout.floats,
+                                avx512: true)
+                }
                 (input, inputRow) = (UnsafePointer(copy), layout.rowStep)
             } else {
                 (input, inputRow) = (UnsafePointer(groupInput + r0 * g.sh * g.inW), g.sh * g.inW)
+                offsets += (i * group + gi) * taps
             }
         }
         let outBase = (i * group + gi) * mg * outPlane + first
-        var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: tapOffsets, channels: Int64(mg),
+        var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: offsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
                               alpha: activation.alpha, beta: activation.beta)
         ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
@@ -150,6 +181,26 @@ final class DirectConv {
         }
     }
 
+}
+
+/// Where each input plane of a convolution lies: one NCHW tensor, or the parts of a
+/// concatenation along channels (a Concat fused into the Conv reading it), in order.
+struct ChannelSources {
+    let parts: [(floats: UnsafeMutablePointer<Float>, channels: Int)]
+    /// Floats per plane (H x W).
+    let planeSize: Int
+
+    var channels: Int { parts.reduce(0) { $0 + $1.channels } }
+
+    /// The plane of input `channel` (counted across the parts) of image `image`.
+    func plane(image: Int, channel: Int) -> UnsafeMutablePointer<Float> {
+        var c = channel
+        for part in parts {
+            if c < part.channels { return part.floats + (image * part.channels + c) * planeSize }
+            c -= part.channels
+        }
+        preconditionFailure("channel \(channel) past the \(channels) input channels")
+    }
 }
 
 /// An epilogue activation split for the `CKernels` stores: what they apply as they store

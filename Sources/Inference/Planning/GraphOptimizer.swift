@@ -1,13 +1,16 @@
 /// Load-time rewrites that do not depend on input shapes: BatchNormalization folded
 /// into the preceding Conv's weights, activations and residual Adds fused into Conv
-/// epilogues, and a Resize read only by an ArgMax over channels fused with it
-/// (`ResizeArgMax`). Shape-dependent folding happens in `Planner`.
+/// epilogues, a Resize read only by an ArgMax over channels fused with it
+/// (`ResizeArgMax`), and channel Concats read only by Convs left to those Convs to read
+/// part by part. Shape-dependent folding happens in `Planner`.
 enum GraphOptimizer {
     static func optimize(_ graph: inout Graph) throws {
         var changed = true
         while changed {
             changed = try foldBatchNorm(&graph) || fuseActivation(&graph) || fuseResidualAdd(&graph) || fuseResizeArgMax(&graph)
         }
+        // Last: the rewrites above give a Conv at most four inputs.
+        while fuseConcatIntoConv(&graph) {}
     }
 
     /// Appends ArgMax over the channel axis (keepdims) to the first output when it is
@@ -132,6 +135,33 @@ enum GraphOptimizer {
             fused.outputs = argmax.outputs
             graph.nodes[j] = fused
             graph.nodes.remove(at: i)
+            return true
+        }
+        return false
+    }
+
+    /// Concat along channels whose output is read only as X by group-1 Convs: each Conv
+    /// takes the Concat's first input as X and the others from its fifth input on (the
+    /// empty slots before them are "absent"), and the Concat, never written, goes.
+    private static func fuseConcatIntoConv(_ graph: inout Graph) -> Bool {
+        let count = readers(graph)
+        for (c, concat) in graph.nodes.enumerated() where concat.opType == "Concat" && concat.inputs.count > 1 {
+            guard let axis = try? concat.int("axis", default: 0), axis == 1 || axis == -3, !concat.inputs.contains(""),
+                  concat.outputs.count == 1 else { continue }
+            let output = concat.outputs[0]
+            let consumers = graph.nodes.indices.filter { graph.nodes[$0].inputs.contains(output) }
+            guard !consumers.isEmpty, consumers.count == count[output], consumers.allSatisfy({ j in
+                let conv = graph.nodes[j]
+                return conv.opType == "Conv" && conv.inputs.count <= 4 && conv.inputs.firstIndex(of: output) == 0
+                    && conv.inputs.lastIndex(of: output) == 0 && (try? conv.int("group", default: 1)) == 1
+            }) else { continue }
+            for j in consumers {
+                var inputs = graph.nodes[j].inputs
+                while inputs.count < 4 { inputs.append("") }
+                inputs[0] = concat.inputs[0]
+                graph.nodes[j].inputs = inputs + concat.inputs.dropFirst()
+            }
+            graph.nodes.remove(at: c)
             return true
         }
         return false
