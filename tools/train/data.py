@@ -1,13 +1,15 @@
 """Training data: a cache of rendered synthroad frames and augmented batches drawn from it.
 
-Frames are rendered at 640x360 and sent through an H.264 encode/decode round
-trip (random CRF), like the sample clip the model is evaluated on, then stored
-as uint8 ``.npy`` arrays (memory-mapped when training).
+Frames are rendered at the cache size (``--cache-size``, 1280x720 like the
+sample clip by default) and sent through an H.264 encode/decode round trip
+(random CRF), like the sample clip the model is evaluated on, then stored as
+uint8 ``.npy`` arrays (memory-mapped when training).
 """
 
 import os
 import subprocess
 import tempfile
+from functools import partial
 from multiprocessing import Pool
 
 import numpy as np
@@ -17,7 +19,6 @@ import torch.nn.functional as F
 from tools.synthroad import Scene
 from tools.synthroad.video import read_frames
 
-CACHE_W, CACHE_H = 640, 360
 FRAMES_PER_SCENE = 20
 SCENE_SECONDS = 12.0
 TRAIN_SEED_BASE = 100_000  # training scene seeds are TRAIN_SEED_BASE + i; sample/eval seeds are < 1000
@@ -39,9 +40,9 @@ def h264_roundtrip(frames: np.ndarray, crf: int) -> np.ndarray:
     return out
 
 
-def render_scene(seed: int):
-    """``FRAMES_PER_SCENE`` frames spread over one scene, after an H.264 round trip."""
-    scene = Scene(seed, CACHE_W, CACHE_H, duration=SCENE_SECONDS)
+def render_scene(seed: int, size=(1280, 720)):
+    """``FRAMES_PER_SCENE`` frames (``size`` = (W, H)) spread over one scene, after an H.264 round trip."""
+    scene = Scene(seed, *size, duration=SCENE_SECONDS)
     rng = np.random.default_rng(seed)
     times = np.sort(rng.uniform(0, SCENE_SECONDS, FRAMES_PER_SCENE))
     pairs = [scene.render(float(t), frame_seed=i) for i, t in enumerate(times)]
@@ -50,17 +51,18 @@ def render_scene(seed: int):
     return h264_roundtrip(imgs, int(rng.integers(18, 30))), labs
 
 
-def build_cache(directory: str, scenes: int, seed_base: int = TRAIN_SEED_BASE, workers: int = 2):
-    """Render ``scenes`` scenes into ``directory``/{images,labels}.npy unless already there."""
+def build_cache(directory: str, scenes: int, size=(1280, 720), seed_base: int = TRAIN_SEED_BASE, workers: int = 2):
+    """Render ``scenes`` scenes at ``size`` (W, H) into ``directory``/{images,labels}.npy unless already there."""
     img_path, lab_path = os.path.join(directory, "images.npy"), os.path.join(directory, "labels.npy")
-    n = scenes * FRAMES_PER_SCENE
-    if os.path.exists(lab_path) and np.load(lab_path, mmap_mode="r").shape[0] == n:
+    n, (w, h) = scenes * FRAMES_PER_SCENE, size
+    if os.path.exists(lab_path) and np.load(lab_path, mmap_mode="r").shape == (n, h, w):
         return img_path, lab_path
     os.makedirs(directory, exist_ok=True)
-    imgs = np.lib.format.open_memmap(img_path + ".tmp", "w+", np.uint8, (n, CACHE_H, CACHE_W, 3))
-    labs = np.lib.format.open_memmap(lab_path + ".tmp", "w+", np.uint8, (n, CACHE_H, CACHE_W))
+    imgs = np.lib.format.open_memmap(img_path + ".tmp", "w+", np.uint8, (n, h, w, 3))
+    labs = np.lib.format.open_memmap(lab_path + ".tmp", "w+", np.uint8, (n, h, w))
     with Pool(workers) as pool:
-        for i, (im, lb) in enumerate(pool.imap(render_scene, range(seed_base, seed_base + scenes))):
+        seeds = range(seed_base, seed_base + scenes)
+        for i, (im, lb) in enumerate(pool.imap(partial(render_scene, size=size), seeds)):
             imgs[i * FRAMES_PER_SCENE:(i + 1) * FRAMES_PER_SCENE] = im
             labs[i * FRAMES_PER_SCENE:(i + 1) * FRAMES_PER_SCENE] = lb
     imgs.flush()
@@ -75,7 +77,7 @@ class Batches:
     """Random augmented batches: scale, crop, horizontal flip, brightness / contrast / colour gain.
 
     The nominal scale ``eval_scale`` maps a cache frame to the model's evaluation
-    size by width (640 -> 640 for a 368x640 input: 1.0); crops are taken at ``eval_scale`` times a random
+    size by width (1280 -> 640 for a 368x640 input from a 720p cache: 0.5); crops are taken at ``eval_scale`` times a random
     factor in ``scale_range``. A share ``rare_share`` of the crops is placed around
     a random pixel of a small-object class (``RARE_CLASSES``) when the frame has one.
     """
@@ -95,16 +97,17 @@ class Batches:
         rng, (ch, cw) = self.rng, self.crop
         i = int(rng.integers(len(self.imgs)))
         scale = self.eval_scale * rng.uniform(*self.scale_range)
-        rh = min(CACHE_H, int(round(ch / scale)))
-        rw = min(CACHE_W, int(round(cw / scale)))
-        y0 = int(rng.integers(CACHE_H - rh + 1))
-        x0 = int(rng.integers(CACHE_W - rw + 1))
+        height, width = self.labs.shape[1:]
+        rh = min(height, int(round(ch / scale)))
+        rw = min(width, int(round(cw / scale)))
+        y0 = int(rng.integers(height - rh + 1))
+        x0 = int(rng.integers(width - rw + 1))
         if rng.random() < self.rare_share:
             ys, xs = np.nonzero(IS_RARE[self.labs[i]])
             if len(ys):
                 k = int(rng.integers(len(ys)))
-                y0 = int(np.clip(ys[k] - rng.integers(rh), 0, CACHE_H - rh))
-                x0 = int(np.clip(xs[k] - rng.integers(rw), 0, CACHE_W - rw))
+                y0 = int(np.clip(ys[k] - rng.integers(rh), 0, height - rh))
+                x0 = int(np.clip(xs[k] - rng.integers(rw), 0, width - rw))
         img = torch.from_numpy(np.ascontiguousarray(self.imgs[i, y0:y0 + rh, x0:x0 + rw]))
         lab = torch.from_numpy(np.ascontiguousarray(self.labs[i, y0:y0 + rh, x0:x0 + rw]))
         img = img.permute(2, 0, 1)[None].float() / 255.0

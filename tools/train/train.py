@@ -59,13 +59,13 @@ def dice_loss(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return (1 - dice[total > 0]).mean()
 
 
-def validate(model, input_hw):
-    """mIoU on held-out scenes, frames resized to the model input size (labels compared there)."""
+def validate(model, input_hw, cache_size):
+    """mIoU on held-out scenes rendered at ``cache_size``, resized to the model input size (labels compared there)."""
     model.eval()
     conf = np.zeros((NUM_CLASSES, NUM_CLASSES), np.int64)
     with torch.no_grad():
         for seed in VAL_SEEDS:
-            imgs, labs = render_scene(seed)
+            imgs, labs = render_scene(seed, cache_size)
             x = torch.from_numpy(imgs).permute(0, 3, 1, 2).float() / 255
             x = F.interpolate(x, size=input_hw, mode="bilinear", align_corners=False, antialias=True)
             y = F.interpolate(torch.from_numpy(labs)[:, None].float(), size=input_hw, mode="nearest")
@@ -80,6 +80,7 @@ def main():
     ap.add_argument("--out", default="fixtures/models/roadseg.onnx")
     ap.add_argument("--cache", default="cache/train", help="directory for the rendered training frames")
     ap.add_argument("--scenes", type=int, default=160, help="training scenes (20 frames each)")
+    ap.add_argument("--cache-size", default="1280x720", help="WxH the training frames are rendered at")
     ap.add_argument("--steps", type=int, default=4500)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=4e-3)
@@ -97,13 +98,14 @@ def main():
     torch.manual_seed(args.seed)
     crop = tuple(map(int, args.crop.split("x")))
     input_hw = tuple(map(int, args.input_size.split("x")))
+    cache_size = tuple(map(int, args.cache_size.split("x")))
 
     t0 = time.time()
-    img_path, lab_path = build_cache(args.cache, args.scenes, workers=args.threads)
+    img_path, lab_path = build_cache(args.cache, args.scenes, cache_size, workers=args.threads)
     t_data = time.time() - t0
     print(f"cache: {args.scenes * 20} frames in {t_data:.0f} s", flush=True)
 
-    batches = Batches(img_path, lab_path, crop, eval_scale=input_hw[1] / 640,
+    batches = Batches(img_path, lab_path, crop, eval_scale=input_hw[1] / cache_size[0],
                       rare_share=args.rare_share, seed=args.seed)
     weights = class_weights(lab_path)
     model = RoadSeg(NUM_CLASSES, args.width)
@@ -145,7 +147,7 @@ def main():
                         "rng": batches.rng, "step": step}, ckpt)
     t_train = time.time() - t1
 
-    per_class, miou = validate(model, input_hw)
+    per_class, miou = validate(model, input_hw, cache_size)
     print(f"validation mIoU {miou:.4f} at {args.input_size}")
     for name, v in zip(NAMES, per_class):
         if not np.isnan(v):
