@@ -51,7 +51,7 @@ struct Conv: Kernel {
 
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
         let w = try node.required(inputs, 1)
-        let parts = try xParts(inputs).indices.map { try node.required(xParts(inputs), $0) }
+        let given = xParts(inputs), parts = try given.indices.map { try node.required(given, $0) }
         for part in parts { try node.requireNCHW(part) }
         let x = try xShape(parts.map(\.shape))
         let g = try geometry(x: x, w: w.shape)
