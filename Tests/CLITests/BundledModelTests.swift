@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// The bundled demo model's figure: `segment` with its defaults on the held-out sample clip,
-/// scored by `eval` against the clip's ground-truth label video. The model scores 0.714; the
+/// scored by `eval` against the clip's ground-truth label video. The model scores 0.760; the
 /// floor guards that figure (the target, 0.80, is not reached yet — tools/train/README.md).
 @Suite struct BundledModelTests {
     @Test(.timeLimit(.minutes(10))) func bundledModelKeepsItsMiouOnTheSampleClip() throws {
@@ -18,6 +18,6 @@ import TestSupport
         let json = try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any]
         #expect(json?["frames"] as? Int == 250)
         let miou = try #require(json?["miou"] as? Double)
-        #expect(miou >= 0.71, "mIoU \(miou)")
+        #expect(miou >= 0.75, "mIoU \(miou)")
     }
 }

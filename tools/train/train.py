@@ -75,6 +75,17 @@ def validate(model, input_hw, cache_size):
     return iou(conf)
 
 
+def model_metadata(params: int, input_size: str) -> dict:
+    """The exported model's metadata_props: labels, palette, mean/std, input size, description."""
+    return {
+        "labels": NAMES, "palette": PALETTE, "mean": MEAN, "std": STD, "input_size": input_size,
+        "description": (f"RoadSeg: LR-ASPP on a MobileNetV3-style backbone ({params} params), "
+                        f"trained on synthroad synthetic dashcam scenes; input NCHW float32 RGB "
+                        f"(x/255 - mean)/std at {input_size}; output logits N x {NUM_CLASSES} x H x W "
+                        f"over Cityscapes trainIds (argmax = class id)."),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default="fixtures/models/roadseg.onnx")
@@ -153,15 +164,8 @@ def main():
         if not np.isnan(v):
             print(f"  {name:14s} {v:.4f}")
 
-    meta = {
-        "labels": NAMES, "palette": PALETTE, "mean": MEAN, "std": STD, "input_size": args.input_size,
-        "description": (f"RoadSeg: LR-ASPP on a MobileNetV3-style backbone ({params} params), "
-                        f"trained on synthroad synthetic dashcam scenes; input NCHW float32 RGB "
-                        f"(x/255 - mean)/std at {args.input_size}; output logits N x {NUM_CLASSES} x H x W "
-                        f"over Cityscapes trainIds (argmax = class id)."),
-    }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    info = export(model, args.out, input_hw, meta)
+    info = export(model, args.out, input_hw, model_metadata(params, args.input_size))
     print(json.dumps({"params": params, "data_seconds": round(t_data), "train_seconds": round(t_train),
                       "val_miou": round(miou, 4), **info, "bytes": Path(args.out).stat().st_size}))
 
