@@ -96,7 +96,7 @@ def main():
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=4e-3)
     ap.add_argument("--crop", default="224x384", help="training crop HxW")
-    ap.add_argument("--input-size", default="368x640", help="inference input HxW (divisible by 16)")
+    ap.add_argument("--input-size", default="544x960", help="inference input HxW (divisible by 16)")
     ap.add_argument("--rare-share", type=float, default=0.5,
                     help="share of crops placed around a small-object pixel (pole, light, sign, person, ...)")
     ap.add_argument("--width", type=float, default=1.0, help="channel width multiplier")
