@@ -83,9 +83,11 @@ struct Planner {
         }
     }
 
-    /// "Conv 3x3/2 dw +relu 64->64 @128x256"-style label for profiles (input channels, output channels, input size).
+    /// "Conv 3x3/2 dw +relu 64->64 @128x256"-style label for profiles (input channels, those of
+    /// any fused Concat's parts included, output channels, input size).
     static func convLabel(_ node: Node, kernel: Kernel, inputs: [Buffer?]) -> String {
-        guard let w = inputs[1]?.shape, let x = inputs[0]?.shape, let conv = kernel as? Conv else { return "Conv" }
+        guard let w = inputs[1]?.shape, let conv = kernel as? Conv,
+              let x = try? conv.xShape(([inputs[0]] + inputs.dropFirst(4)).compactMap { $0?.shape }) else { return "Conv" }
         var label = "Conv \(w[2])x\(w[3])"
         if conv.window.strides != [1, 1] { label += "/\(conv.window.strides[0])" }
         if conv.group > 1 { label += conv.group == x[1] && w[0] == x[1] ? " dw" : " g\(conv.group)" }

@@ -58,7 +58,7 @@ final class WorkerPool: @unchecked Sendable {
     /// Claims the next chunk of the current job and runs it; false when none is left.
     private func runClaimedChunk() -> Bool {
         var current = state.load(ordering: .acquiring)
-        while current & 0xFFFF < (current >> 16) & 0xFFFF {
+        while WorkerPool.hasUnclaimedChunk(current) {
             let (exchanged, found) = state.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
             if exchanged {
                 job!(current & 0xFFFF)
@@ -70,10 +70,10 @@ final class WorkerPool: @unchecked Sendable {
         return false
     }
 
-    private var hasWork: Bool {
-        let current = state.load(ordering: .acquiring)
-        return current & 0xFFFF < (current >> 16) & 0xFFFF
-    }
+    /// Whether job `state` has a chunk nobody has claimed yet.
+    private static func hasUnclaimedChunk(_ state: Int) -> Bool { state & 0xFFFF < (state >> 16) & 0xFFFF }
+
+    private var hasWork: Bool { WorkerPool.hasUnclaimedChunk(state.load(ordering: .acquiring)) }
 
     private func work() {
         while true {
