@@ -29,7 +29,7 @@ let package = Package(
             "CKernels",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Proto/onnx.proto"]),
-        .target(name: "Segmentation"),
+        .target(name: "Segmentation", dependencies: ["CKernels"]),
         .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation", "CFreeType", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "segstream", dependencies: [
             "Pipeline",

@@ -18,7 +18,13 @@ public final class FrameItem: @unchecked Sendable {
     public var picture: VideoFrame
     /// The normalised model input (set by preprocessing, cleared after inference).
     public var modelInput: [Float]?
-    /// Class ids at the picture's size (set by inference).
+    /// The picture in gray (0–1) at the model's input size, the refinement's guide (set by
+    /// preprocessing when a `refine` stage follows, cleared by it).
+    public var guide: [Float]?
+    /// The model's class scores (set by inference instead of `labels` when a `refine` stage
+    /// follows, cleared by it).
+    public var scores: ClassScores?
+    /// Class ids at the picture's size (set by inference, or by refinement).
     public var labels: LabelMap?
 
     public init(picture: VideoFrame) { self.picture = picture }

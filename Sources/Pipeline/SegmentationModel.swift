@@ -23,10 +23,12 @@ public final class SegmentationModel: @unchecked Sendable {
     /// - Parameters:
     ///   - size: input (width, height) to use when the model's is not fixed; overrides metadata.
     ///   - threads: inference threads.
+    ///   - keepsScores: give class scores (for refinement); otherwise a graph ending in class
+    ///     scores gets an arg max appended (fused with its last Resize), which is faster.
     /// - Throws: `InferenceError` for a bad model file, `PipelineError` for unusable metadata or
     ///   an input that is not a single RGB image.
-    public init(url: URL, size: (width: Int, height: Int)? = nil, threads: Int? = nil) throws {
-        model = try Model(contentsOf: url, threads: threads, classMap: true)
+    public init(url: URL, size: (width: Int, height: Int)? = nil, threads: Int? = nil, keepsScores: Bool = false) throws {
+        model = try Model(contentsOf: url, threads: threads, classMap: !keepsScores)
         self.url = url
         let metadata = model.metadata
         let path = url.path
@@ -83,27 +85,46 @@ public final class SegmentationModel: @unchecked Sendable {
         }
     }
 
+    /// What the model gives for one image: class scores, or class ids when its graph ends in an
+    /// arg max.
+    public enum Output {
+        case scores(ClassScores)
+        case labels(LabelMap)
+
+        /// The labels: the arg max of the scores, or the class ids.
+        public var labels: LabelMap {
+            switch self {
+            case .scores(let scores): scores.argmax
+            case .labels(let labels): labels
+            }
+        }
+    }
+
     /// Runs a batch of inputs (each from `input(fromRGB:)`) and returns one label map per input,
     /// at the model's output resolution.
+    public func labels(for batch: [[Float]]) throws -> [LabelMap] {
+        try outputs(for: batch).map(\.labels)
+    }
+
+    /// Runs a batch of inputs (each from `input(fromRGB:)`) and returns what the model gives for
+    /// each, at its output resolution.
     /// - Throws: `InferenceError` from the engine; `PipelineError` when the output is not class
     ///   scores (N x C x H x W) or class ids (N x H x W or N x 1 x H x W).
-    public func labels(for batch: [[Float]]) throws -> [LabelMap] {
+    public func outputs(for batch: [[Float]]) throws -> [Output] {
         let shape = channelsLast ? [batch.count, inputHeight, inputWidth, 3] : [batch.count, 3, inputHeight, inputWidth]
         let outputs = try model.run(Tensor(shape: shape, data: Array(batch.joined())))
         guard let output = outputs[model.outputs[0].name] else { throw PipelineError("\(url.path): the model gave no output") }
         switch output {
         case .float32(let scores) where scores.shape.count == 4 && scores.shape[1] > 1:
             let (classes, height, width) = (scores.shape[1], scores.shape[2], scores.shape[3])
-            return scores.data.withUnsafeBufferPointer { all in
-                (0..<batch.count).map { n in
-                    let slice = UnsafeBufferPointer(rebasing: all[(n * classes * height * width)..<((n + 1) * classes * height * width)])
-                    return LabelMap(argmaxOf: slice, classes: classes, width: width, height: height)
-                }
+            return (0..<batch.count).map { n in
+                .scores(ClassScores(storage: scores.data, offset: n * classes * height * width, classes: classes,
+                                    width: width, height: height))
             }
         case .int64(let ids):
-            return try labelMaps(ids.shape, count: batch.count) { range in ids.data[range].map { UInt8(clamping: $0) } }
+            return try labelMaps(ids.shape, count: batch.count) { range in ids.data[range].map { UInt8(clamping: $0) } }.map { .labels($0) }
         case .float32(let ids):
-            return try labelMaps(ids.shape, count: batch.count) { range in ids.data[range].map { UInt8(clamping: Int($0)) } }
+            return try labelMaps(ids.shape, count: batch.count) { range in ids.data[range].map { UInt8(clamping: Int($0)) } }.map { .labels($0) }
         }
     }
 

@@ -47,8 +47,7 @@ struct ClipsCommand: ParsableCommand {
         clips.post = post.seconds
         clips.preset = encoding.preset
         clips.crf = encoding.crf
-        var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: [
-            .preprocess, .infer(batch: modelOptions.batch, threads: modelOptions.threads),
+        var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: modelOptions.stages + [
             .overlay(alpha: alpha, contours: false, legend: true, palette: nil), .clips(clips),
         ])
         range.apply(to: &spec.decode)

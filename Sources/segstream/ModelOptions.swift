@@ -1,5 +1,6 @@
 import ArgumentParser
 import Pipeline
+import Segmentation
 
 /// Which segmentation model to run and how.
 ///
@@ -17,6 +18,14 @@ struct ModelOptions: ParsableArguments {
 
     @Option(help: "Inference threads (default: all cores).")
     var threads: Int?
+
+    @Flag(help: "Refine labels at the picture's edges (CRF-style, guided by the frame; see the refine stage).")
+    var refine = false
+
+    /// preprocess → infer (→ refine): the stages these options describe.
+    var stages: [StageSpec] {
+        [.preprocess, .infer(batch: batch, threads: threads)] + (refine ? [.refine(EdgeRefinement())] : [])
+    }
 
     func validate() throws {
         if let size, SegmentationModel.parseSize(size) == nil { throw ValidationError("--size must look like 512x1024 (HxW)") }

@@ -62,7 +62,7 @@ struct SegmentCommand: ParsableCommand {
 
     /// The pipeline these options describe.
     var spec: PipelineSpec {
-        var stages: [StageSpec] = [.preprocess, .infer(batch: modelOptions.batch, threads: modelOptions.threads)]
+        var stages = modelOptions.stages
         if let labelsOut { stages.append(.labels(path: labelsOut)) }
         if let labelsPng { stages.append(.pngs(folder: labelsPng)) }
         if let json { stages.append(.json(path: json, rle: rle)) }

@@ -23,6 +23,7 @@ import Testing
             stages:
               - preprocess
               - infer: {batch: 4, threads: 1}
+              - refine: {radius: 4, epsilon: 0.01, weight: 3, iterations: 2, subsampling: 1}
               - overlay: {alpha: 0.25, contours: yes, legend: true}
               - video: {path: o.mp4, preset: fast, crf: 20, threads: 1}
               - json: {path: o.jsonl, rle: true}
@@ -31,9 +32,12 @@ import Testing
         #expect(spec.input == "in.mp4" && spec.model == "m.onnx" && spec.size == "256x512")
         #expect(spec.decode.threads == 1 && spec.decode.from == 1.5 && spec.decode.to == 4 && spec.decode.frames == 20)
         #expect(spec.queues.capacity == 3 && spec.queues.policy == .dropOldest)
-        #expect(spec.stages.map(\.name) == ["preprocess", "infer", "overlay", "video", "json", "clips"])
-        if case .overlay(let alpha, let contours, let legend, _) = spec.stages[2] { #expect(alpha == 0.25 && contours && legend) } else { Issue.record("overlay") }
-        if case .clips(let clips) = spec.stages[5] { #expect(clips.minimum == 0.5 && clips.pre == 2) } else { Issue.record("clips") }
+        #expect(spec.stages.map(\.name) == ["preprocess", "infer", "refine", "overlay", "video", "json", "clips"])
+        if case .refine(let r) = spec.stages[2] {
+            #expect(r.radius == 4 && r.epsilon == 0.01 && r.weight == 3 && r.iterations == 2 && r.subsampling == 1)
+        } else { Issue.record("refine") }
+        if case .overlay(let alpha, let contours, let legend, _) = spec.stages[3] { #expect(alpha == 0.25 && contours && legend) } else { Issue.record("overlay") }
+        if case .clips(let clips) = spec.stages[6] { #expect(clips.minimum == 0.5 && clips.pre == 2) } else { Issue.record("clips") }
     }
 
     @Test func errorsNameTheFileLineAndKey() {
@@ -43,6 +47,8 @@ import Testing
         #expect(error(base + "  - teleport\n").hasPrefix("p.yaml:6: unknown stage 'teleport'"))
         #expect(error("input: a.mp4\nstages:\n  - overlay\n  - video: {path: o.mp4}\n").contains("'overlay' needs 'infer' before it"))
         #expect(error("input: a.mp4\nstages:\n  - preprocess\n  - infer\n").contains("no output"))
+        #expect(error(base + "  - labels: {path: o.mkv}\n  - refine\n").contains("'refine' must come right after 'infer'"))
+        #expect(error(base + "  - refine: {weight: -1}\n  - labels: {path: o.mkv}\n") == "p.yaml:6: 'weight' in refine must be a number in 0.0...100.0")
         #expect(error("stages:\n  - video: {path: o.mp4}\n") == "p.yaml:1: the pipeline needs 'input'")
         #expect(error("input: a.mp4\nqueue: {capacity: 2}\nstages: [video: {path: o.mp4}]\n").hasPrefix("p.yaml:2: unknown key 'queue' in the pipeline"))
         #expect(error("input: [unclosed\n").hasPrefix("p.yaml: not valid YAML"))

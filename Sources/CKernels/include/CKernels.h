@@ -86,4 +86,8 @@ void ss_argmax_update(const float *top, const float *bottom, float fy, int64_t c
 /// dst[i] = src[i * stride] for i < count; with `avx512` (the CPU must have it), stride 2 runs as shuffles.
 void ss_gather_strided(const float *src, int64_t stride, int64_t count, float *dst, int avx512);
 
+/// Softmax over `classes` values `stride` apart, for each of `count` consecutive columns of
+/// `values` (in place; e^x to a relative 2e-7). Runs the AVX-512 build where the CPU has it.
+void ss_softmax_columns(float *values, int64_t classes, int64_t stride, int64_t count);
+
 #endif

@@ -33,13 +33,17 @@ public enum PipelineBuilder {
         if let palette = spec.stages.lazy.compactMap(\.palette).first { labels = try labels.recoloured(byFile: palette) }
         var stages: [Stage] = []
         var warnings: [() -> [String]] = []
+        let refines = spec.stages.contains { $0.name == "refine" }
         for stage in spec.stages {
             if let path = stage.outputPath { try createFolder(of: path) }
             switch stage {
             case .preprocess:
-                stages.append(try PreprocessStage(model: try require(model)))
+                stages.append(try PreprocessStage(model: try require(model), keepsGuide: refines))
             case .infer(let batch, _):
-                stages.append(InferenceStage(model: try require(model), batchSize: batch))
+                stages.append(InferenceStage(model: try require(model), batchSize: batch, keepsScores: refines))
+            case .refine(let refinement):
+                let model = try require(model)
+                stages.append(RefineStage(refinement: refinement, guideWidth: model.inputWidth, guideHeight: model.inputHeight))
             case .overlay(let alpha, let contours, let legend, _):
                 stages.append(try OverlayStage(labels: labels, alpha: alpha, contours: contours,
                                                legendHeight: legend ? OverlayStage.legendTextHeight(frameHeight: info.video.height) : nil))
@@ -84,7 +88,8 @@ public enum PipelineBuilder {
             if case .infer(_, let threads) = stage { return threads } else { return nil }
         }.first
         let url = try spec.model.map { URL(fileURLWithPath: $0) } ?? BundledModel.url()
-        return try SegmentationModel(url: url, size: spec.size.flatMap(SegmentationModel.parseSize), threads: threads)
+        return try SegmentationModel(url: url, size: spec.size.flatMap(SegmentationModel.parseSize), threads: threads,
+                                     keepsScores: spec.stages.contains { $0.name == "refine" })
     }
 
     /// Creates the folder an output goes into, as pipeline files name folders like `out/`.
@@ -110,7 +115,7 @@ extension StageSpec {
         case .video(let path, _, _, _), .labels(let path), .json(let path, _): return path
         case .pngs(let folder): return folder + "/"
         case .clips(let clips): return clips.folder + "/"
-        case .preprocess, .infer, .overlay: return nil
+        case .preprocess, .infer, .refine, .overlay: return nil
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Segmentation
 
 /// Reads a pipeline file into a `PipelineSpec`, validating every key and value; errors name the
 /// file, line and key.
@@ -131,6 +132,15 @@ public enum PipelineFileParser {
         case "infer":
             try o.allow(["batch", "threads"])
             return .infer(batch: try o.int("batch", 1...256) ?? 2, threads: try o.int("threads", 1...256))
+        case "refine":
+            try o.allow(["radius", "epsilon", "weight", "iterations", "subsampling"])
+            var refinement = EdgeRefinement()
+            refinement.radius = try o.int("radius", 1...64) ?? refinement.radius
+            refinement.epsilon = Float(try o.double("epsilon", 1e-6...1) ?? Double(refinement.epsilon))
+            refinement.weight = Float(try o.double("weight", 0...100) ?? Double(refinement.weight))
+            refinement.iterations = try o.int("iterations", 1...10) ?? refinement.iterations
+            refinement.subsampling = try o.int("subsampling", 1...8) ?? refinement.subsampling
+            return .refine(refinement)
         case "overlay":
             try o.allow(["alpha", "contours", "legend", "palette"])
             return .overlay(alpha: try o.double("alpha", 0...1) ?? 0.5, contours: try o.bool("contours") ?? false,
@@ -166,12 +176,16 @@ public enum PipelineFileParser {
 
     private static func checkOrder(_ stages: [StageSpec], top: Fields) throws {
         var preprocessed = false, inferred = false
-        for stage in stages {
+        for (index, stage) in stages.enumerated() {
             switch stage {
             case .preprocess: preprocessed = true
             case .infer:
                 guard preprocessed else { throw top.invalid("stages", "'infer' needs 'preprocess' before it") }
                 inferred = true
+            case .refine:
+                guard index > 0, case .infer = stages[index - 1] else {
+                    throw top.invalid("stages", "'refine' must come right after 'infer'")
+                }
             default:
                 if stage.needsLabels && !inferred { throw top.invalid("stages", "'\(stage.name)' needs 'infer' before it") }
             }
@@ -183,7 +197,7 @@ public enum PipelineFileParser {
 }
 
 extension StageSpec {
-    static let names = ["preprocess", "infer", "overlay", "video", "labels", "pngs", "json", "clips"]
+    static let names = ["preprocess", "infer", "refine", "overlay", "video", "labels", "pngs", "json", "clips"]
 
     /// The same sink writing to `path` instead.
     func writing(to path: String) -> StageSpec {
@@ -195,7 +209,7 @@ extension StageSpec {
         case .clips(var clips):
             clips.folder = path
             return .clips(clips)
-        case .preprocess, .infer, .overlay: return self
+        case .preprocess, .infer, .refine, .overlay: return self
         }
     }
 }

@@ -1,3 +1,5 @@
+import Segmentation
+
 /// A pipeline as declared in a pipeline file (`pipelines/*.yaml`), after validation.
 public struct PipelineSpec: Sendable {
     /// Video file or URL to read.
@@ -36,6 +38,7 @@ public struct QueueSpec: Sendable {
 public enum StageSpec: Sendable {
     case preprocess
     case infer(batch: Int, threads: Int?)
+    case refine(EdgeRefinement)
     case overlay(alpha: Double, contours: Bool, legend: Bool, palette: String?)
     case video(path: String, preset: String, crf: Int, threads: Int)
     case labels(path: String)
@@ -48,6 +51,7 @@ public enum StageSpec: Sendable {
         switch self {
         case .preprocess: "preprocess"
         case .infer: "infer"
+        case .refine: "refine"
         case .overlay: "overlay"
         case .video: "video"
         case .labels: "labels"
@@ -61,7 +65,7 @@ public enum StageSpec: Sendable {
     var isSink: Bool {
         switch self {
         case .video, .labels, .pngs, .json, .clips: true
-        case .preprocess, .infer, .overlay: false
+        case .preprocess, .infer, .refine, .overlay: false
         }
     }
 
@@ -69,7 +73,7 @@ public enum StageSpec: Sendable {
     var needsLabels: Bool {
         switch self {
         case .overlay, .labels, .pngs, .json, .clips: true
-        case .preprocess, .infer, .video: false
+        case .preprocess, .infer, .refine, .video: false
         }
     }
 }

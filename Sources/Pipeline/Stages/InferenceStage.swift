@@ -1,7 +1,8 @@
 /// Runs the model on batches of frames and attaches each frame's labels at picture size.
 ///
 /// Takes: `.frame` with `modelInput`. Gives: the same frames, in order, with `labels` set
-/// (argmax of the class scores, scaled to the picture by nearest neighbour). Items wait until
+/// (argmax of the class scores, scaled to the picture by nearest neighbour), or with `scores`
+/// set instead when a `refine` stage follows and the model gives scores. Items wait until
 /// `batchSize` frames are gathered; audio packets wait with them so order is kept. The last,
 /// partial batch runs at close.
 ///
@@ -13,13 +14,16 @@ public final class InferenceStage: Stage {
     public let name = "infer"
     private let model: SegmentationModel
     private let batchSize: Int
+    private let keepsScores: Bool
     private var pending: [PipelineItem] = []
     private var pendingFrames: [FrameItem] = []
 
-    public init(model: SegmentationModel, batchSize: Int) {
+    /// - Parameter keepsScores: attach the class scores for refinement instead of the labels.
+    public init(model: SegmentationModel, batchSize: Int, keepsScores: Bool = false) {
         precondition(batchSize > 0, "batch size must be positive")
         self.model = model
         self.batchSize = batchSize
+        self.keepsScores = keepsScores
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
@@ -35,8 +39,12 @@ public final class InferenceStage: Stage {
     private func flush(emit: (PipelineItem) throws -> Void) throws {
         if !pendingFrames.isEmpty {
             let inputs = pendingFrames.map { $0.modelInput ?? [] }
-            for (frame, labels) in zip(pendingFrames, try model.labels(for: inputs)) {
-                frame.labels = labels.resized(width: frame.picture.width, height: frame.picture.height)
+            for (frame, output) in zip(pendingFrames, try model.outputs(for: inputs)) {
+                if keepsScores, case .scores(let scores) = output {
+                    frame.scores = scores
+                } else {
+                    frame.labels = output.labels.resized(width: frame.picture.width, height: frame.picture.height)
+                }
                 frame.modelInput = nil
             }
         }

@@ -1,0 +1,30 @@
+/// One image's class scores (`classes x height x width` Float32, planar), viewed in the
+/// batch's output array without copying it.
+public struct ClassScores: Sendable {
+    public let classes: Int
+    public let width: Int
+    public let height: Int
+    private let storage: [Float]
+    private let offset: Int
+
+    /// The image at `offset` in `storage` (a batch of such images, back to back).
+    public init(storage: [Float], offset: Int, classes: Int, width: Int, height: Int) {
+        precondition(offset >= 0 && offset + classes * width * height <= storage.count, "scores lie outside their storage")
+        self.storage = storage
+        self.offset = offset
+        self.classes = classes
+        self.width = width
+        self.height = height
+    }
+
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[offset..<(offset + classes * width * height)]))
+        }
+    }
+
+    /// The class with the highest score at each pixel.
+    public var argmax: LabelMap {
+        withUnsafeBufferPointer { LabelMap(argmaxOf: $0, classes: classes, width: width, height: height) }
+    }
+}

@@ -1,0 +1,34 @@
+/// Where a coordinate of a resampled line reads its source line (pixel centres aligned, clamped
+/// at the ends): between `first` and `second`, `weight` of the way.
+struct BilinearTap {
+    let first: Int
+    let second: Int
+    let weight: Float
+
+    /// Taps for `count` positions over a line of `sourceCount`, `scale` source pixels per position.
+    static func taps(count: Int, sourceCount: Int, scale: Float) -> [BilinearTap] {
+        (0..<count).map { i in
+            let position = min(Float(sourceCount - 1), max(0, (Float(i) + 0.5) * scale - 0.5))
+            let first = Int(position)
+            return BilinearTap(first: first, second: min(first + 1, sourceCount - 1), weight: position - Float(first))
+        }
+    }
+}
+
+/// `plane` (`width x height`, row-major) resampled bilinearly to `newWidth x newHeight`.
+public func bilinearResize(_ plane: [Float], width: Int, height: Int, toWidth newWidth: Int, height newHeight: Int) -> [Float] {
+    precondition(plane.count == width * height, "plane does not match \(width)x\(height)")
+    if newWidth == width && newHeight == height { return plane }
+    let columns = BilinearTap.taps(count: newWidth, sourceCount: width, scale: Float(width) / Float(newWidth))
+    let rows = BilinearTap.taps(count: newHeight, sourceCount: height, scale: Float(height) / Float(newHeight))
+    var output = [Float](repeating: 0, count: newWidth * newHeight)
+    for (y, row) in rows.enumerated() {
+        for (x, column) in columns.enumerated() {
+            func at(_ v: Int, _ u: Int) -> Float { plane[v * width + u] }
+            let top = at(row.first, column.first) + column.weight * (at(row.first, column.second) - at(row.first, column.first))
+            let bottom = at(row.second, column.first) + column.weight * (at(row.second, column.second) - at(row.second, column.first))
+            output[y * newWidth + x] = top + row.weight * (bottom - top)
+        }
+    }
+    return output
+}
