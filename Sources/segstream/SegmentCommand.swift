@@ -7,8 +7,9 @@ struct SegmentCommand: ParsableCommand {
         commandName: "segment",
         abstract: "Segment a video: colour overlay video, lossless label video, label PNGs and/or frame-level JSON.",
         discussion: """
-            decode → preprocess (scale to the model size, normalise) → batched inference → argmax → \
-            labels scaled to the frame → sinks. Audio, rotation and timestamps are kept.
+            decode → preprocess (scale to the model size, normalise) → batched inference → argmax \
+            (or, with --refine, edge refinement) → labels scaled to the frame → sinks. Audio, rotation \
+            and timestamps are kept.
             """
     )
 

@@ -90,4 +90,12 @@ void ss_gather_strided(const float *src, int64_t stride, int64_t count, float *d
 /// `values` (in place; e^x to a relative 2e-7). Runs the AVX-512 build where the CPU has it.
 void ss_softmax_columns(float *values, int64_t classes, int64_t stride, int64_t count);
 
+/// low[i] += the sum of row[i * factor ..< (i + 1) * factor] (the last block clipped to `width`).
+void ss_add_block_sums(const float *row, int64_t width, int64_t factor, float *low);
+
+/// target[x] += scale * (A * guide[x] + B), A and B read from the rows `a` and `b` between
+/// first[x] and second[x], weights[x] of the way, for x < count.
+void ss_add_message_row(const float *a, const float *b, const int32_t *first, const int32_t *second,
+                        const float *weights, const float *guide, float scale, int64_t count, float *target);
+
 #endif

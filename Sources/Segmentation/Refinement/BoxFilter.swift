@@ -35,17 +35,29 @@ public struct BoxFilter: Sendable {
             if y + r < h { add(input + (y + r) * w, to: row, count: w) }
             if y - r - 1 >= 0 { subtract(input + (y - r - 1) * w, from: row, count: w) }
         }
-        // Horizontal, scaled by the window's size.
+        // Horizontal, scaled by the window's size: four rows at a time, so that four running
+        // sums (independent chains of additions) advance together.
         columnScale.withUnsafeBufferPointer { columnScale in
-            for y in 0..<h {
-                let source = scratch + y * w, target = output + y * w, rowScale = self.rowScale[y]
-                var sum: Float = 0
-                for x in 0..<min(r, w) { sum += source[x] }
+            var y = 0
+            while y < h {
+                let rows = min(4, h - y)
+                func lane(_ k: Int) -> Int { y + min(k, rows - 1) }   // missing rows repeat the last
+                let sources = (0..<4).map { scratch + lane($0) * w }
+                let rowScale = SIMD4<Float>((0..<4).map { self.rowScale[lane($0)] })
+                func column(_ x: Int) -> SIMD4<Float> { SIMD4(sources[0][x], sources[1][x], sources[2][x], sources[3][x]) }
+                var sum = SIMD4<Float>()
+                for x in 0..<min(r, w) { sum += column(x) }
+                var results = [SIMD4<Float>](repeating: .zero, count: w)
                 for x in 0..<w {
-                    if x + r < w { sum += source[x + r] }
-                    target[x] = sum * rowScale * columnScale[x]
-                    if x - r >= 0 { sum -= source[x - r] }
+                    if x + r < w { sum += column(x + r) }
+                    if x - r - 1 >= 0 { sum -= column(x - r - 1) }
+                    results[x] = sum * rowScale * columnScale[x]
                 }
+                for k in 0..<rows {
+                    let target = output + (y + k) * w
+                    for x in 0..<w { target[x] = results[x][k] }
+                }
+                y += rows
             }
         }
     }

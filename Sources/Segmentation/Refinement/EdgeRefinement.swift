@@ -26,7 +26,7 @@ public struct EdgeRefinement: Sendable, Equatable {
 
     public init() {}
 
-    /// Classes whose probability stays below this everywhere get no message (they cannot win).
+    /// Classes whose block-averaged probability stays below this everywhere get no message.
     static let inactiveProbability: Float = 0.01
 
     /// Refined labels from plain full-resolution planes, the test oracle for `EdgeRefiner`.
@@ -58,9 +58,9 @@ public struct EdgeRefinement: Sendable, Equatable {
             values = scores
             for c in 0..<classes {
                 let p = Array(probabilities[(c * plane)..<((c + 1) * plane)])
-                guard p.max()! >= Self.inactiveProbability else { continue }
-                var a = [Float](repeating: 0, count: lowWidth * lowHeight), b = a
                 let low = areaDownsample(p, width: width, height: height, factor: s)
+                guard low.max()! >= Self.inactiveProbability else { continue }
+                var a = [Float](repeating: 0, count: lowWidth * lowHeight), b = a
                 filter.coefficients(of: low, a: &a, b: &b, workspace: filter.makeWorkspace())
                 for y in 0..<height {
                     for x in 0..<width {

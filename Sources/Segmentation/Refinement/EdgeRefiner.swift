@@ -81,7 +81,10 @@ struct Geometry {
     let classes, width, height, factor, lowWidth, lowHeight: Int
     /// Row length of the per-row class buffers, a multiple of 16 floats.
     let paddedWidth: Int
-    let columnTaps: [BilinearTap]
+    /// Column taps as three arrays (the C row kernel's form): first, second, weight.
+    let columnFirst: [Int32]
+    let columnSecond: [Int32]
+    let columnWeight: [Float]
     let rowTaps: [BilinearTap]
 
     init(classes: Int, width: Int, height: Int, factor: Int) {
@@ -89,7 +92,10 @@ struct Geometry {
         lowWidth = (width + factor - 1) / factor
         lowHeight = (height + factor - 1) / factor
         paddedWidth = (width + 15) / 16 * 16
-        columnTaps = BilinearTap.taps(count: width, sourceCount: lowWidth, scale: 1 / Float(factor))
+        let columns = BilinearTap.taps(count: width, sourceCount: lowWidth, scale: 1 / Float(factor))
+        columnFirst = columns.map { Int32($0.first) }
+        columnSecond = columns.map { Int32($0.second) }
+        columnWeight = columns.map(\.weight)
         rowTaps = BilinearTap.taps(count: height, sourceCount: lowHeight, scale: 1 / Float(factor))
     }
 }

@@ -18,7 +18,7 @@ struct RowPass {
     var active: [Bool]?
 
     /// Runs the pass on up to `threads` threads; with `softmax`, returns each class's highest
-    /// probability.
+    /// block-averaged probability.
     func run(threads: Int, softmax: Bool) -> [Float] {
         let g = geometry, workers = max(1, min(threads, g.lowHeight))
         let peaks = UnsafeMutablePointer<Float>.allocate(capacity: workers * g.classes)
@@ -39,12 +39,12 @@ struct RowPass {
                     fillValues(row: y, into: values, scratch: values + g.classes * g.paddedWidth)
                     if softmax {
                         ss_softmax_columns(values, Int64(g.classes), Int64(g.paddedWidth), Int64(g.width))
-                        accumulate(values, lowRow: lowRow, peaks: peaks + worker * g.classes)
+                        accumulate(values, lowRow: lowRow)
                     } else {
                         argmax(values, best: values + g.classes * g.paddedWidth + 2 * g.lowWidth, into: labels + y * g.width)
                     }
                 }
-                if softmax { scaleBlocks(lowRow: lowRow, rowCount: rows.count) }
+                if softmax { scaleBlocks(lowRow: lowRow, rowCount: rows.count, peaks: peaks + worker * g.classes) }
             }
         }
         return (0..<g.classes).map { c in (0..<workers).map { peaks[$0 * g.classes + c] }.max()! }
@@ -53,53 +53,42 @@ struct RowPass {
     /// Row `y` of logits + weight * messages, class after class, `paddedWidth` apart.
     private func fillValues(row y: Int, into values: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let g = geometry, plane = g.width * g.height, lowPlane = g.lowWidth * g.lowHeight, tap = g.rowTaps[y]
-        let rowA = scratch, rowB = scratch + g.lowWidth, pixels = guide + y * g.width
-        g.columnTaps.withUnsafeBufferPointer { columns in
-            for c in 0..<g.classes {
-                let target = values + c * g.paddedWidth
-                target.update(from: scores + c * plane + y * g.width, count: g.width)
-                guard let active, active[c] else { continue }
-                let a0 = meanA + c * lowPlane + tap.first * g.lowWidth, a1 = meanA + c * lowPlane + tap.second * g.lowWidth
-                let b0 = meanB + c * lowPlane + tap.first * g.lowWidth, b1 = meanB + c * lowPlane + tap.second * g.lowWidth
-                for x in 0..<g.lowWidth {
-                    rowA[x] = a0[x] + tap.weight * (a1[x] - a0[x])
-                    rowB[x] = b0[x] + tap.weight * (b1[x] - b0[x])
-                }
-                for x in 0..<g.width {
-                    let column = columns[x]
-                    let a = rowA[column.first] + column.weight * (rowA[column.second] - rowA[column.first])
-                    let b = rowB[column.first] + column.weight * (rowB[column.second] - rowB[column.first])
-                    target[x] += weight * (a * pixels[x] + b)
-                }
+        let rowA = scratch, rowB = scratch + g.lowWidth
+        for c in 0..<g.classes {
+            let target = values + c * g.paddedWidth
+            target.update(from: scores + c * plane + y * g.width, count: g.width)
+            guard let active, active[c] else { continue }
+            let a0 = meanA + c * lowPlane + tap.first * g.lowWidth, a1 = meanA + c * lowPlane + tap.second * g.lowWidth
+            let b0 = meanB + c * lowPlane + tap.first * g.lowWidth, b1 = meanB + c * lowPlane + tap.second * g.lowWidth
+            for x in 0..<g.lowWidth {
+                rowA[x] = a0[x] + tap.weight * (a1[x] - a0[x])
+                rowB[x] = b0[x] + tap.weight * (b1[x] - b0[x])
             }
+            ss_add_message_row(rowA, rowB, g.columnFirst, g.columnSecond, g.columnWeight, guide + y * g.width, weight,
+                               Int64(g.width), target)
         }
     }
 
-    /// Adds a row of probabilities into its low-resolution row (block sums) and raises the peaks.
-    private func accumulate(_ probabilities: UnsafeMutablePointer<Float>, lowRow: Int, peaks: UnsafeMutablePointer<Float>) {
+    /// Adds a row of probabilities into its low-resolution row (block sums).
+    private func accumulate(_ probabilities: UnsafeMutablePointer<Float>, lowRow: Int) {
         let g = geometry, lowPlane = g.lowWidth * g.lowHeight
         for c in 0..<g.classes {
-            let row = probabilities + c * g.paddedWidth, low = lowProbabilities + c * lowPlane + lowRow * g.lowWidth
-            var peak = peaks[c], x = 0
-            for lx in 0..<g.lowWidth {
-                var sum: Float = 0
-                for _ in 0..<min(g.factor, g.width - x) {
-                    sum += row[x]
-                    peak = max(peak, row[x])
-                    x += 1
-                }
-                low[lx] += sum
-            }
-            peaks[c] = peak
+            ss_add_block_sums(probabilities + c * g.paddedWidth, Int64(g.width), Int64(g.factor),
+                              lowProbabilities + c * lowPlane + lowRow * g.lowWidth)
         }
     }
 
-    /// Turns a low-resolution row of block sums into block means.
-    private func scaleBlocks(lowRow: Int, rowCount: Int) {
+    /// Turns a low-resolution row of block sums into block means and raises the classes' peaks.
+    private func scaleBlocks(lowRow: Int, rowCount: Int, peaks: UnsafeMutablePointer<Float>) {
         let g = geometry, lowPlane = g.lowWidth * g.lowHeight
         for c in 0..<g.classes {
             let low = lowProbabilities + c * lowPlane + lowRow * g.lowWidth
-            for x in 0..<g.lowWidth { low[x] /= Float(rowCount * (min(g.width, (x + 1) * g.factor) - x * g.factor)) }
+            var peak = peaks[c]
+            for x in 0..<g.lowWidth {
+                low[x] /= Float(rowCount * (min(g.width, (x + 1) * g.factor) - x * g.factor))
+                peak = max(peak, low[x])
+            }
+            peaks[c] = peak
         }
     }
 
