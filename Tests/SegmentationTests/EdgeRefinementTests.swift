@@ -36,6 +36,13 @@ import Testing
         }
     }
 
+    @Test func guideResizeIsBilinearOnPixelCentres() {
+        let ramp = (0..<8).map { Float($0 % 4) }   // 4x2, value = x
+        #expect(bilinearResize(ramp, width: 4, height: 2, toWidth: 8, height: 1) == [0, 0.25, 0.75, 1.25, 1.75, 2.25, 2.75, 3])
+        #expect(bilinearResize(ramp, width: 4, height: 2, toWidth: 2, height: 2) == [0.5, 2.5, 0.5, 2.5])
+        #expect(bilinearResize(ramp, width: 4, height: 2, toWidth: 4, height: 2) == ramp)
+    }
+
     @Test func refinerMatchesTheReference() {
         var generator = SystemRandomNumberGenerator()
         let (classes, width, height) = (5, 37, 23)

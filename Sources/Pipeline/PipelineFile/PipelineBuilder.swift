@@ -33,14 +33,13 @@ public enum PipelineBuilder {
         if let palette = spec.stages.lazy.compactMap(\.palette).first { labels = try labels.recoloured(byFile: palette) }
         var stages: [Stage] = []
         var warnings: [() -> [String]] = []
-        let refines = spec.stages.contains { $0.name == "refine" }
         for stage in spec.stages {
             if let path = stage.outputPath { try createFolder(of: path) }
             switch stage {
             case .preprocess:
-                stages.append(try PreprocessStage(model: try require(model), keepsGuide: refines))
+                stages.append(try PreprocessStage(model: try require(model), keepsGuide: spec.refines))
             case .infer(let batch, _):
-                stages.append(InferenceStage(model: try require(model), batchSize: batch, keepsScores: refines))
+                stages.append(InferenceStage(model: try require(model), batchSize: batch, keepsScores: spec.refines))
             case .refine(let refinement):
                 let model = try require(model)
                 stages.append(RefineStage(refinement: refinement, guideWidth: model.inputWidth, guideHeight: model.inputHeight))
@@ -89,7 +88,7 @@ public enum PipelineBuilder {
         }.first
         let url = try spec.model.map { URL(fileURLWithPath: $0) } ?? BundledModel.url()
         return try SegmentationModel(url: url, size: spec.size.flatMap(SegmentationModel.parseSize), threads: threads,
-                                     keepsScores: spec.stages.contains { $0.name == "refine" })
+                                     keepsScores: spec.refines)
     }
 
     /// Creates the folder an output goes into, as pipeline files name folders like `out/`.

@@ -18,6 +18,9 @@ public struct PipelineSpec: Sendable {
         self.size = size
         self.stages = stages
     }
+
+    /// Whether a `refine` stage runs (then inference keeps the class scores and preprocessing a guide).
+    var refines: Bool { stages.contains { $0.name == "refine" } }
 }
 
 /// `decode:` — reader settings and the part of the input to process.
