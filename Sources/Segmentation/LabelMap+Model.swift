@@ -14,23 +14,30 @@ extension LabelMap {
         let labels = [UInt8](unsafeUninitializedCapacity: plane) { labels, count in
             best.withUnsafeMutableBufferPointer { best in
                 for start in stride(from: 0, to: plane, by: Self.argmaxTile) {
-                    let length = min(Self.argmaxTile, plane - start)
-                    let tile = labels.baseAddress! + start
-                    tile.initialize(repeating: 0, count: length)
-                    best.baseAddress!.update(repeating: -.infinity, count: length)
-                    for c in 0..<classes {
-                        let row = scores.baseAddress! + c * plane + start, label = UInt8(c)
-                        for i in 0..<length {
-                            let score = row[i], better = score > best[i]
-                            best[i] = better ? score : best[i]
-                            tile[i] = better ? label : tile[i]
-                        }
-                    }
+                    Self.argmax(scores.baseAddress! + start, classes: classes, classStride: plane,
+                                count: min(Self.argmaxTile, plane - start), best: best.baseAddress!,
+                                into: labels.baseAddress! + start)
                 }
             }
             count = plane
         }
         self.init(width: width, height: height, pixels: labels)
+    }
+
+    /// Writes the class with the highest score for `count` pixels, class `c`'s scores starting
+    /// at `scores + c * classStride`; ties go to the lower class id. `best` holds `count` floats.
+    static func argmax(_ scores: UnsafePointer<Float>, classes: Int, classStride: Int, count: Int,
+                       best: UnsafeMutablePointer<Float>, into labels: UnsafeMutablePointer<UInt8>) {
+        labels.initialize(repeating: 0, count: count)
+        best.update(repeating: -.infinity, count: count)
+        for c in 0..<classes {
+            let row = scores + c * classStride, label = UInt8(c)
+            for i in 0..<count {
+                let score = row[i], better = score > best[i]
+                best[i] = better ? score : best[i]
+                labels[i] = better ? label : labels[i]
+            }
+        }
     }
 
     /// The map scaled to `width`x`height` by nearest neighbour (pixel centres).

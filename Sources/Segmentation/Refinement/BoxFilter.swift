@@ -37,27 +37,30 @@ public struct BoxFilter: Sendable {
         }
         // Horizontal, scaled by the window's size: four rows at a time, so that four running
         // sums (independent chains of additions) advance together.
+        let results = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: w)
+        defer { results.deallocate() }
         columnScale.withUnsafeBufferPointer { columnScale in
-            var y = 0
-            while y < h {
-                let rows = min(4, h - y)
-                func lane(_ k: Int) -> Int { y + min(k, rows - 1) }   // missing rows repeat the last
-                let sources = (0..<4).map { scratch + lane($0) * w }
-                let rowScale = SIMD4<Float>((0..<4).map { self.rowScale[lane($0)] })
-                func column(_ x: Int) -> SIMD4<Float> { SIMD4(sources[0][x], sources[1][x], sources[2][x], sources[3][x]) }
-                var sum = SIMD4<Float>()
-                for x in 0..<min(r, w) { sum += column(x) }
-                var results = [SIMD4<Float>](repeating: .zero, count: w)
-                for x in 0..<w {
-                    if x + r < w { sum += column(x + r) }
-                    if x - r - 1 >= 0 { sum -= column(x - r - 1) }
-                    results[x] = sum * rowScale * columnScale[x]
+            rowScale.withUnsafeBufferPointer { rowScales in
+                var y = 0
+                while y < h {
+                    let rows = min(4, h - y)
+                    let (y0, y1, y2, y3) = (y, y + min(1, rows - 1), y + min(2, rows - 1), y + rows - 1)   // missing rows repeat the last
+                    let (s0, s1, s2, s3) = (scratch + y0 * w, scratch + y1 * w, scratch + y2 * w, scratch + y3 * w)
+                    let rowScale = SIMD4(rowScales[y0], rowScales[y1], rowScales[y2], rowScales[y3])
+                    func column(_ x: Int) -> SIMD4<Float> { SIMD4(s0[x], s1[x], s2[x], s3[x]) }
+                    var sum = SIMD4<Float>()
+                    for x in 0..<min(r, w) { sum += column(x) }
+                    for x in 0..<w {
+                        if x + r < w { sum += column(x + r) }
+                        if x - r - 1 >= 0 { sum -= column(x - r - 1) }
+                        results[x] = sum * rowScale * columnScale[x]
+                    }
+                    for k in 0..<rows {
+                        let target = output + (y + k) * w
+                        for x in 0..<w { target[x] = results[x][k] }
+                    }
+                    y += rows
                 }
-                for k in 0..<rows {
-                    let target = output + (y + k) * w
-                    for x in 0..<w { target[x] = results[x][k] }
-                }
-                y += rows
             }
         }
     }

@@ -12,6 +12,9 @@ public final class EdgeRefiner {
     private var lowProbabilities: [Float] = []
     private var meanA: [Float] = []
     private var meanB: [Float] = []
+    /// One per thread, for filters of `workspacePlane` pixels.
+    private var workspaces: [GuidedFilter.Workspace] = []
+    private var workspacePlane = 0
 
     /// - Parameter threads: rows and classes worked on at once.
     public init(_ settings: EdgeRefinement, threads: Int) {
@@ -33,6 +36,10 @@ public final class EdgeRefiner {
         let filter = GuidedFilter(guide: areaDownsample(guide, width: width, height: height, factor: s),
                                   width: geometry.lowWidth, height: geometry.lowHeight,
                                   radius: max(1, settings.radius / s), epsilon: settings.epsilon)
+        if workspacePlane != lowPlane {
+            workspaces = (0..<threads).map { _ in filter.makeWorkspace() }
+            workspacePlane = lowPlane
+        }
         var active: [Bool]? = nil
         var labels = [UInt8](repeating: 0, count: width * height)
         lowProbabilities.withUnsafeMutableBufferPointer { lowProbabilities in
@@ -66,8 +73,9 @@ public final class EdgeRefiner {
                                a: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>) {
         let classes = active.indices.filter { active[$0] }
         let workers = max(1, min(threads, classes.count))
+        let workspaces = self.workspaces
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let workspace = filter.makeWorkspace()
+            let workspace = workspaces[worker]
             for c in stride(from: worker, to: classes.count, by: workers).map({ classes[$0] }) {
                 filter.coefficients(of: probabilities + c * lowPlane, a: a + c * lowPlane, b: b + c * lowPlane, workspace: workspace)
             }

@@ -41,7 +41,8 @@ struct RowPass {
                         ss_softmax_columns(values, Int64(g.classes), Int64(g.paddedWidth), Int64(g.width))
                         accumulate(values, lowRow: lowRow)
                     } else {
-                        argmax(values, best: values + g.classes * g.paddedWidth + 2 * g.lowWidth, into: labels + y * g.width)
+                        LabelMap.argmax(values, classes: g.classes, classStride: g.paddedWidth, count: g.width,
+                                        best: values + g.classes * g.paddedWidth + 2 * g.lowWidth, into: labels + y * g.width)
                     }
                 }
                 if softmax { scaleBlocks(lowRow: lowRow, rowCount: rows.count, peaks: peaks + worker * g.classes) }
@@ -89,21 +90,6 @@ struct RowPass {
                 peak = max(peak, low[x])
             }
             peaks[c] = peak
-        }
-    }
-
-    /// Each pixel's class with the highest value (ties to the lower class); `best` holds a row.
-    private func argmax(_ values: UnsafeMutablePointer<Float>, best: UnsafeMutablePointer<Float>, into labels: UnsafeMutablePointer<UInt8>) {
-        let g = geometry
-        best.update(from: values, count: g.width)
-        labels.update(repeating: 0, count: g.width)
-        for c in 1..<max(1, g.classes) {
-            let row = values + c * g.paddedWidth, label = UInt8(c)
-            for x in 0..<g.width {
-                let better = row[x] > best[x]
-                best[x] = better ? row[x] : best[x]
-                labels[x] = better ? label : labels[x]
-            }
         }
     }
 }
