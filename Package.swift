@@ -32,6 +32,7 @@ let package = Package(
         .target(name: "Segmentation", dependencies: ["CKernels"]),
         .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation", "CFreeType", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "segstream", dependencies: [
+            "CKernels",
             "Pipeline",
             "Inference",
             "Segmentation",

@@ -16,13 +16,21 @@ public final class FrameItem: @unchecked Sendable {
     /// The picture sinks render: the decoded one, or the overlay drawn on a copy of it. Its
     /// `index` is the frame's sequence number.
     public var picture: VideoFrame
-    /// The normalised model input (set by preprocessing, cleared after inference).
+    /// The normalised model input (set by preprocessing on frames the model runs on, cleared
+    /// after inference).
     public var modelInput: [Float]?
-    /// The picture in gray (0–1) at the model's input size, the refinement's guide (set by
-    /// preprocessing when a `refine` stage follows, cleared by it).
+    /// Whether the model runs on this frame; false for frames whose scores the `temporal`
+    /// stage carries from earlier frames (set by preprocessing).
+    public var inferred = true
+    /// Whether the picture differs too much from the previous one for earlier scores to carry
+    /// over (set by preprocessing when a `temporal` stage follows).
+    public var sceneCut = false
+    /// The picture in gray (0–1) at the model's input size, the guide of motion estimation and
+    /// refinement (set by preprocessing when a `temporal` or `refine` stage follows, cleared by
+    /// the last of them).
     public var guide: [Float]?
-    /// The model's class scores (set by inference instead of `labels` when a `refine` stage
-    /// follows, cleared by it).
+    /// The model's class scores (set by inference instead of `labels` when a `temporal` or
+    /// `refine` stage follows, cleared by the last of them).
     public var scores: ClassScores?
     /// Class ids at the picture's size (set by inference, or by refinement).
     public var labels: LabelMap?

@@ -112,7 +112,10 @@ public final class SegmentationModel: @unchecked Sendable {
     ///   scores (N x C x H x W) or class ids (N x H x W or N x 1 x H x W).
     public func outputs(for batch: [[Float]]) throws -> [Output] {
         let shape = channelsLast ? [batch.count, inputHeight, inputWidth, 3] : [batch.count, 3, inputHeight, inputWidth]
-        let outputs = try model.run(Tensor(shape: shape, data: Array(batch.joined())))
+        var data = [Float]()
+        data.reserveCapacity(shape.reduce(1, *))
+        for input in batch { data.append(contentsOf: input) }
+        let outputs = try model.run(Tensor(shape: shape, data: data))
         guard let output = outputs[model.outputs[0].name] else { throw PipelineError("\(url.path): the model gave no output") }
         switch output {
         case .float32(let scores) where scores.shape.count == 4 && scores.shape[1] > 1:

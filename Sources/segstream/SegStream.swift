@@ -1,4 +1,5 @@
 import ArgumentParser
+import CKernels
 import Foundation
 import VideoIO
 
@@ -13,6 +14,7 @@ struct SegStream: ParsableCommand {
     /// Runs the command; exit codes: 0 ok, 1 runtime failure, 2 usage error, 130 after SIGINT.
     static func main() {
         LibavLog.quiet()
+        ss_keep_large_buffers_in_heap()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The bundled demo model's figures: `segment` with its defaults, and with `--refine`, on the
+/// The bundled demo model's figures: `segment` with its defaults, with `--refine` and with
+/// `--keyframe-interval 2`, on the
 /// held-out sample clip, scored by `eval` against the clip's ground-truth label video. The model
 /// scores 0.768, refined 0.780; the floors guard those figures (the target, 0.80, is not reached
 /// yet — tools/train/README.md).
@@ -27,5 +28,8 @@ import TestSupport
         #expect(plain.miou >= 0.75, "mIoU \(plain.miou)")
         #expect(refined.miou >= 0.77, "refined mIoU \(refined.miou)")
         #expect(refined.boundaryF > plain.boundaryF + 0.01, "boundary F \(plain.boundaryF) -> \(refined.boundaryF)")
+        // The model on every other frame, labels carried along the motion to the others.
+        let carried = try score(["--keyframe-interval", "2"])
+        #expect(carried.miou >= plain.miou - 0.03, "mIoU \(plain.miou) -> \(carried.miou) with keyframe interval 2")
     }
 }

@@ -116,6 +116,36 @@ import VideoIO
         #expect(report.frames == 50)
         #expect(recorder.indices == Array(0..<50), "50 = 12 full batches of 4 and a partial one of 2")
     }
+
+    @Test(arguments: [false, true]) func temporalStageRunsTheModelOnKeyframesOnly(carriesScores: Bool) throws {
+        let model = try SegmentationModel(url: lraspp, keepsScores: carriesScores)
+        let source = try VideoSource(url: Fixtures.clip("audio.mp4"))
+        var settings = TemporalAggregation()
+        settings.keyframes = KeyframePolicy(interval: 3, sceneCut: 1)
+        settings.blend = carriesScores ? 0.5 : 1
+        let recorder = FrameRecorder()
+        let report = try PipelineRunner(source: source, stages: [
+            try PreprocessStage(model: model, keyframes: settings.keyframes),
+            InferenceStage(model: model, batchSize: 4, keepsScores: carriesScores),
+            TemporalStage(settings, guideWidth: model.inputWidth, guideHeight: model.inputHeight, carriesScores: carriesScores, givesScores: false),
+            recorder,
+        ]).run()
+        #expect(report.frames == 50)
+        #expect(recorder.frames.map(\.index) == Array(0..<50))
+        #expect(recorder.frames.filter(\.inferred).map(\.index) == Array(stride(from: 0, to: 50, by: 3)))
+        #expect(recorder.frames.allSatisfy { $0.labels?.width == 160 && $0.labels?.height == 120 && !$0.keepsGuide })
+    }
+}
+
+/// Records what reaches the end of a pipeline, frame by frame.
+final class FrameRecorder: Stage, @unchecked Sendable {
+    let name = "recorder"
+    var frames: [(index: Int, inferred: Bool, labels: LabelMap?, keepsGuide: Bool)] = []
+
+    func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
+        if case .frame(let frame) = item { frames.append((frame.picture.index, frame.inferred, frame.labels, frame.guide != nil)) }
+        try emit(item)
+    }
 }
 
 @Suite struct LegendTests {

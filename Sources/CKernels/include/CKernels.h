@@ -98,4 +98,21 @@ void ss_add_block_sums(const float *row, int64_t width, int64_t factor, float *l
 void ss_add_message_row(const float *a, const float *b, const int32_t *first, const int32_t *second,
                         const float *weights, const float *guide, float scale, int64_t count, float *target);
 
+/// Motion compensation of one row of `classes` score planes (`plane` floats apart): output
+/// pixel x of each plane (row `output`, planes `plane` apart) is the bilinear sample S of the
+/// 2x2 pixels at first[x], first[x] + right[x], + down[x], + down[x] + right[x] (weights fx[x]
+/// across, fy[x] down), for x < count; with `fresh` (laid out as `output`), keep * fresh +
+/// (1 - keep) * S instead.
+void ss_warp_row(const float *planes, int64_t plane, int64_t classes, const int32_t *first, const int32_t *right,
+                 const int32_t *down, const float *fx, const float *fy, int64_t count, const float *fresh, float keep,
+                 float *output);
+
+/// Sum of |a - b| over a `width x height` block of each (rows `a_stride`, `b_stride` apart).
+float ss_block_sad(const float *a, int64_t a_stride, const float *b, int64_t b_stride, int64_t width, int64_t height);
+
+/// Makes glibc serve large blocks (over its 32 MiB mmap limit) from one heap and keep freed
+/// ones: frame-sized buffers allocated for every batch (model outputs, class scores) then
+/// reuse memory instead of being mapped, page-faulted in and unmapped each time.
+void ss_keep_large_buffers_in_heap(void);
+
 #endif

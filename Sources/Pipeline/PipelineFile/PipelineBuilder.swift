@@ -37,9 +37,13 @@ public enum PipelineBuilder {
             if let path = stage.outputPath { try createFolder(of: path) }
             switch stage {
             case .preprocess:
-                stages.append(try PreprocessStage(model: try require(model), keepsGuide: spec.refines))
+                stages.append(try PreprocessStage(model: try require(model), keepsGuide: spec.refines, keyframes: spec.temporal?.keyframes))
             case .infer(let batch, _):
-                stages.append(InferenceStage(model: try require(model), batchSize: batch, keepsScores: spec.refines))
+                stages.append(InferenceStage(model: try require(model), batchSize: batch, keepsScores: spec.keepsScores))
+            case .temporal(let settings):
+                let model = try require(model)
+                stages.append(TemporalStage(settings, guideWidth: model.inputWidth, guideHeight: model.inputHeight,
+                                            carriesScores: spec.keepsScores, givesScores: spec.refines))
             case .refine(let refinement):
                 let model = try require(model)
                 stages.append(RefineStage(refinement: refinement, guideWidth: model.inputWidth, guideHeight: model.inputHeight))
@@ -88,7 +92,7 @@ public enum PipelineBuilder {
         }.first
         let url = try spec.model.map { URL(fileURLWithPath: $0) } ?? BundledModel.url()
         return try SegmentationModel(url: url, size: spec.size.flatMap(SegmentationModel.parseSize), threads: threads,
-                                     keepsScores: spec.refines)
+                                     keepsScores: spec.keepsScores)
     }
 
     /// Creates the folder an output goes into, as pipeline files name folders like `out/`.
@@ -114,7 +118,7 @@ extension StageSpec {
         case .video(let path, _, _, _), .labels(let path), .json(let path, _): return path
         case .pngs(let folder): return folder + "/"
         case .clips(let clips): return clips.folder + "/"
-        case .preprocess, .infer, .refine, .overlay: return nil
+        case .preprocess, .infer, .temporal, .refine, .overlay: return nil
         }
     }
 

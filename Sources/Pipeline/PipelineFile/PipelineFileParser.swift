@@ -132,6 +132,15 @@ public enum PipelineFileParser {
         case "infer":
             try o.allow(["batch", "threads"])
             return .infer(batch: try o.int("batch", 1...256) ?? 2, threads: try o.int("threads", 1...256))
+        case "temporal":
+            try o.allow(["interval", "scene_cut", "blend", "search", "block"])
+            var temporal = TemporalAggregation()
+            temporal.keyframes.interval = try o.int("interval", 1...100) ?? temporal.keyframes.interval
+            temporal.keyframes.sceneCut = Float(try o.double("scene_cut", 0...1) ?? Double(temporal.keyframes.sceneCut))
+            temporal.blend = Float(try o.double("blend", 0...1) ?? Double(temporal.blend))
+            temporal.matcher.searchRadius = try o.int("search", 0...128) ?? temporal.matcher.searchRadius
+            temporal.matcher.blockSize = try o.int("block", 4...256) ?? temporal.matcher.blockSize
+            return .temporal(temporal)
         case "refine":
             try o.allow(["radius", "epsilon", "weight", "iterations", "subsampling"])
             var refinement = EdgeRefinement()
@@ -182,9 +191,13 @@ public enum PipelineFileParser {
             case .infer:
                 guard preprocessed else { throw top.invalid("stages", "'infer' needs 'preprocess' before it") }
                 inferred = true
-            case .refine:
+            case .temporal:
                 guard index > 0, case .infer = stages[index - 1] else {
-                    throw top.invalid("stages", "'refine' must come right after 'infer'")
+                    throw top.invalid("stages", "'temporal' must come right after 'infer'")
+                }
+            case .refine:
+                guard index > 0, ["infer", "temporal"].contains(stages[index - 1].name) else {
+                    throw top.invalid("stages", "'refine' must come right after 'infer' or 'temporal'")
                 }
             default:
                 if stage.needsLabels && !inferred { throw top.invalid("stages", "'\(stage.name)' needs 'infer' before it") }
@@ -197,7 +210,7 @@ public enum PipelineFileParser {
 }
 
 extension StageSpec {
-    static let names = ["preprocess", "infer", "refine", "overlay", "video", "labels", "pngs", "json", "clips"]
+    static let names = ["preprocess", "infer", "temporal", "refine", "overlay", "video", "labels", "pngs", "json", "clips"]
 
     /// The same sink writing to `path` instead.
     func writing(to path: String) -> StageSpec {
@@ -209,7 +222,7 @@ extension StageSpec {
         case .clips(var clips):
             clips.folder = path
             return .clips(clips)
-        case .preprocess, .infer, .refine, .overlay: return self
+        case .preprocess, .infer, .temporal, .refine, .overlay: return self
         }
     }
 }

@@ -19,8 +19,18 @@ public struct PipelineSpec: Sendable {
         self.stages = stages
     }
 
-    /// Whether a `refine` stage runs (then inference keeps the class scores and preprocessing a guide).
+    /// Whether a `refine` stage runs.
     var refines: Bool { stages.contains { $0.name == "refine" } }
+
+    /// The `temporal` stage's settings, when it runs.
+    var temporal: TemporalAggregation? {
+        stages.lazy.compactMap { stage -> TemporalAggregation? in
+            if case .temporal(let settings) = stage { settings } else { nil }
+        }.first
+    }
+
+    /// Whether inference keeps the class scores, for `refine` or for a `temporal` stage that blends keyframes.
+    var keepsScores: Bool { refines || (temporal.map { $0.blend < 1 } ?? false) }
 }
 
 /// `decode:` — reader settings and the part of the input to process.
@@ -41,6 +51,7 @@ public struct QueueSpec: Sendable {
 public enum StageSpec: Sendable {
     case preprocess
     case infer(batch: Int, threads: Int?)
+    case temporal(TemporalAggregation)
     case refine(EdgeRefinement)
     case overlay(alpha: Double, contours: Bool, legend: Bool, palette: String?)
     case video(path: String, preset: String, crf: Int, threads: Int)
@@ -54,6 +65,7 @@ public enum StageSpec: Sendable {
         switch self {
         case .preprocess: "preprocess"
         case .infer: "infer"
+        case .temporal: "temporal"
         case .refine: "refine"
         case .overlay: "overlay"
         case .video: "video"
@@ -68,7 +80,7 @@ public enum StageSpec: Sendable {
     var isSink: Bool {
         switch self {
         case .video, .labels, .pngs, .json, .clips: true
-        case .preprocess, .infer, .refine, .overlay: false
+        case .preprocess, .infer, .temporal, .refine, .overlay: false
         }
     }
 
@@ -76,7 +88,7 @@ public enum StageSpec: Sendable {
     var needsLabels: Bool {
         switch self {
         case .overlay, .labels, .pngs, .json, .clips: true
-        case .preprocess, .infer, .refine, .video: false
+        case .preprocess, .infer, .temporal, .refine, .video: false
         }
     }
 }

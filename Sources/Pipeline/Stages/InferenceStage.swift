@@ -2,9 +2,10 @@
 ///
 /// Takes: `.frame` with `modelInput`. Gives: the same frames, in order, with `labels` set
 /// (argmax of the class scores, scaled to the picture by nearest neighbour), or with `scores`
-/// set instead when a `refine` stage follows and the model gives scores. Items wait until
-/// `batchSize` frames are gathered; audio packets wait with them so order is kept. The last,
-/// partial batch runs at close.
+/// set instead when a `temporal` or `refine` stage follows and the model gives scores. Items
+/// wait until `batchSize` frames to run on are gathered; frames the model skips (`inferred`
+/// false) and audio packets wait with them so order is kept. The last, partial batch runs at
+/// close.
 ///
 /// ```yaml
 /// - stage: infer
@@ -18,7 +19,7 @@ public final class InferenceStage: Stage {
     private var pending: [PipelineItem] = []
     private var pendingFrames: [FrameItem] = []
 
-    /// - Parameter keepsScores: attach the class scores for refinement instead of the labels.
+    /// - Parameter keepsScores: attach the class scores (for temporal aggregation or refinement) instead of the labels.
     public init(model: SegmentationModel, batchSize: Int, keepsScores: Bool = false) {
         precondition(batchSize > 0, "batch size must be positive")
         self.model = model
@@ -28,7 +29,7 @@ public final class InferenceStage: Stage {
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         pending.append(item)
-        if case .frame(let frame) = item { pendingFrames.append(frame) }
+        if case .frame(let frame) = item, frame.inferred { pendingFrames.append(frame) }
         if pendingFrames.count == batchSize { try flush(emit: emit) }
     }
 

@@ -1,9 +1,12 @@
+import Segmentation
 import VideoIO
 
 /// Scales each picture to the model's input size with swscale and normalises it.
 ///
 /// Takes: `.frame`. Gives: the same frame with `modelInput` set (NCHW or NHWC Float32, one
-/// image), and `guide` when asked for (a `refine` stage follows). Audio passes through.
+/// image), and `guide` when asked for (a `temporal` or `refine` stage follows). With a
+/// keyframe policy (a `temporal` stage follows), frames the policy skips get `inferred` false
+/// and no `modelInput`. Audio passes through.
 ///
 /// ```yaml
 /// - stage: preprocess      # options come from the model (size, mean, std, layout)
@@ -13,19 +16,26 @@ public final class PreprocessStage: Stage {
     private let model: SegmentationModel
     private let converter: PixelConverter
     private let keepsGuide: Bool
+    private var keyframes: KeyframeSelector?
 
-    /// - Parameter keepsGuide: also attach the picture in gray at the model size, for refinement.
-    public init(model: SegmentationModel, keepsGuide: Bool = false) throws {
+    /// - Parameters:
+    ///   - keepsGuide: also attach the picture in gray at the model size, for refinement.
+    ///   - keyframes: which frames the model runs on (default: all); implies `keepsGuide`.
+    public init(model: SegmentationModel, keepsGuide: Bool = false, keyframes: KeyframePolicy? = nil) throws {
         self.model = model
-        self.keepsGuide = keepsGuide
+        self.keepsGuide = keepsGuide || keyframes != nil
+        self.keyframes = keyframes.map(KeyframeSelector.init)
         converter = try PixelConverter()
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item {
             let rgb = try converter.rgb(from: frame.picture, width: model.inputWidth, height: model.inputHeight)
-            frame.modelInput = model.input(fromRGB: rgb)
             if keepsGuide { frame.guide = Self.gray(rgb) }
+            if let guide = frame.guide, keyframes != nil {
+                (frame.inferred, frame.sceneCut) = keyframes!.next(gray: guide)
+            }
+            if frame.inferred { frame.modelInput = model.input(fromRGB: rgb) }
         }
         try emit(item)
     }

@@ -1,0 +1,108 @@
+import CKernels
+
+/// Motion between two gray pictures by block matching on an image pyramid: a full search
+/// over ±`searchRadius` pixels on the coarsest level, then ±1 pixel around the doubled vector
+/// on each finer level. The cost is the mean absolute difference plus a small penalty per
+/// pixel of displacement, so that flat areas (sky, road) keep zero motion instead of noise.
+public struct BlockMatcher: Sendable, Equatable {
+    /// Block side on the full-resolution picture, in pixels.
+    public var blockSize = 32
+    /// Largest displacement searched, in full-resolution pixels.
+    public var searchRadius = 24
+    /// Added to a block's mean absolute difference (gray 0–1) per pixel of displacement.
+    public var penalty: Float = 0.0005
+
+    public init() {}
+
+    /// Levels of the pyramid: halvings while blocks stay at least 8 pixels and the picture 16.
+    func levels(width: Int, height: Int) -> Int {
+        var levels = 1
+        while levels < 4, blockSize >> levels >= 8, min(width, height) >> levels >= 16 { levels += 1 }
+        return levels
+    }
+
+    /// The motion from `previous` to `current` (both `width x height`, row-major gray): for
+    /// each block of `current`, where its content lies in `previous`.
+    public func motion(from previous: [Float], to current: [Float], width: Int, height: Int) -> MotionField {
+        precondition(previous.count == width * height && current.count == width * height, "pictures do not match \(width)x\(height)")
+        var field = MotionField(width: width, height: height, blockSize: blockSize)
+        let levelCount = levels(width: width, height: height)
+        var pyramid = [(previous: previous, current: current, width: width, height: height)]
+        for _ in 1..<levelCount {
+            let top = pyramid[pyramid.count - 1]
+            pyramid.append((areaDownsample(top.previous, width: top.width, height: top.height, factor: 2),
+                            areaDownsample(top.current, width: top.width, height: top.height, factor: 2),
+                            (top.width + 1) / 2, (top.height + 1) / 2))
+        }
+        for level in stride(from: levelCount - 1, through: 0, by: -1) {
+            let p = pyramid[level], coarsest = level == levelCount - 1
+            let block = blockSize >> level
+            let radius = coarsest ? (searchRadius + (1 << level) - 1) >> level : 1
+            let reach = coarsest ? radius : 2 * Int(zip(field.dx, field.dy).map { max(abs($0), abs($1)) }.max() ?? 0) + radius
+            let reference = EdgePadded(p.previous, width: p.width, height: p.height, margin: reach)
+            for by in 0..<field.rows {
+                for bx in 0..<field.columns {
+                    let i = by * field.columns + bx
+                    let x0 = bx * block, y0 = by * block
+                    let x1 = min(p.width, x0 + block), y1 = min(p.height, y0 + block)
+                    guard x0 < x1, y0 < y1 else { continue }
+                    let centre = coarsest ? (0, 0) : (Int(field.dx[i]) * 2, Int(field.dy[i]) * 2)
+                    let best = search(p.current, width: p.width, reference: reference, x0: x0, y0: y0, x1: x1, y1: y1,
+                                      around: centre, radius: radius, scale: Float(1 << level))
+                    field.dx[i] = Float(best.0)
+                    field.dy[i] = Float(best.1)
+                }
+            }
+        }
+        return field
+    }
+
+    /// The displacement within `radius` of `around` with the lowest cost for block [x0, x1) x [y0, y1).
+    private func search(_ current: [Float], width: Int, reference: EdgePadded, x0: Int, y0: Int, x1: Int, y1: Int,
+                        around: (Int, Int), radius: Int, scale: Float) -> (Int, Int) {
+        var best = around, bestCost = Float.infinity
+        let pixels = Float((x1 - x0) * (y1 - y0))
+        current.withUnsafeBufferPointer { cur in
+            reference.values.withUnsafeBufferPointer { ref in
+                let block = cur.baseAddress! + y0 * width + x0
+                for dy in (around.1 - radius)...(around.1 + radius) {
+                    for dx in (around.0 - radius)...(around.0 + radius) {
+                        let sum = ss_block_sad(block, Int64(width), ref.baseAddress! + reference.index(x: x0 + dx, y: y0 + dy),
+                                               Int64(reference.stride), Int64(x1 - x0), Int64(y1 - y0))
+                        let cost = sum / pixels + penalty * scale * Float(abs(dx) + abs(dy))
+                        if cost < bestCost { (best, bestCost) = ((dx, dy), cost) }
+                    }
+                }
+            }
+        }
+        return best
+    }
+}
+
+/// A picture extended by `margin` pixels on every side, repeating its edge pixels, so that
+/// displaced blocks read it without bounds checks.
+struct EdgePadded {
+    let values: [Float]
+    let margin: Int
+    let stride: Int
+
+    init(_ plane: [Float], width: Int, height: Int, margin: Int) {
+        self.margin = margin
+        stride = width + 2 * margin
+        let stride = stride
+        values = [Float](unsafeUninitializedCapacity: stride * (height + 2 * margin)) { values, initialized in
+            plane.withUnsafeBufferPointer { plane in
+                for y in 0..<(height + 2 * margin) {
+                    let source = plane.baseAddress! + min(height - 1, max(0, y - margin)) * width, row = values.baseAddress! + y * stride
+                    row.initialize(repeating: source[0], count: margin)
+                    (row + margin).initialize(from: source, count: width)
+                    (row + margin + width).initialize(repeating: source[width - 1], count: margin)
+                }
+            }
+            initialized = stride * (height + 2 * margin)
+        }
+    }
+
+    /// Index of pixel (x, y) of the picture, for x and y within `margin` outside it.
+    func index(x: Int, y: Int) -> Int { (y + margin) * stride + x + margin }
+}
