@@ -23,7 +23,7 @@ public final class SegmentationModel: @unchecked Sendable {
     /// - Parameters:
     ///   - size: input (width, height) to use when the model's is not fixed; overrides metadata.
     ///   - threads: inference threads.
-    ///   - keepsScores: give class scores (for refinement); otherwise a graph ending in class
+    ///   - keepsScores: give class scores (for temporal blending or refinement); otherwise a graph ending in class
     ///     scores gets an arg max appended (fused with its last Resize), which is faster.
     /// - Throws: `InferenceError` for a bad model file, `PipelineError` for unusable metadata or
     ///   an input that is not a single RGB image.

@@ -27,18 +27,20 @@ import Testing
         }
     }
 
-    @Test func blockMatchingFindsAKnownShift() {
+    @Test(arguments: [32, 24]) func blockMatchingFindsAKnownShift(block: Int) {
         let (width, height) = (192, 128)
         let previous = texture(width: width, height: height, seed: 1)
+        var matcher = BlockMatcher()
+        matcher.blockSize = block
         for (sx, sy) in [(5, -3), (-17, 9), (0, 0), (22, 1)] {
             let current = shifted(previous, width: width, height: height, by: sx, sy)
-            let field = BlockMatcher().motion(from: previous, to: current, width: width, height: height)
-            #expect(field.columns == 6 && field.rows == 4)
+            let field = matcher.motion(from: previous, to: current, width: width, height: height)
+            #expect(field.columns == (width + block - 1) / block && field.rows == (height + block - 1) / block)
             // Blocks whose content came from inside the previous picture point back to it exactly.
             for row in 0..<field.rows {
                 for column in 0..<field.columns {
-                    let x0 = column * 32 - sx, y0 = row * 32 - sy
-                    guard x0 >= 0, y0 >= 0, x0 + 32 <= width, y0 + 32 <= height else { continue }
+                    let x0 = column * block - sx, y0 = row * block - sy
+                    guard x0 >= 0, y0 >= 0, x0 + block <= width, y0 + block <= height else { continue }
                     let i = row * field.columns + column
                     #expect(field.dx[i] == Float(-sx) && field.dy[i] == Float(-sy),
                             "shift (\(sx), \(sy)) block (\(column), \(row)): (\(field.dx[i]), \(field.dy[i]))")
@@ -47,10 +49,15 @@ import Testing
         }
     }
 
-    @Test func flatPicturesKeepZeroMotion() {
+    @Test func flatPicturesAndSearchZeroKeepZeroMotion() {
         let flat = [Float](repeating: 0.4, count: 96 * 64)
         let field = BlockMatcher().motion(from: flat, to: flat, width: 96, height: 64)
         #expect(field.dx.allSatisfy { $0 == 0 } && field.dy.allSatisfy { $0 == 0 })
+        let previous = texture(width: 96, height: 64, seed: 2)
+        var still = BlockMatcher()
+        still.searchRadius = 0
+        let off = still.motion(from: previous, to: shifted(previous, width: 96, height: 64, by: 2, 1), width: 96, height: 64)
+        #expect(off.dx.allSatisfy { $0 == 0 } && off.dy.allSatisfy { $0 == 0 })
     }
 
     @Test func scoreWarpMatchesItsReference() {
@@ -118,6 +125,20 @@ import Testing
         #expect(try values(aggregator.next(inferred: nil, restart: false, guide: guide)).allSatisfy { $0 == 4 })
         #expect(try values(aggregator.next(inferred: scores(8), restart: false, guide: guide)).allSatisfy { $0 == 0.25 * 8 + 0.75 * 4 })
         #expect(try values(aggregator.next(inferred: scores(1), restart: true, guide: guide)).allSatisfy { $0 == 1 })
+    }
+
+    @Test func aggregatorMovesScoresWithThePicture() throws {
+        let (width, height) = (96, 64)
+        let aggregator = TemporalAggregator(TemporalAggregation(), guideWidth: width, guideHeight: height)
+        let previous = texture(width: width, height: height, seed: 5)
+        let ramp = (0..<(width * height)).map { Float($0 % width) }   // one class, score = x
+        _ = aggregator.next(inferred: ClassScores(storage: ramp, offset: 0, classes: 1, width: width, height: height), restart: true, guide: previous)
+        // The picture moves 4 pixels right: what was at x is now at x + 4, and so are its scores.
+        let carried = try #require(aggregator.next(inferred: nil, restart: false, guide: shifted(previous, width: width, height: height, by: 4, 0)))
+        let values = carried.withUnsafeBufferPointer { Array($0) }
+        for y in 0..<height {
+            for x in 4..<width { #expect(values[y * width + x] == Float(x - 4), "(\(x), \(y))") }
+        }
     }
 }
 

@@ -146,7 +146,7 @@ struct FrameLine: Encodable {
         pts = picture.pts
         timeBase = [picture.timeBase.num, picture.timeBase.den]
         seconds = picture.seconds
-        inferred = true
+        inferred = frame.inferred
         width = labels.width
         height = labels.height
         classes = labels.summary(rle: rle).map { summary in

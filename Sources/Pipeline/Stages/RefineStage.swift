@@ -4,9 +4,9 @@ import Segmentation
 /// CRF-style edge refinement (see `EdgeRefinement`): each frame's class scores are refined with
 /// its picture as the guide, then the labels are scaled to the picture.
 ///
-/// Takes: `.frame` with `scores` and `guide` (set by `infer` and `preprocess` when this stage
-/// follows them); frames that already have labels (models that output class ids) pass
-/// unchanged. Gives: `labels` at picture size.
+/// Takes: `.frame` with `scores` and `guide` (set by `infer`, or `temporal`, and `preprocess`
+/// when this stage follows them); frames that already have labels (models that output class
+/// ids) pass unchanged. Gives: `labels` at picture size.
 ///
 /// ```yaml
 /// - refine:

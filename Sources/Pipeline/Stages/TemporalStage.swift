@@ -6,7 +6,9 @@ import Segmentation
 ///
 /// Takes: `.frame` with `guide`, and `scores` (or, when nothing needs scores, `labels`) on
 /// frames the model ran on (set by `preprocess` with the stage's keyframe policy, and by
-/// `infer`). Gives: `scores` when a `refine` stage follows, else `labels` at picture size.
+/// `infer`). Gives: `scores` when a `refine` stage follows, else `labels` at picture size. A
+/// frame with nothing to carry from (a live queue dropped every keyframe before it) gets every
+/// pixel unlabelled (255).
 ///
 /// ```yaml
 /// - temporal:
@@ -35,28 +37,34 @@ public final class TemporalStage: Stage {
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
-        if case .frame(let frame) = item, let guide = frame.guide {
+        if case .frame(let frame) = item {
+            guard let guide = frame.guide else { throw PipelineError("'temporal' needs 'preprocess' to keep each frame's guide") }
             if carriesScores {
                 if frame.inferred && frame.scores == nil {
                     throw PipelineError("'temporal' with blend or refine needs a model that outputs class scores; this model outputs class ids")
                 }
-                let scores = try found(aggregator.next(inferred: frame.inferred ? frame.scores : nil, restart: frame.sceneCut, guide: guide), frame)
-                if givesScores {
-                    frame.scores = scores
+                if let scores = aggregator.next(inferred: frame.inferred ? frame.scores : nil, restart: frame.sceneCut, guide: guide) {
+                    if givesScores {
+                        frame.scores = scores
+                    } else {
+                        frame.labels = scores.argmax.resized(width: frame.picture.width, height: frame.picture.height)
+                        frame.scores = nil
+                    }
                 } else {
-                    frame.labels = scores.argmax.resized(width: frame.picture.width, height: frame.picture.height)
-                    frame.scores = nil
+                    frame.labels = unknown(frame)
                 }
             } else {
-                frame.labels = try found(aggregator.next(inferred: frame.inferred ? frame.labels : nil, guide: guide), frame)
+                frame.labels = aggregator.next(inferred: frame.inferred ? frame.labels : nil, guide: guide) ?? unknown(frame)
             }
             if !givesScores { frame.guide = nil }
         }
         try emit(item)
     }
 
-    private func found<T>(_ carried: T?, _ frame: FrameItem) throws -> T {
-        guard let carried else { throw PipelineError("frame \(frame.picture.index): no earlier keyframe to carry the segmentation from") }
-        return carried
+    /// Labels for a frame with nothing to carry from (its keyframe was dropped by a live queue):
+    /// every pixel unlabelled.
+    private func unknown(_ frame: FrameItem) -> LabelMap {
+        LabelMap(width: frame.picture.width, height: frame.picture.height,
+                 pixels: [UInt8](repeating: LabelSet.ignore, count: frame.picture.width * frame.picture.height))
     }
 }

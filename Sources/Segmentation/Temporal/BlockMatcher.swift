@@ -7,7 +7,8 @@ import CKernels
 public struct BlockMatcher: Sendable, Equatable {
     /// Block side on the full-resolution picture, in pixels.
     public var blockSize = 32
-    /// Largest displacement searched, in full-resolution pixels.
+    /// Radius of the full search on the coarsest level, in full-resolution pixels (each finer
+    /// level may add a pixel); 0 turns motion off.
     public var searchRadius = 24
     /// Added to a block's mean absolute difference (gray 0–1) per pixel of displacement.
     public var penalty: Float = 0.0005
@@ -26,6 +27,7 @@ public struct BlockMatcher: Sendable, Equatable {
     public func motion(from previous: [Float], to current: [Float], width: Int, height: Int) -> MotionField {
         precondition(previous.count == width * height && current.count == width * height, "pictures do not match \(width)x\(height)")
         var field = MotionField(width: width, height: height, blockSize: blockSize)
+        guard searchRadius > 0 else { return field }
         let levelCount = levels(width: width, height: height)
         var pyramid = [(previous: previous, current: current, width: width, height: height)]
         for _ in 1..<levelCount {
@@ -36,16 +38,15 @@ public struct BlockMatcher: Sendable, Equatable {
         }
         for level in stride(from: levelCount - 1, through: 0, by: -1) {
             let p = pyramid[level], coarsest = level == levelCount - 1
-            let block = blockSize >> level
             let radius = coarsest ? (searchRadius + (1 << level) - 1) >> level : 1
             let reach = coarsest ? radius : 2 * Int(zip(field.dx, field.dy).map { max(abs($0), abs($1)) }.max() ?? 0) + radius
             let reference = EdgePadded(p.previous, width: p.width, height: p.height, margin: reach)
             for by in 0..<field.rows {
                 for bx in 0..<field.columns {
                     let i = by * field.columns + bx
-                    let x0 = bx * block, y0 = by * block
-                    let x1 = min(p.width, x0 + block), y1 = min(p.height, y0 + block)
-                    guard x0 < x1, y0 < y1 else { continue }
+                    // The block's full-resolution extent, scaled to this level (never empty: the pyramid rounds up).
+                    let x0 = (bx * blockSize) >> level, y0 = (by * blockSize) >> level
+                    let x1 = min(p.width, ((bx + 1) * blockSize) >> level), y1 = min(p.height, ((by + 1) * blockSize) >> level)
                     let centre = coarsest ? (0, 0) : (Int(field.dx[i]) * 2, Int(field.dy[i]) * 2)
                     let best = search(p.current, width: p.width, reference: reference, x0: x0, y0: y0, x1: x1, y1: y1,
                                       around: centre, radius: radius, scale: Float(1 << level))

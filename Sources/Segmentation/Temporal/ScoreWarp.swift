@@ -44,7 +44,7 @@ public func warpLabels(_ labels: LabelMap, along field: MotionField) -> LabelMap
 }
 
 /// `warpScores` computed plainly, pixel by pixel: the test oracle.
-public func warpScoresReference(_ scores: [Float], classes: Int, width: Int, height: Int, along field: MotionField) -> [Float] {
+func warpScoresReference(_ scores: [Float], classes: Int, width: Int, height: Int, along field: MotionField) -> [Float] {
     let sx = Float(field.width) / Float(width), sy = Float(field.height) / Float(height)
     var output = [Float](repeating: 0, count: scores.count)
     for y in 0..<height {
