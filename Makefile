@@ -16,7 +16,7 @@ demo: build
 	@mkdir -p out
 	.build/release/segstream probe $(DEMO_INPUT)
 	.build/release/segstream segment $(DEMO_INPUT) -o out/demo.mp4 --labels-out out/demo.labels.mkv \
-		--json out/demo.jsonl --legend --refine --preset veryfast --stats
+		--json out/demo.jsonl --legend --smooth --refine --preset veryfast --stats
 	.build/release/segstream eval --truth $(DEMO_TRUTH) --pred out/demo.labels.mkv
 	@echo "wrote out/demo.mp4, out/demo.labels.mkv, out/demo.jsonl"
 
