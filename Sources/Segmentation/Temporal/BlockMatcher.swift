@@ -22,25 +22,38 @@ public struct BlockMatcher: Sendable, Equatable {
         return levels
     }
 
+    /// The levels block matching reads of a `width x height` gray picture (row-major): the
+    /// picture, then each level halved by 2x2 means. Built once per frame and used against both
+    /// its neighbours.
+    public func pyramid(of picture: [Float], width: Int, height: Int) -> [GrayLevel] {
+        precondition(picture.count == width * height, "picture does not match \(width)x\(height)")
+        var pyramid = [GrayLevel(values: picture, width: width, height: height)]
+        for _ in 1..<levels(width: width, height: height) {
+            let top = pyramid[pyramid.count - 1]
+            pyramid.append(GrayLevel(values: areaDownsample(top.values, width: top.width, height: top.height, factor: 2),
+                                     width: (top.width + 1) / 2, height: (top.height + 1) / 2))
+        }
+        return pyramid
+    }
+
     /// The motion from `previous` to `current` (both `width x height`, row-major gray): for
     /// each block of `current`, where its content lies in `previous`.
     public func motion(from previous: [Float], to current: [Float], width: Int, height: Int) -> MotionField {
-        precondition(previous.count == width * height && current.count == width * height, "pictures do not match \(width)x\(height)")
-        var field = MotionField(width: width, height: height, blockSize: blockSize)
+        motion(from: pyramid(of: previous, width: width, height: height), to: pyramid(of: current, width: width, height: height))
+    }
+
+    /// The motion between two pictures given as their pyramids (from `pyramid(of:width:height:)`).
+    public func motion(from previous: [GrayLevel], to current: [GrayLevel]) -> MotionField {
+        precondition(previous.count == current.count && previous[0].width == current[0].width && previous[0].height == current[0].height,
+                     "pyramids of pictures of different sizes")
+        var field = MotionField(width: current[0].width, height: current[0].height, blockSize: blockSize)
         guard searchRadius > 0 else { return field }
-        let levelCount = levels(width: width, height: height)
-        var pyramid = [(previous: previous, current: current, width: width, height: height)]
-        for _ in 1..<levelCount {
-            let top = pyramid[pyramid.count - 1]
-            pyramid.append((areaDownsample(top.previous, width: top.width, height: top.height, factor: 2),
-                            areaDownsample(top.current, width: top.width, height: top.height, factor: 2),
-                            (top.width + 1) / 2, (top.height + 1) / 2))
-        }
+        let levelCount = current.count
         for level in stride(from: levelCount - 1, through: 0, by: -1) {
-            let p = pyramid[level], coarsest = level == levelCount - 1
+            let p = current[level], coarsest = level == levelCount - 1
             let radius = coarsest ? (searchRadius + (1 << level) - 1) >> level : 1
             let reach = coarsest ? radius : 2 * Int(zip(field.dx, field.dy).map { max(abs($0), abs($1)) }.max() ?? 0) + radius
-            let reference = EdgePadded(p.previous, width: p.width, height: p.height, margin: reach)
+            let reference = EdgePadded(previous[level].values, width: p.width, height: p.height, margin: reach)
             for by in 0..<field.rows {
                 for bx in 0..<field.columns {
                     let i = by * field.columns + bx
@@ -48,7 +61,7 @@ public struct BlockMatcher: Sendable, Equatable {
                     let x0 = (bx * blockSize) >> level, y0 = (by * blockSize) >> level
                     let x1 = min(p.width, ((bx + 1) * blockSize) >> level), y1 = min(p.height, ((by + 1) * blockSize) >> level)
                     let centre = coarsest ? (0, 0) : (Int(field.dx[i]) * 2, Int(field.dy[i]) * 2)
-                    let best = search(p.current, width: p.width, reference: reference, x0: x0, y0: y0, x1: x1, y1: y1,
+                    let best = search(p.values, width: p.width, reference: reference, x0: x0, y0: y0, x1: x1, y1: y1,
                                       around: centre, radius: radius, scale: Float(1 << level))
                     field.dx[i] = Float(best.0)
                     field.dy[i] = Float(best.1)
@@ -78,6 +91,13 @@ public struct BlockMatcher: Sendable, Equatable {
         }
         return best
     }
+}
+
+/// One level of a gray picture's pyramid.
+public struct GrayLevel: Sendable {
+    public let values: [Float]
+    public let width: Int
+    public let height: Int
 }
 
 /// A picture extended by `margin` pixels on every side, repeating its edge pixels, so that

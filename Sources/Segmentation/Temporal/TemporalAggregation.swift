@@ -18,6 +18,10 @@ public struct TemporalAggregation: Sendable, Equatable {
 public final class TemporalAggregator {
     public let settings: TemporalAggregation
     private var previousGuide: [Float]?
+    /// `previousGuide`'s pyramid, when a motion estimate already built it.
+    private var previousPyramid: [GrayLevel]?
+    /// The pyramid of the frame being aggregated, when its motion was estimated.
+    private var currentPyramid: [GrayLevel]?
     private var previousScores: ClassScores?
     private var previousLabels: LabelMap?
     private let guideWidth: Int
@@ -49,7 +53,8 @@ public final class TemporalAggregator {
         } else {
             return nil
         }
-        (previousScores, previousGuide) = (result, guide)
+        previousScores = result
+        keep(guide)
         return result
     }
 
@@ -64,13 +69,24 @@ public final class TemporalAggregator {
         } else {
             return nil
         }
-        (previousLabels, previousGuide) = (result, guide)
+        previousLabels = result
+        keep(guide)
         return result
     }
 
-    /// The motion from the previous frame's guide to `guide`.
+    /// The motion from the previous frame's guide to `guide`; keeps `guide`'s pyramid for the next frame.
     private func motion(to guide: [Float]) -> MotionField? {
-        previousGuide.map { settings.matcher.motion(from: $0, to: guide, width: guideWidth, height: guideHeight) }
+        guard let previousGuide else { return nil }
+        let matcher = settings.matcher
+        let previous = previousPyramid ?? matcher.pyramid(of: previousGuide, width: guideWidth, height: guideHeight)
+        let current = matcher.pyramid(of: guide, width: guideWidth, height: guideHeight)
+        currentPyramid = current
+        return matcher.motion(from: previous, to: current)
+    }
+
+    /// Makes `guide` the previous frame's, with its pyramid when `motion(to:)` built it.
+    private func keep(_ guide: [Float]) {
+        (previousGuide, previousPyramid, currentPyramid) = (guide, currentPyramid, nil)
     }
 
     /// `scores` moved along `field`, blended with `fresh` scores when given.
@@ -78,14 +94,11 @@ public final class TemporalAggregator {
         let count = scores.classes * scores.width * scores.height
         let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
             scores.withUnsafeBufferPointer { earlier in
-                if let fresh {
-                    fresh.withUnsafeBufferPointer {
-                        warpScores(earlier, classes: scores.classes, width: scores.width, height: scores.height, along: field,
-                                   blendingWith: $0, keep: settings.blend, into: output)
-                    }
-                } else {
-                    warpScores(earlier, classes: scores.classes, width: scores.width, height: scores.height, along: field, into: output)
+                func warp(_ freshValues: UnsafeBufferPointer<Float>?) {
+                    warpScores(earlier, classes: scores.classes, width: scores.width, height: scores.height, along: field,
+                               blendingWith: freshValues, keep: settings.blend, into: output)
                 }
+                if let fresh { fresh.withUnsafeBufferPointer(warp) } else { warp(nil) }
             }
             initialized = count
         }
