@@ -61,14 +61,17 @@ import Testing
         }
     }
 
-    /// Shapes large enough that the work runs in several bands (and, for the direct tiles,
-    /// several column chunks and output-channel blocks).
-    @Test(arguments: [(k: 1, c: 160, m: 6), (k: 3, c: 40, m: 5), (k: 3, c: 24, m: 20)], InstructionSet.supported)
-    func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int), _ isa: InstructionSet) throws {
+    /// Shapes large enough that the work runs in several bands per worker (and, for the direct
+    /// tiles, several column chunks, output-channel blocks and passes over K = c x k x k taps).
+    @Test(arguments: [(k: 1, c: 160, m: 6, stride: 1), (k: 3, c: 40, m: 5, stride: 1), (k: 3, c: 24, m: 20, stride: 1),
+                      (k: 3, c: 40, m: 9, stride: 2), (k: 1, c: 24, m: 12, stride: 2)], InstructionSet.supported)
+    func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int, stride: Int), _ isa: InstructionSet) throws {
         var random = SeededRandom(state: UInt64(shape.k))
-        let x = random.tensor([2, shape.c, 48, 150]), wt = random.tensor([shape.m, shape.c, shape.k, shape.k])
-        let b = random.tensor([shape.m]), r = random.tensor([2, shape.m, 48, 150])
-        let node = convNode(k: shape.k, stride: 1, pad: shape.k / 2, dilation: 1, group: 1, epilogue: Epilogue(residual: true, activation: .relu))
+        let (h, w) = (96 / shape.stride, 300 / shape.stride)
+        let x = random.tensor([2, shape.c, 96, 300]), wt = random.tensor([shape.m, shape.c, shape.k, shape.k])
+        let b = random.tensor([shape.m]), r = random.tensor([2, shape.m, h, w])
+        let node = convNode(k: shape.k, stride: shape.stride, pad: shape.k / 2, dilation: 1, group: 1,
+                            epilogue: Epilogue(residual: true, activation: .relu))
         let kernel = try Conv(node)
         var expected = Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape))
         for i in 0..<expected.data.count { expected.data[i] = max(expected.data[i] + r.data[i], 0) }
@@ -81,7 +84,7 @@ import Testing
     @Test(arguments: [(k: 1, pad: 0), (k: 3, pad: 1), (k: 3, pad: 0)], InstructionSet.supported)
     func concatenatedInputsMatchConvOfConcat(_ shape: (k: Int, pad: Int), _ isa: InstructionSet) throws {
         var random = SeededRandom(state: UInt64(10 * shape.k + shape.pad))
-        let parts = [3, 5, 2].map { random.tensor([2, $0, 11, 45]) }
+        let parts = [3, 5, 2].map { random.tensor([2, $0, 40, 45]) }
         let wt = random.tensor([12, 10, shape.k, shape.k]), b = random.tensor([12])
         var node = convNode(k: shape.k, stride: 1, pad: shape.pad, dilation: 1, group: 1)
         node.inputs = ["X0", "W", "B", "", "X1", "X2"]

@@ -46,12 +46,20 @@ typedef struct {
     float alpha, beta;
 } SSConvGemm;
 
-/// Computes `rows` x `cols` outputs of every channel (AVX-512).
+/// Memory to bring into L2 while a computation runs (the input its next call reads):
+/// `count` runs of `length` floats, `stride` floats apart, from `base`.
+typedef struct {
+    const float *base;
+    int64_t count, stride, length;
+} SSPrefetchRuns;
+
+/// Computes `rows` x `cols` outputs of every channel (AVX-512), prefetching the `upcoming`
+/// runs (may be NULL when `upcoming_count` is 0) a few lines per tile as it goes.
 /// - input: the input element under tap offset 0 of output (0, 0); output row r starts at input + r * input_row.
 /// - output, residual (NULL or the same layout): element (m, r, c) at m * channel_stride + r * output_row + c.
 void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
                   float *output, const float *residual, int64_t output_row, int64_t channel_stride,
-                  int64_t rows, int64_t cols);
+                  int64_t rows, int64_t cols, const SSPrefetchRuns *upcoming, int64_t upcoming_count);
 
 /// The geometry of one plane of a depthwise convolution read straight from its input.
 typedef struct {

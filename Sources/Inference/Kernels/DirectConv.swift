@@ -134,16 +134,17 @@ final class DirectConv {
             if !constantWeights { pack(w.floats) }
             parallelChunks(units, threads: workers) { worker, range in
                 for u in range {
-                    run(unit: u, bias: bias, residual: residual?.floats, activation: activation, y: y.floats,
-                        copy: scratch.floats + worker * slice)
+                    run(unit: u, next: u + 1 < range.upperBound ? u + 1 : nil, bias: bias, residual: residual?.floats,
+                        activation: activation, y: y.floats, copy: scratch.floats + worker * slice)
                 }
             }
         }
     }
 
     /// Computes work unit `u` (image, group, then band or column range), padding its input
-    /// rows into `copy` first when taps read a padded copy.
-    private func run(unit u: Int, bias: UnsafeMutablePointer<Float>?,
+    /// rows into `copy` first when taps read a padded copy, and prefetching the input of
+    /// unit `next` (the one this worker computes next) as it goes.
+    private func run(unit u: Int, next: Int?, bias: UnsafeMutablePointer<Float>?,
                      residual: UnsafeMutablePointer<Float>?, activation: FusedActivation, y: UnsafeMutablePointer<Float>,
                      copy: UnsafeMutablePointer<Float>) {
         let perGroup = unitsPerGroup, i = u / (group * perGroup), gi = (u / perGroup) % group, part = u % perGroup
@@ -174,13 +175,42 @@ final class DirectConv {
         var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: offsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
                               alpha: activation.alpha, beta: activation.beta)
-        ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
-                     Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols))
+        withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count) { upcoming in
+            let count = next.map { inputRuns(unit: $0, into: upcoming) } ?? 0
+            ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
+                         Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols), upcoming.baseAddress, Int64(count))
+        }
         if let after = activation.after {
             for o in 0..<mg { after.apply(y + outBase + o * outPlane, rows * cols) }
         }
     }
 
+
+    /// Writes the stretches of X that unit `u` reads into `runs` (one per part of `sources`
+    /// that its group's channels come from, each a run of planes), returning how many.
+    private func inputRuns(unit u: Int, into runs: UnsafeMutableBufferPointer<SSPrefetchRuns>) -> Int {
+        let perGroup = unitsPerGroup, i = u / (group * perGroup), gi = (u / perGroup) % group, part = u % perGroup
+        var start: Int, length: Int
+        if flat {
+            start = part * flatColumns
+            length = min(flatColumns, g.outH * g.outW - start)
+        } else {
+            let r0 = part * bandRows, last = min(r0 + bandRows, g.outH) - 1
+            let firstRow = max(0, r0 * g.sh - g.padTop), endRow = min(g.inH, last * g.sh - g.padTop + (g.kh - 1) * g.dh + 1)
+            (start, length) = (firstRow * g.inW, (endRow - firstRow) * g.inW)
+        }
+        guard length > 0 else { return 0 }
+        var count = 0, channel = gi * cg
+        let end = channel + cg
+        while channel < end {
+            let inPart = sources.channelsInPart(from: channel, upTo: end)
+            runs[count] = SSPrefetchRuns(base: sources.plane(image: i, channel: channel) + start, count: Int64(inPart),
+                                         stride: Int64(sources.planeSize), length: Int64(length))
+            count += 1
+            channel += inPart
+        }
+        return count
+    }
 }
 
 /// Where each input plane of a convolution lies: one NCHW tensor, or the parts of a
@@ -198,6 +228,17 @@ struct ChannelSources {
         for part in parts {
             if c < part.channels { return part.floats + (image * part.channels + c) * planeSize }
             c -= part.channels
+        }
+        preconditionFailure("channel \(channel) past the \(channels) input channels")
+    }
+
+    /// How many channels from `channel` on, before `end`, lie in the same part as `channel`
+    /// (their planes one after another).
+    func channelsInPart(from channel: Int, upTo end: Int) -> Int {
+        var first = 0
+        for part in parts {
+            if channel < first + part.channels { return min(end, first + part.channels) - channel }
+            first += part.channels
         }
         preconditionFailure("channel \(channel) past the \(channels) input channels")
     }

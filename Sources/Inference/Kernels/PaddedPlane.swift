@@ -12,15 +12,21 @@ import CKernels
 struct PaddedPlane {
     let g: Geometry
     /// Columns of one phase row: the output columns rounded up to whole SIMD8 blocks, plus
-    /// the columns the widest tap reaches past them.
+    /// the columns the widest tap reaches past them, rounded up to whole 64-byte lines (so
+    /// that every phase row of a 64-byte aligned copy starts on a line).
     let phaseW: Int
     /// Rows of the padded input that the windows of `outputRows` output rows reach.
     let paddedH: Int
+    /// Whether some tap reads padded row r (mod `sh`; a 1x1 stride-2 kernel reads even rows
+    /// only) and phase q: `fill` leaves the others unwritten.
+    private let readsRow: [Bool], readsPhase: [Bool]
 
     init(_ g: Geometry, outputRows: Int) {
         self.g = g
-        phaseW = ((g.outW + 7) & ~7) + (g.kw - 1) * g.dw / g.sw
+        phaseW = (((g.outW + 7) & ~7) + (g.kw - 1) * g.dw / g.sw + 15) & ~15
         paddedH = (outputRows - 1) * g.sh + (g.kh - 1) * g.dh + 1
+        readsRow = (0..<g.sh).map { r in (0..<g.kh).contains { $0 * g.dh % g.sh == r } }
+        readsPhase = (0..<g.sw).map { q in (0..<g.kw).contains { $0 * g.dw % g.sw == q } }
     }
 
     /// Floats of one padded plane.
@@ -36,12 +42,13 @@ struct PaddedPlane {
     }
 
     /// Writes the padded phase rows of `x` [inH, inW] that output rows from `firstRow` on
-    /// read into `padded` (`floats` long), zero outside `x`; with `avx512` (the CPU must have
+    /// read into `padded` (`floats` long), zero outside `x` (rows and phases no tap reads are
+    /// left as they were); with `avx512` (the CPU must have
     /// it) a stride-2 copy runs as AVX-512 shuffles.
     func fill(from x: UnsafePointer<Float>, firstRow: Int = 0, into padded: UnsafeMutablePointer<Float>, avx512: Bool) {
-        for r in 0..<paddedH {
+        for r in 0..<paddedH where readsRow[r % g.sh] {
             let iy = firstRow * g.sh + r - g.padTop
-            for q in 0..<g.sw {
+            for q in 0..<g.sw where readsPhase[q] {
                 let dst = padded + (r * g.sw + q) * phaseW
                 guard iy >= 0, iy < g.inH else {
                     dst.update(repeating: 0, count: phaseW)
