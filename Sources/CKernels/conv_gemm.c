@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include "conv_tiles.h"
+#include <immintrin.h>
 
 int ss_cpu_has_avx512(void) {
     __builtin_cpu_init();
@@ -72,4 +73,5 @@ void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
             }
         }
     }
+    if (conv->stream_output) _mm_sfence(); /* streamed stores are weakly ordered: done before the caller signals */
 }

@@ -79,6 +79,21 @@ import Testing
         #expect(maxDifference(actual, expected).diff <= 1e-4)
     }
 
+    /// An output over `DirectConv.streamedOutputBytes` is stored past the caches, whole
+    /// aligned tiles streamed and the rest stored as usual.
+    @Test(arguments: InstructionSet.supported)
+    func largeOutputsAreStreamed(_ isa: InstructionSet) throws {
+        var random = SeededRandom(state: 5)
+        let x = random.tensor([1, 4, 500, 601]), wt = random.tensor([16, 4, 1, 1]), b = random.tensor([16])
+        let node = convNode(k: 1, stride: 1, pad: 0, dilation: 1, group: 1, epilogue: Epilogue(activation: .relu))
+        let kernel = try Conv(node)
+        let expected = ActivationKernel.reference(Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape)),
+                                                  .relu)
+        #expect(expected.data.count * 4 > DirectConv.streamedOutputBytes)
+        let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b)], instructionSet: isa)[0].floatTensor
+        #expect(maxDifference(actual, expected).diff <= 1e-4)
+    }
+
     /// A channel Concat fused into the Conv (X = input 0 then inputs 4...): DirectConv reads
     /// the parts in their own buffers, the other paths join them first.
     @Test(arguments: [(k: 1, pad: 0), (k: 3, pad: 1), (k: 3, pad: 0)], InstructionSet.supported)

@@ -36,6 +36,10 @@ final class DirectConv {
 
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
     static let bandBudget = 1 << 18
+    /// Outputs larger than this many bytes are stored past the caches: they would not stay
+    /// there for the next step anyway, and streaming spares the read of each line before it
+    /// is written (1x1 convs expanding channels at high resolution are bound by that).
+    static let streamedOutputBytes = 16 << 20
 
     /// - Parameter sources: X's planes, `images` x C of them.
     /// - Precondition: the CPU has AVX-512 (`InstructionSet.best == .avx512`).
@@ -101,6 +105,9 @@ final class DirectConv {
         tapOffsets.deallocate()
     }
 
+    /// Whether the output goes past the caches (see `streamedOutputBytes`).
+    var streamsOutput: Bool { images * group * mg * g.outH * g.outW * MemoryLayout<Float>.stride > DirectConv.streamedOutputBytes }
+
     /// Floats of padded copy one worker needs (0 when taps read X directly).
     var scratchFloats: Int { layout.map { $0.floats * cg } ?? 0 }
 
@@ -132,7 +139,7 @@ final class DirectConv {
         let scratch = context.scratch, activation = FusedActivation(activation)
         return { [self] in
             if !constantWeights { pack(w.floats) }
-            parallelChunks(units, threads: workers) { worker, range in
+            parallelClaimed(units, threads: workers, grain: max(1, units / (16 * workers))) { worker, range in
                 for u in range {
                     run(unit: u, next: u + 1 < range.upperBound ? u + 1 : nil, bias: bias, residual: residual?.floats,
                         activation: activation, y: y.floats, copy: scratch.floats + worker * slice)
@@ -174,7 +181,8 @@ final class DirectConv {
         let outBase = (i * group + gi) * mg * outPlane + first
         var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: offsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
-                              alpha: activation.alpha, beta: activation.beta)
+                              alpha: activation.alpha, beta: activation.beta,
+                              stream_output: streamsOutput ? 1 : 0)
         withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count) { upcoming in
             let count = next.map { inputRuns(unit: $0, into: upcoming) } ?? 0
             ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },

@@ -77,7 +77,21 @@ func parallelChunks(_ count: Int, threads: Int, _ body: (Int, Range<Int>) -> Voi
         if count > 0 { body(0, 0..<count) }
         return
     }
-    WorkerPool.shared.run(chunks) { c in
+    WorkerPool.shared.run(chunks, threads: chunks) { c, _ in
         body(c, (c * count / chunks)..<((c + 1) * count / chunks))
+    }
+}
+
+/// Runs `body` over `0..<count` in ranges of `grain` that threads claim as they become free
+/// (so a thread slowed by other work on its core takes fewer), passing the thread's slot
+/// (below `threads`) for per-thread scratch.
+func parallelClaimed(_ count: Int, threads: Int, grain: Int, _ body: (_ slot: Int, Range<Int>) -> Void) {
+    let grain = max(grain, 1), chunks = (count + grain - 1) / grain
+    if min(threads, chunks) <= 1 {
+        if count > 0 { body(0, 0..<count) }
+        return
+    }
+    WorkerPool.shared.run(chunks, threads: threads) { c, slot in
+        body(slot, (c * grain)..<min(count, (c + 1) * grain))
     }
 }
