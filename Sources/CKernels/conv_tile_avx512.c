@@ -17,6 +17,10 @@ TARGET_AVX512 void ss_conv_tile_avx512(const float *weights, const int64_t *tap_
             acc[r][0] = acc[r][1] = _mm512_setzero_ps();
         }
     }
+    /* The upcoming lines spread evenly over the taps, so that their misses overlap the FMAs. */
+    const int64_t spacing = upcoming_lines ? taps / upcoming_lines : 0;
+    int64_t next_line_at = 0;
+    const char *next_line = upcoming, *const upcoming_end = upcoming + 64 * upcoming_lines;
     for (int64_t k = 0; k < taps; k++) {
         const float *p = input + tap_offsets[k], *w = weights + k * SS_CONV_BLOCK;
         const __m512 x0 = _mm512_maskz_loadu_ps(lo, p), x1 = _mm512_maskz_loadu_ps(hi, p + 16);
@@ -24,7 +28,11 @@ TARGET_AVX512 void ss_conv_tile_avx512(const float *weights, const int64_t *tap_
             _mm_prefetch((const char *)(p + prefetch), _MM_HINT_T0);
             _mm_prefetch((const char *)(p + prefetch + 16), _MM_HINT_T0);
         }
-        if (k < upcoming_lines) _mm_prefetch(upcoming + 64 * k, _MM_HINT_T1);
+        if (k == next_line_at && next_line < upcoming_end) {
+            _mm_prefetch(next_line, _MM_HINT_T1);
+            next_line += 64;
+            next_line_at += spacing;
+        }
         for (int r = 0; r < SS_CONV_BLOCK; r++) {
             const __m512 wr = _mm512_set1_ps(w[r]);
             acc[r][0] = _mm512_fmadd_ps(wr, x0, acc[r][0]);

@@ -12,7 +12,7 @@ enum { SS_TILE_RESUME = 1, SS_TILE_FINISH = 2 };
 /* One AVX-512 tile of ss_conv_gemm: SS_CONV_BLOCK output channels (the first m_rows stored) x
  * `columns` outputs, summing over `taps` taps, then (when finishing) bias, residual and
  * activation; with a non-zero `prefetch`, also prefetches the taps that many floats further on,
- * and, one per tap from the first, the `upcoming_lines` cache lines from `upcoming` into L2. */
+ * and, spread over the taps, the `upcoming_lines` (at most `taps`) cache lines from `upcoming` into L2. */
 void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets, int64_t taps, const float *input,
                          int64_t columns, float *output, const float *residual, int64_t channel_stride,
                          int m_rows, const float *bias, int64_t prefetch, const char *upcoming, int64_t upcoming_lines,

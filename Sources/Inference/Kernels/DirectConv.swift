@@ -36,6 +36,9 @@ final class DirectConv {
 
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
     static let bandBudget = 1 << 18
+    /// Floats of input a flat unit reads at most (some columns of each input plane): few
+    /// enough to prefetch into L2 while the unit before it runs.
+    static let unitInputFloats = 1 << 16
     /// Outputs larger than this many bytes are stored past the caches: they would not stay
     /// there for the next step anyway, and streaming spares the read of each line before it
     /// is written (1x1 convs expanding channels at high resolution are bound by that).
@@ -59,7 +62,7 @@ final class DirectConv {
         let wanted = max(1, (2 * threads + images * group - 1) / (images * group))
         let direct = g.padTop + g.padLeft + g.padBottom + g.padRight == 0 && g.sw == 1
         flat = direct && g.kh == 1 && g.kw == 1 && g.sh == 1
-        flatColumns = max(256, (g.outH * g.outW + wanted - 1) / wanted)
+        flatColumns = max(256, min((g.outH * g.outW + wanted - 1) / wanted, DirectConv.unitInputFloats / cg & ~127))
         var rows = max(1, (g.outH + wanted - 1) / wanted)
         if !direct {
             while rows > 1, cg * PaddedPlane(g, outputRows: rows).floats > DirectConv.bandBudget { rows = (rows + 1) / 2 }
@@ -148,43 +151,48 @@ final class DirectConv {
         }
     }
 
-    /// Computes work unit `u` (image, group, then band or column range), padding its input
-    /// rows into `copy` first when taps read a padded copy, and prefetching the input of
-    /// unit `next` (the one this worker computes next) as it goes.
+    /// Where work unit `u` lies: its image, group and, within the group's output planes, the
+    /// first output and the rows and columns it computes.
+    private func place(unit u: Int) -> (image: Int, group: Int, first: Int, rows: Int, cols: Int, firstRow: Int) {
+        let perGroup = unitsPerGroup, i = u / (group * perGroup), gi = (u / perGroup) % group, part = u % perGroup
+        if flat {
+            let first = part * flatColumns
+            return (i, gi, first, 1, min(flatColumns, g.outH * g.outW - first), 0)
+        }
+        let r0 = part * bandRows
+        return (i, gi, r0 * g.outW, min(bandRows, g.outH - r0), g.outW, r0)
+    }
+
+    /// Computes work unit `u`, padding its input rows into `copy` first when taps read a
+    /// padded copy, and prefetching what unit `next` (the one this worker computes next)
+    /// reads as it goes.
     private func run(unit u: Int, next: Int?, bias: UnsafeMutablePointer<Float>?,
                      residual: UnsafeMutablePointer<Float>?, activation: FusedActivation, y: UnsafeMutablePointer<Float>,
                      copy: UnsafeMutablePointer<Float>) {
-        let perGroup = unitsPerGroup, i = u / (group * perGroup), gi = (u / perGroup) % group, part = u % perGroup
+        let (i, gi, first, rows, cols, r0) = place(unit: u)
         let outPlane = g.outH * g.outW
         let groupInput = sources.plane(image: i, channel: gi * cg)
-        var input: UnsafePointer<Float>, inputRow: Int, first: Int, rows: Int, cols: Int
+        var input: UnsafePointer<Float>, inputRow: Int
         var offsets = tapOffsets
         if flat {
-            first = part * flatColumns
-            (input, inputRow, rows, cols) = (UnsafePointer(groupInput + first), 0, 1, min(flatColumns, outPlane - first))
+            (input, inputRow) = (UnsafePointer(groupInput + first), 0)
             offsets += (i * group + gi) * taps
-        } else {
-            let r0 = part * bandRows
-            first = r0 * g.outW
-            (rows, cols) = (min(bandRows, g.outH - r0), g.outW)
-            if let layout {
-                for ci in 0..<cg {
-                    layout.fill(from: sources.plane(image: i, channel: gi * cg + ci), firstRow: r0, into: copy + ci * layout.floats,
-                                avx512: true)
-                }
-                (input, inputRow) = (UnsafePointer(copy), layout.rowStep)
-            } else {
-                (input, inputRow) = (UnsafePointer(groupInput + r0 * g.sh * g.inW), g.sh * g.inW)
-                offsets += (i * group + gi) * taps
+        } else if let layout {
+            for ci in 0..<cg {
+                layout.fill(from: sources.plane(image: i, channel: gi * cg + ci), firstRow: r0, into: copy + ci * layout.floats,
+                            avx512: true)
             }
+            (input, inputRow) = (UnsafePointer(copy), layout.rowStep)
+        } else {
+            (input, inputRow) = (UnsafePointer(groupInput + r0 * g.sh * g.inW), g.sh * g.inW)
+            offsets += (i * group + gi) * taps
         }
         let outBase = (i * group + gi) * mg * outPlane + first
         var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: offsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
-                              alpha: activation.alpha, beta: activation.beta,
-                              stream_output: streamsOutput ? 1 : 0)
-        withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count) { upcoming in
-            let count = next.map { inputRuns(unit: $0, into: upcoming) } ?? 0
+                              alpha: activation.alpha, beta: activation.beta, stream_output: streamsOutput ? 1 : 0)
+        withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count + 1) { upcoming in
+            let count = next.map { readRuns(unit: $0, residual: residual, into: upcoming) } ?? 0
             ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
                          Int64(g.outW), Int64(outPlane), Int64(rows), Int64(cols), upcoming.baseAddress, Int64(count))
         }
@@ -193,29 +201,32 @@ final class DirectConv {
         }
     }
 
-
-    /// Writes the stretches of X that unit `u` reads into `runs` (one per part of `sources`
-    /// that its group's channels come from, each a run of planes), returning how many.
-    private func inputRuns(unit u: Int, into runs: UnsafeMutableBufferPointer<SSPrefetchRuns>) -> Int {
-        let perGroup = unitsPerGroup, i = u / (group * perGroup), gi = (u / perGroup) % group, part = u % perGroup
+    /// Writes the stretches of memory unit `u` reads into `runs`: per part of `sources` that
+    /// its group's channels come from, the input rows or columns of those planes, then its
+    /// part of `residual`. Returns how many runs it wrote.
+    private func readRuns(unit u: Int, residual: UnsafeMutablePointer<Float>?, into runs: UnsafeMutableBufferPointer<SSPrefetchRuns>) -> Int {
+        let (i, gi, first, rows, cols, r0) = place(unit: u)
         var start: Int, length: Int
         if flat {
-            start = part * flatColumns
-            length = min(flatColumns, g.outH * g.outW - start)
+            (start, length) = (first, cols)
         } else {
-            let r0 = part * bandRows, last = min(r0 + bandRows, g.outH) - 1
-            let firstRow = max(0, r0 * g.sh - g.padTop), endRow = min(g.inH, last * g.sh - g.padTop + (g.kh - 1) * g.dh + 1)
+            let firstRow = max(0, r0 * g.sh - g.padTop), endRow = min(g.inH, (r0 + rows - 1) * g.sh - g.padTop + (g.kh - 1) * g.dh + 1)
             (start, length) = (firstRow * g.inW, (endRow - firstRow) * g.inW)
         }
-        guard length > 0 else { return 0 }
         var count = 0, channel = gi * cg
         let end = channel + cg
-        while channel < end {
+        while length > 0, channel < end {
             let inPart = sources.channelsInPart(from: channel, upTo: end)
             runs[count] = SSPrefetchRuns(base: sources.plane(image: i, channel: channel) + start, count: Int64(inPart),
                                          stride: Int64(sources.planeSize), length: Int64(length))
             count += 1
             channel += inPart
+        }
+        if let residual {
+            let outPlane = g.outH * g.outW
+            runs[count] = SSPrefetchRuns(base: residual + (i * group + gi) * mg * outPlane + first, count: Int64(mg),
+                                         stride: Int64(outPlane), length: Int64(rows * cols))
+            count += 1
         }
         return count
     }
