@@ -51,6 +51,19 @@ struct PoolWindow: CustomStringConvertible {
         }
     }
 
+    /// The common 2x2 stride-2 window on rows long enough for whole AVX-512 blocks and a short last one.
+    @Test(arguments: InstructionSet.supported)
+    func maxPool2x2Stride2MatchesReference(_ isa: InstructionSet) throws {
+        var random = SeededRandom(state: 3)
+        for (width, pads) in [(70, [0, 0, 0, 0]), (97, [1, 1, 1, 1]), (64, [0, 1, 0, 1])] {
+            let x = random.tensor([2, 3, 9, width])
+            let attributes: [String: Attribute] = ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2]), "pads": .ints(pads)]
+            let expected = MaxPool.reference(x, kernel: [2, 2], strides: [2, 2], pads: pads, dilations: [1, 1], ceilMode: false)
+            let actual = try run("MaxPool", [.float32(x)], attributes, instructionSet: isa)
+            #expect(actual[0] == .float32(expected.values), "width \(width) pads \(pads)")
+        }
+    }
+
     @Test(arguments: PoolWindow.flavours, [false, true])
     func averagePoolMatchesReference(_ flavour: String, countIncludePad: Bool) throws {
         var random = SeededRandom("averagepool \(flavour) \(countIncludePad)")

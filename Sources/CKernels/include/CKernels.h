@@ -87,6 +87,10 @@ void ss_interpolate_row(const float *source, const int32_t *x0, const int32_t *x
 /// Resize along y (AVX-512): target[i] = top[i] + (bottom[i] - top[i]) * fy, rounded as written, for i < count.
 void ss_mix_rows(const float *top, const float *bottom, float fy, int64_t count, float *target);
 
+/// One output row of a 2x2, stride-2 max pool (AVX-512): out[i] = the maximum of top[2i],
+/// top[2i + 1], bottom[2i] and bottom[2i + 1], for i < count.
+void ss_max_pool_2x2_row(const float *top, const float *bottom, int64_t count, float *out);
+
 /// One class of a running arg max (AVX-512): v = top + (bottom - top) * fy (rounded as written);
 /// where class_index is 0 or v > best, best = v and labels = class_index, for i < count.
 void ss_argmax_update(const float *top, const float *bottom, float fy, int64_t count, int64_t class_index,

@@ -1,3 +1,5 @@
+import CKernels
+
 /// 2-D max pooling, NCHW Float32, with the optional Indices output (int64, flat
 /// offsets into the whole input tensor, row-major as `storage_order` 0).
 struct MaxPool: Kernel {
@@ -21,12 +23,12 @@ struct MaxPool: Kernel {
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
         let x = inputs[0]!, y = outputs[0], indices = outputs.count > 1 ? outputs[1].int64s : nil
         let g = try window.poolGeometry(node, input: x.shape)
-        let planes = x.shape[0] * x.shape[1], threads = context.threads
+        let planes = x.shape[0] * x.shape[1], threads = context.threads, avx512 = context.instructionSet == .avx512
         return {
             parallelFor(planes, threads: threads) { range in
                 for p in range {
                     MaxPool.plane(x.floats + p * g.inH * g.inW, g, y.floats + p * g.outH * g.outW,
-                                  indices.map { $0 + p * g.outH * g.outW }, indexBase: p * g.inH * g.inW)
+                                  indices.map { $0 + p * g.outH * g.outW }, indexBase: p * g.inH * g.inW, avx512: avx512)
                 }
             }
         }
@@ -34,9 +36,10 @@ struct MaxPool: Kernel {
 
     /// Pools one [inH, inW] plane into [outH, outW]; with `indices`, also writes each
     /// maximum's flat offset (`indexBase` + offset in the plane). Windows fully inside
-    /// the plane skip the bounds checks.
+    /// the plane skip the bounds checks; with `avx512` (the CPU must have it), 2x2 stride-2
+    /// windows without indices run as AVX-512 rows.
     static func plane(_ src: UnsafePointer<Float>, _ g: Geometry, _ dst: UnsafeMutablePointer<Float>,
-                      _ indices: UnsafeMutablePointer<Int64>?, indexBase: Int) {
+                      _ indices: UnsafeMutablePointer<Int64>?, indexBase: Int, avx512: Bool) {
         let xlo = min(g.outW, (g.padLeft + g.sw - 1) / g.sw)
         let lastTap = (g.kw - 1) * g.dw - g.padLeft
         let xhi = max(xlo, min(g.outW, g.inW - 1 - lastTap < 0 ? 0 : (g.inW - 1 - lastTap) / g.sw + 1))
@@ -75,6 +78,8 @@ struct MaxPool: Kernel {
                         out[ox] = best
                         idx[ox] = base &+ Int64(at)
                     }
+                } else if avx512, g.sw == 2 {
+                    ss_max_pool_2x2_row(r0 + 2 * xlo, r1 + 2 * xlo, Int64(xhi - xlo), out + xlo)
                 } else {
                     for ox in xlo..<xhi {
                         let i = ox &* g.sw
