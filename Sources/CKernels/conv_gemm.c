@@ -21,11 +21,14 @@ typedef struct {
     int64_t line;  /* within that stretch */
 } Upcoming;
 
+/* Cache lines per stretch of a run. */
+static int64_t lines_in(const SSPrefetchRuns *r) { return (r->length * (int64_t)sizeof(float) + 63) / 64; }
+
 /* The next at most `lines` lines, all within one stretch: their start in `*at`, their count returned. */
 static int64_t take_lines(Upcoming *u, int64_t lines, const char **at) {
     if (u->runs == u->end || lines == 0) return 0;
     const SSPrefetchRuns *r = u->runs;
-    const int64_t in_stretch = (r->length * (int64_t)sizeof(float) + 63) / 64;
+    const int64_t in_stretch = lines_in(r);
     const int64_t taken = in_stretch - u->line < lines ? in_stretch - u->line : lines;
     *at = (const char *)(r->base + u->index * r->stride) + 64 * u->line;
     u->line += taken;
@@ -47,7 +50,7 @@ void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
     const int64_t passes = (k + MAX_PASS_TAPS - 1) / MAX_PASS_TAPS, pass_taps = (k + passes - 1) / passes;
     const int64_t blocks = (m_total + SS_CONV_BLOCK - 1) / SS_CONV_BLOCK;
     int64_t lines = 0;
-    for (int64_t i = 0; i < upcoming_count; i++) lines += upcoming[i].count * ((upcoming[i].length * (int64_t)sizeof(float) + 63) / 64);
+    for (int64_t i = 0; i < upcoming_count; i++) lines += upcoming[i].count * lines_in(upcoming + i);
     const int64_t tile_calls = rows * ((cols + width - 1) / width) * passes * blocks;
     const int64_t lines_per_tile = (lines + tile_calls - 1) / tile_calls;
     Upcoming next = {upcoming, upcoming + upcoming_count, 0, 0};
@@ -57,7 +60,9 @@ void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
             const int64_t c1 = c0 + chunk < cols ? c0 + chunk : cols;
             for (int64_t k0 = 0; k0 < k; k0 += pass_taps) {
                 const int64_t taps = k - k0 < pass_taps ? k - k0 : pass_taps;
-                const int stage = (k0 > 0 ? SS_TILE_RESUME : 0) | (k0 + taps == k ? SS_TILE_FINISH : 0);
+                /* Streaming a line that an earlier pass left in the cache would write it twice. */
+                const int stage = (k0 > 0 ? SS_TILE_RESUME : 0) | (k0 + taps == k ? SS_TILE_FINISH : 0) |
+                                  (conv->stream_output && passes == 1 ? SS_TILE_STREAM : 0);
                 for (int64_t m = 0; m < m_total; m += SS_CONV_BLOCK) {
                     const int m_rows = m_total - m < SS_CONV_BLOCK ? (int)(m_total - m) : SS_CONV_BLOCK;
                     const int64_t at = m * channel_stride + r * output_row;
@@ -66,12 +71,12 @@ void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
                         const int64_t upcoming_lines = take_lines(&next, lines_per_tile < taps ? lines_per_tile : taps, &upcoming_at);
                         ss_conv_tile_avx512(conv->weights + m * k + k0 * SS_CONV_BLOCK, conv->tap_offsets + k0, taps, in + c,
                                             c1 - c < width ? c1 - c : width, output + at + c, residual ? residual + at + c : 0,
-                                            channel_stride, m_rows, conv->bias ? conv->bias + m : 0, m == 0 ? chunk : 0, upcoming_at, upcoming_lines, stage,
-                                            conv);
+                                            channel_stride, m_rows, conv->bias ? conv->bias + m : 0, m == 0 ? chunk : 0,
+                                            upcoming_at, upcoming_lines, stage, conv);
                     }
                 }
             }
         }
     }
-    if (conv->stream_output) _mm_sfence(); /* streamed stores are weakly ordered: done before the caller signals */
+    if (conv->stream_output && passes == 1) _mm_sfence(); /* streamed stores are weakly ordered: done before the caller signals */
 }

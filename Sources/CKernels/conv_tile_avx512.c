@@ -56,7 +56,7 @@ TARGET_AVX512 void ss_conv_tile_avx512(const float *weights, const int64_t *tap_
             v0 = activate_avx512(v0, conv->activation, conv->alpha, conv->beta);
             v1 = activate_avx512(v1, conv->activation, conv->alpha, conv->beta);
         }
-        if (stage & SS_TILE_FINISH && conv->stream_output && hi == 0xFFFF && ((uintptr_t)out & 63) == 0) {
+        if (stage & SS_TILE_STREAM && hi == 0xFFFF && ((uintptr_t)out & 63) == 0) {
             _mm512_stream_ps(out, v0);
             _mm512_stream_ps(out + 16, v1);
         } else {

@@ -5,9 +5,10 @@
 
 #define SS_TILE_COLUMNS 32
 
-/* Which part of the sum over K a tile call computes: with SSTileResume it adds to the
- * partial sums already in `output`, with SSTileFinish it applies the epilogue as it stores. */
-enum { SS_TILE_RESUME = 1, SS_TILE_FINISH = 2 };
+/* Which part of the sum over K a tile call computes (`stage` flags): with SS_TILE_RESUME it adds
+ * to the partial sums already in `output`, with SS_TILE_FINISH it applies the epilogue as it
+ * stores, with SS_TILE_STREAM too it streams whole aligned stores past the caches. */
+enum { SS_TILE_RESUME = 1, SS_TILE_FINISH = 2, SS_TILE_STREAM = 4 };
 
 /* One AVX-512 tile of ss_conv_gemm: SS_CONV_BLOCK output channels (the first m_rows stored) x
  * `columns` outputs, summing over `taps` taps, then (when finishing) bias, residual and

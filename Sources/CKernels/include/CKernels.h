@@ -44,7 +44,7 @@ typedef struct {
     const float *bias;          ///< [M] or NULL
     SSActivation activation;
     float alpha, beta;
-    int stream_output;          ///< store finished outputs past the caches (when aligned)
+    int stream_output;          ///< store finished outputs past the caches (when aligned and K is one pass)
 } SSConvGemm;
 
 /// Memory to bring into L2 while a computation runs (the input its next call reads):

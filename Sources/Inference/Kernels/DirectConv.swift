@@ -12,6 +12,9 @@ import CKernels
 /// the worker right before it multiplies the band, so the copy stays in its cache.
 /// Bias, a same-shape residual and the activation are applied as each tile is stored
 /// (Sigmoid and Tanh right after, on the rows just written).
+///
+/// Work units (bands of rows, or column ranges of a 1x1 conv) are claimed by whichever
+/// thread is free; while it computes one, a thread prefetches what its next one reads.
 final class DirectConv {
     let g: Geometry
     let images: Int, group: Int

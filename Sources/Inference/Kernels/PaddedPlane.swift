@@ -43,8 +43,8 @@ struct PaddedPlane {
 
     /// Writes the padded phase rows of `x` [inH, inW] that output rows from `firstRow` on
     /// read into `padded` (`floats` long), zero outside `x` (rows and phases no tap reads are
-    /// left as they were); with `avx512` (the CPU must have
-    /// it) a stride-2 copy runs as AVX-512 shuffles.
+    /// left as they were); with `avx512` (the CPU must have it) a stride-2 copy runs as
+    /// AVX-512 shuffles.
     func fill(from x: UnsafePointer<Float>, firstRow: Int = 0, into padded: UnsafeMutablePointer<Float>, avx512: Bool) {
         for r in 0..<paddedH where readsRow[r % g.sh] {
             let iy = firstRow * g.sh + r - g.padTop
