@@ -32,8 +32,8 @@ public final class PreprocessStage: Stage {
         if case .frame(let frame) = item {
             let rgb = try converter.rgb(from: frame.picture, width: model.inputWidth, height: model.inputHeight)
             if keepsGuide { frame.guide = Self.gray(rgb) }
-            if let guide = frame.guide, keyframes != nil {
-                (frame.inferred, frame.sceneCut) = keyframes!.next(gray: guide)
+            if let guide = frame.guide, let decision = keyframes?.next(gray: guide) {
+                (frame.inferred, frame.sceneCut) = decision
             }
             if frame.inferred { frame.modelInput = model.input(fromRGB: rgb) }
         }
