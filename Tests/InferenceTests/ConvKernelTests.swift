@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test(arguments: ["pointwise", "pointwise-strided", "depthwise", "depthwise-strided", "depthwise-dilated", "general", "grouped",
-                      "dilated", "unpadded"], InstructionSet.supported)
+                      "dilated", "unpadded", "lanes"], InstructionSet.supported)
     func convMatchesReference(_ path: String, _ isa: InstructionSet) throws {
         var random = SeededRandom(path)
         for _ in 0..<3 {
@@ -32,6 +32,9 @@ import Testing
             case "depthwise-dilated": m = c; group = c; (k, stride, pad, dilation) = (random.int(1...5), random.int(1...3), random.int(0...4), random.int(2...3))
             case "grouped": group = 2; c *= 2; m *= 2; stride = random.int(1...3)
             case "dilated": dilation = 2; pad = random.int(0...3); k = random.int(2...3)
+            case "lanes": // LaneConv: 1 to 3 lane groups of 3 or 4 vectors; narrow rows, so mostly border outputs
+                group = random.int(1...2); c = group * random.int(8...20); m = group * random.int(48...140)
+                (k, stride, pad, dilation) = (random.int(2...4), random.int(1...3), random.int(1...4), random.int(1...2))
             default: k = random.int(1...5); stride = random.int(1...3); pad = random.int(0...2)
             }
             let x = random.tensor([n, c, h, w]), wt = random.tensor([m, c / group, k, k]), b = random.tensor([m])
@@ -48,23 +51,25 @@ import Testing
                       .leakyRelu(alpha: 0.1), .sigmoid, .tanh], InstructionSet.supported)
     func fusedResidualAndActivation(_ activation: Activation, _ isa: InstructionSet) throws {
         var random = SeededRandom(state: 7)
-        for group in [1, 4] {
-            let x = random.tensor([2, 4, 9, 37]), wt = random.tensor([4, 4 / group, 3, 3]), b = random.tensor([4])
-            let r = random.tensor([2, 4, 9, 37])
+        for (group, c, m) in [(1, 4, 4), (4, 4, 4), (1, 8, 48)] {
+            let x = random.tensor([2, c, 9, 37]), wt = random.tensor([m, c / group, 3, 3]), b = random.tensor([m])
+            let r = random.tensor([2, m, 9, 37])
             let node = convNode(k: 3, stride: 1, pad: 1, dilation: 1, group: group, epilogue: Epilogue(residual: true, activation: activation))
             let kernel = try Conv(node)
             var sum = Conv.reference(x: x, w: wt, bias: b, group: group, try kernel.geometry(x: x.shape, w: wt.shape))
             for i in 0..<sum.data.count { sum.data[i] += r.data[i] }
             let expected = ActivationKernel.reference(sum, activation)
             let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b), .float32(r)], instructionSet: isa)[0].floatTensor
-            #expect(maxDifference(actual, expected).diff <= 1e-4, "group \(group)")
+            #expect(maxDifference(actual, expected).diff <= 1e-4, "group \(group), \(c) -> \(m) channels")
         }
     }
 
     /// Shapes large enough that the work runs in several bands per worker (and, for the direct
-    /// tiles, several column chunks, output-channel blocks and passes over K = c x k x k taps).
+    /// tiles, several column chunks, output-channel blocks and passes over K = c x k x k taps;
+    /// for the lane tiles, several channel blocks and lane groups).
     @Test(arguments: [(k: 1, c: 160, m: 6, stride: 1), (k: 3, c: 40, m: 5, stride: 1), (k: 3, c: 24, m: 20, stride: 1),
-                      (k: 3, c: 40, m: 9, stride: 2), (k: 1, c: 24, m: 12, stride: 2)], InstructionSet.supported)
+                      (k: 3, c: 40, m: 9, stride: 2), (k: 1, c: 24, m: 12, stride: 2), (k: 3, c: 40, m: 64, stride: 2),
+                      (k: 5, c: 24, m: 100, stride: 1)], InstructionSet.supported)
     func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int, stride: Int), _ isa: InstructionSet) throws {
         var random = SeededRandom(state: UInt64(shape.k))
         let (h, w) = (96 / shape.stride, 300 / shape.stride)
@@ -80,12 +85,14 @@ import Testing
     }
 
     /// An output over `DirectConv.streamedOutputBytes` is stored past the caches, whole
-    /// aligned tiles streamed and the rest stored as usual.
-    @Test(arguments: InstructionSet.supported)
-    func largeOutputsAreStreamed(_ isa: InstructionSet) throws {
+    /// aligned tiles (or lane-tile rows) streamed and the rest stored as usual.
+    @Test(arguments: [(k: 1, c: 4, m: 16), (k: 3, c: 8, m: 64)], InstructionSet.supported)
+    func largeOutputsAreStreamed(_ shape: (k: Int, c: Int, m: Int), _ isa: InstructionSet) throws {
         var random = SeededRandom(state: 5)
-        let x = random.tensor([1, 4, 500, 601]), wt = random.tensor([16, 4, 1, 1]), b = random.tensor([16])
-        let node = convNode(k: 1, stride: 1, pad: 0, dilation: 1, group: 1, epilogue: Epilogue(activation: .relu))
+        let size = shape.k == 1 ? (500, 601) : (130, 601)
+        let x = random.tensor([1, shape.c, size.0, size.1]), wt = random.tensor([shape.m, shape.c, shape.k, shape.k])
+        let b = random.tensor([shape.m])
+        let node = convNode(k: shape.k, stride: 1, pad: shape.k / 2, dilation: 1, group: 1, epilogue: Epilogue(activation: .relu))
         let kernel = try Conv(node)
         let expected = ActivationKernel.reference(Conv.reference(x: x, w: wt, bias: b, group: 1, try kernel.geometry(x: x.shape, w: wt.shape)),
                                                   .relu)
@@ -94,13 +101,14 @@ import Testing
         #expect(maxDifference(actual, expected).diff <= 1e-4)
     }
 
-    /// A channel Concat fused into the Conv (X = input 0 then inputs 4...): DirectConv reads
-    /// the parts in their own buffers, the other paths join them first.
-    @Test(arguments: [(k: 1, pad: 0), (k: 3, pad: 1), (k: 3, pad: 0)], InstructionSet.supported)
-    func concatenatedInputsMatchConvOfConcat(_ shape: (k: Int, pad: Int), _ isa: InstructionSet) throws {
+    /// A channel Concat fused into the Conv (X = input 0 then inputs 4...): DirectConv and
+    /// LaneConv read the parts in their own buffers, the other paths join them first.
+    @Test(arguments: [(k: 1, pad: 0, m: 12), (k: 3, pad: 1, m: 12), (k: 3, pad: 0, m: 12), (k: 3, pad: 1, m: 48)],
+          InstructionSet.supported)
+    func concatenatedInputsMatchConvOfConcat(_ shape: (k: Int, pad: Int, m: Int), _ isa: InstructionSet) throws {
         var random = SeededRandom(state: UInt64(10 * shape.k + shape.pad))
         let parts = [3, 5, 2].map { random.tensor([2, $0, 40, 45]) }
-        let wt = random.tensor([12, 10, shape.k, shape.k]), b = random.tensor([12])
+        let wt = random.tensor([shape.m, 10, shape.k, shape.k]), b = random.tensor([shape.m])
         var node = convNode(k: shape.k, stride: 1, pad: shape.pad, dilation: 1, group: 1)
         node.inputs = ["X0", "W", "B", "", "X1", "X2"]
         let kernel = try Conv(node)

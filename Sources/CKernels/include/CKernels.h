@@ -62,6 +62,30 @@ void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
                   float *output, const float *residual, int64_t output_row, int64_t channel_stride,
                   int64_t rows, int64_t cols, const SSPrefetchRuns *upcoming, int64_t upcoming_count);
 
+/// A dense convolution computed with output channels in the vector lanes: each weight vector
+/// holds 16 output channels of one tap, each input element is broadcast, so any stride,
+/// dilation and padding reads the input in place (no padded copy, no bounds checks inside).
+typedef struct {
+    const float *weights;  ///< [in_channels][kh][kw][16 * vectors], zero past `channels`
+    int64_t in_channels, kh, kw;
+    int64_t in_h, in_w, out_w;
+    int64_t stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left;
+    int64_t channels;      ///< output channels computed, at most 16 * vectors
+    int vectors;           ///< 3 or 4
+    int64_t channel_block; ///< input channels summed per pass over the row (their weights stay in L1)
+    SSActivation activation;
+    float alpha, beta;
+    int stream_output;     ///< store whole aligned vectors past the caches
+} SSConvLanes;
+
+/// Output row `y` of every channel (AVX-512): output[o * out_plane + x] = act(bias[o] +
+/// residual[o * out_plane + x] + sum over input channels i and taps (ky, kx) inside the input of
+/// weight(i, ky, kx, o) * planes[i][(y * stride_h - pad_top + ky * dilation_h) * in_w + x * stride_w
+/// - pad_left + kx * dilation_w]), for o < channels and x < out_w. bias and residual may be NULL;
+/// `scratch` holds out_w x 16 * vectors floats.
+void ss_conv_lanes_row(const SSConvLanes *conv, const float *const *planes, int64_t y, const float *bias,
+                       const float *residual, float *output, int64_t out_plane, float *scratch);
+
 /// The geometry of one plane of a depthwise convolution read straight from its input.
 typedef struct {
     int64_t in_h, in_w, out_h, out_w;

@@ -7,8 +7,8 @@ import COpenBLAS
 /// channels with the inputs from the fifth on; `DirectConv` reads those parts where they
 /// are, the other paths join them into one tensor first.
 ///
-/// Depthwise convs run `DepthwiseConv`. On CPUs with AVX-512 every other conv runs
-/// `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm per image and
+/// Depthwise convs run `DepthwiseConv`. On CPUs with AVX-512 the convs `LaneConv` suits run
+/// it, every other conv `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm per image and
 /// the rest im2col + sgemm. Bias, residual and activation are applied as outputs are written.
 struct Conv: Kernel {
     let node: Node
@@ -94,7 +94,12 @@ struct Conv: Kernel {
             x = Buffer(desc: .float(xShape), raw: joined.raw)
             join = { [x] in Conv.join(sources, images: n, into: x.floats, threads: threads) }
         }
-        if avx512, !(group == c && m == c) {
+        if avx512, !(group == c && m == c), LaneConv.suits(g, inputChannels: c / group, outputChannels: m / group) {
+            let lanes = LaneConv(g, sources: sources, outputChannels: m, group: group, images: n)
+            context.retained.append(lanes)
+            core = lanes.step(w: w, constantWeights: context.isConstant(w), bias: bias,
+                              residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)
+        } else if avx512, !(group == c && m == c) {
             let direct = DirectConv(g, sources: sources, outputChannels: m, group: group, images: n, threads: threads)
             context.retained.append(direct)
             core = direct.step(w: w, constantWeights: context.isConstant(w), bias: bias,
