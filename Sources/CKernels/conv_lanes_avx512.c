@@ -1,10 +1,10 @@
 #include "avx512.h"
 
-/* Per output row: the geometry, the input row of each valid kernel row, and the accumulators. */
+/* One output row: the conv, where its kernel rows lie in the input, and its partial sums. */
 typedef struct {
     const SSConvLanes *conv;
     const float *const *planes;
-    const int64_t *row_offsets; /* [kh]: offset of kernel row ky's input row in a plane (valid ky only) */
+    int64_t top;                /* the input row of kernel row 0 (may be above the input) */
     int64_t ky0, ky1;           /* kernel rows inside the input */
     int64_t lanes;              /* 16 x vectors: floats per output in `scratch` */
     float *scratch;             /* [out_w][lanes] partial sums */
@@ -27,7 +27,7 @@ lanes_tile(const Row *row, int64_t ic0, int64_t ic1, int64_t x0, int64_t kx0, in
     const int64_t column = x0 * sw - c->pad_left + kx0 * dw;
     for (int64_t ic = ic0; ic < ic1; ic++) {
         for (int64_t ky = row->ky0; ky < row->ky1; ky++) {
-            const float *in = row->planes[ic] + row->row_offsets[ky] + column;
+            const float *in = row->planes[ic] + (row->top + ky * c->dilation_h) * c->in_w + column;
             const float *w = c->weights + ((ic * c->kh + ky) * c->kw + kx0) * lanes;
             for (int64_t kx = kx0; kx < kx1; kx++, in += dw, w += lanes) {
                 __m512 wv[4];
@@ -85,13 +85,18 @@ static void run_of_outputs(const Row *row, int64_t ic0, int64_t ic1, int64_t x0,
 /* floor(a / b) for b > 0. */
 static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
 
+/* The taps [*t0, *t1) of a kernel `taps` wide that lie inside [0, size) when tap t reads
+ * first + t * dilation (those positions grow with t, so the inside ones are consecutive). */
+static void taps_inside(int64_t first, int64_t dilation, int64_t taps, int64_t size, int64_t *t0, int64_t *t1) {
+    *t0 = first >= 0 ? 0 : (-first + dilation - 1) / dilation;
+    *t1 = floor_div(size - 1 - first, dilation) + 1;
+    if (*t1 > taps) *t1 = taps;
+    if (*t0 > *t1) *t0 = *t1;
+}
+
 /* The kernel columns [*kx0, *kx1) of output column x that lie inside the input. */
 static void kernel_columns(const SSConvLanes *c, int64_t x, int64_t *kx0, int64_t *kx1) {
-    const int64_t left = x * c->stride_w - c->pad_left;
-    *kx0 = left >= 0 ? 0 : (-left + c->dilation_w - 1) / c->dilation_w;
-    *kx1 = floor_div(c->in_w - 1 - left, c->dilation_w) + 1;
-    if (*kx1 > c->kw) *kx1 = c->kw;
-    if (*kx0 > *kx1) *kx0 = *kx1;
+    taps_inside(x * c->stride_w - c->pad_left, c->dilation_w, c->kw, c->in_w, kx0, kx1);
 }
 
 /* Transposes 16 rows of 16 floats in place (row i, lane j -> row j, lane i). */
@@ -153,19 +158,10 @@ TARGET_AVX512 static void store_row(const Row *row, const float *bias, const flo
 
 void ss_conv_lanes_row(const SSConvLanes *c, const float *const *planes, int64_t y, const float *bias,
                        const float *residual, float *output, int64_t out_plane, float *scratch) {
-    const int64_t lanes = 16 * (int64_t)c->vectors, top = y * c->stride_h - c->pad_top;
-    int64_t row_offsets[c->kh];
-    int64_t ky0 = c->kh, ky1 = 0;
-    for (int64_t ky = 0; ky < c->kh; ky++) {
-        const int64_t in_row = top + ky * c->dilation_h;
-        row_offsets[ky] = in_row * c->in_w;
-        if (in_row >= 0 && in_row < c->in_h) {
-            if (ky < ky0) ky0 = ky;
-            ky1 = ky + 1;
-        }
-    }
-    if (ky0 > ky1) ky0 = ky1; /* input rows grow with ky, so the valid ones are [ky0, ky1) */
-    Row row = {c, planes, row_offsets, ky0, ky1, lanes, scratch};
+    const int64_t top = y * c->stride_h - c->pad_top;
+    int64_t ky0, ky1;
+    taps_inside(top, c->dilation_h, c->kh, c->in_h, &ky0, &ky1);
+    const Row row = {c, planes, top, ky0, ky1, 16 * (int64_t)c->vectors, scratch};
     for (int64_t ic0 = 0; ic0 < c->in_channels; ic0 += c->channel_block) {
         const int64_t ic1 = ic0 + c->channel_block < c->in_channels ? ic0 + c->channel_block : c->in_channels;
         /* Runs of outputs that read the same kernel columns: the left border, the interior, the right border. */
