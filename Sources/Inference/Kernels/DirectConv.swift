@@ -139,18 +139,10 @@ final class DirectConv {
     /// else at every run), optional `bias` [M] and same-shape `residual`, then `activation`.
     func step(w: Buffer, constantWeights: Bool, bias: UnsafeMutablePointer<Float>?, residual: Buffer?,
               activation: Activation?, y: Buffer, context: PlanContext) -> Step {
-        if constantWeights { pack(w.floats) }
-        let units = images * group * unitsPerGroup, workers = min(context.threads, units), slice = scratchFloats
-        context.scratch.reserve(floats: slice * workers)
-        let scratch = context.scratch, activation = FusedActivation(activation)
-        return { [self] in
-            if !constantWeights { pack(w.floats) }
-            parallelClaimed(units, threads: workers, grain: max(1, units / (16 * workers))) { worker, range in
-                for u in range {
-                    run(unit: u, next: u + 1 < range.upperBound ? u + 1 : nil, bias: bias, residual: residual?.floats,
-                        activation: activation, y: y.floats, copy: scratch.floats + worker * slice)
-                }
-            }
+        let activation = FusedActivation(activation)
+        return packedConvStep(w: w, constantWeights: constantWeights, pack: pack, units: images * group * unitsPerGroup,
+                              scratchFloats: scratchFloats, context: context) { [self] u, next, copy in
+            run(unit: u, next: next, bias: bias, residual: residual?.floats, activation: activation, y: y.floats, copy: copy)
         }
     }
 

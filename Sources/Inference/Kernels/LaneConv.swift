@@ -86,18 +86,10 @@ final class LaneConv {
     /// then `activation`.
     func step(w: Buffer, constantWeights: Bool, bias: UnsafeMutablePointer<Float>?, residual: Buffer?,
               activation: Activation?, y: Buffer, context: PlanContext) -> Step {
-        if constantWeights { pack(w.floats) }
-        let units = images * group * g.outH * laneGroups, workers = min(context.threads, units), slice = g.outW * lanes
-        context.scratch.reserve(floats: slice * workers)
-        let scratch = context.scratch, activation = FusedActivation(activation)
-        return { [self] in
-            if !constantWeights { pack(w.floats) }
-            parallelClaimed(units, threads: workers, grain: max(1, units / (16 * workers))) { worker, range in
-                for u in range {
-                    run(unit: u, bias: bias, residual: residual?.floats, activation: activation, y: y.floats,
-                        scratch: scratch.floats + worker * slice)
-                }
-            }
+        let activation = FusedActivation(activation)
+        return packedConvStep(w: w, constantWeights: constantWeights, pack: pack, units: images * group * g.outH * laneGroups,
+                              scratchFloats: g.outW * lanes, context: context) { [self] u, _, scratch in
+            run(unit: u, bias: bias, residual: residual?.floats, activation: activation, y: y.floats, scratch: scratch)
         }
     }
 
