@@ -4,12 +4,12 @@ import COpenBLAS
 /// B [M], and (after fusion) a residual R [N, M, OH, OW] added before the epilogue
 /// activation. Any kernel, stride, padding (incl. auto_pad), dilation and group count.
 /// After `GraphOptimizer` fuses a channel Concat into it, X is input 0 concatenated along
-/// channels with the inputs from the fifth on; `DirectConv` reads those parts where they
-/// are, the other paths join them into one tensor first.
+/// channels with the inputs from the fifth on; `DirectConv` and `LaneConv` read those parts
+/// where they are, the other paths join them into one tensor first.
 ///
 /// Depthwise convs run `DepthwiseConv`. On CPUs with AVX-512 the convs `LaneConv` suits run
-/// it, every other conv `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm per image and
-/// the rest im2col + sgemm. Bias, residual and activation are applied as outputs are written.
+/// it and every other conv `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm
+/// per image and the rest im2col + sgemm. Bias, residual and activation are applied as outputs are written.
 struct Conv: Kernel {
     let node: Node
     let window: WindowAttributes
