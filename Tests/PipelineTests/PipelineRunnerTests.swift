@@ -12,6 +12,8 @@ final class RecordingStage: Stage, @unchecked Sendable {
     var ending: RunEnding?
     var failAt: Int?
     var delay: TimeInterval = 0
+    /// Called with each frame's index before the frame is passed on.
+    var onFrame: ((Int) -> Void)?
 
     init(name: String) { self.name = name }
 
@@ -19,6 +21,7 @@ final class RecordingStage: Stage, @unchecked Sendable {
         if case .frame(let frame) = item {
             if frame.picture.index == failAt { throw Boom() }
             indices.append(frame.picture.index)
+            onFrame?(frame.picture.index)
             if delay > 0 { Thread.sleep(forTimeInterval: delay) }
         }
         try emit(item)
@@ -68,7 +71,9 @@ final class RecordingStage: Stage, @unchecked Sendable {
         options.preset = "ultrafast"
         let sink = try VideoSink(path: folder.path("out.mp4"), source: source.reader.info, options: options)
         let runner = PipelineRunner(source: source, stages: [slow, sink], queueCapacity: 2)
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { runner.interrupt() }
+        // Interrupted from inside the run once frame 10 arrives: a timer on a dispatch queue
+        // could fire only after the run ended on a machine busy with other tests.
+        slow.onFrame = { [weak runner] in if $0 == 10 { runner?.interrupt() } }
         let report = try runner.run()
         #expect(report.ending == .interrupted)
         #expect(report.frames > 0 && report.frames < 50)
