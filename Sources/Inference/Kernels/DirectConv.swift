@@ -36,6 +36,8 @@ final class DirectConv {
     /// when taps read X directly, from the group's first input plane ([images x group][taps]).
     let tapOffsets: UnsafeMutablePointer<Int64>
     let taps: Int
+    /// Whether the output is stored past the caches (`streams(outputFloats:)`).
+    let streamsOutput: Bool
 
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
     static let bandBudget = 1 << 18
@@ -58,6 +60,7 @@ final class DirectConv {
         cg = c / group
         mg = m / group
         taps = cg * g.kh * g.kw
+        streamsOutput = DirectConv.streams(outputFloats: images * m * g.outH * g.outW)
         let block = Int(SS_CONV_BLOCK)
         packedPerGroup = (mg + block - 1) / block * block * taps
         packed = .allocate(capacity: max(packedPerGroup * group, 1))
@@ -111,8 +114,8 @@ final class DirectConv {
         tapOffsets.deallocate()
     }
 
-    /// Whether the output goes past the caches (see `streamedOutputBytes`).
-    var streamsOutput: Bool { images * group * mg * g.outH * g.outW * MemoryLayout<Float>.stride > DirectConv.streamedOutputBytes }
+    /// Whether an output of `floats` floats goes past the caches (see `streamedOutputBytes`).
+    static func streams(outputFloats floats: Int) -> Bool { floats * MemoryLayout<Float>.stride > streamedOutputBytes }
 
     /// Floats of padded copy one worker needs (0 when taps read X directly).
     var scratchFloats: Int { layout.map { $0.floats * cg } ?? 0 }

@@ -26,6 +26,8 @@ final class LaneConv {
     /// Input channels whose weights one pass over a row reads: about 24 KiB of them, so they
     /// stay in L1 while the row's outputs go by.
     let channelBlock: Int
+    /// Whether the output is stored past the caches (`DirectConv.streams(outputFloats:)`).
+    let streamsOutput: Bool
 
     /// Whether a group of `inputChannels` -> `outputChannels` runs faster here than in
     /// `DirectConv`: kernels larger than 1x1, with enough output channels to fill 3 or 4
@@ -48,6 +50,7 @@ final class LaneConv {
         lanes = 16 * vectors
         let taps = g.kh * g.kw
         channelBlock = max(1, 6144 / (taps * lanes))
+        streamsOutput = DirectConv.streams(outputFloats: images * m * g.outH * g.outW)
         packed = .allocate(capacity: group * laneGroups * cg * taps * lanes)
         planes = .allocate(capacity: images * channels)
         for i in 0..<images {
@@ -59,9 +62,6 @@ final class LaneConv {
         packed.deallocate()
         planes.deallocate()
     }
-
-    /// Whether the output goes past the caches (see `DirectConv.streamedOutputBytes`).
-    var streamsOutput: Bool { images * group * mg * g.outH * g.outW * MemoryLayout<Float>.stride > DirectConv.streamedOutputBytes }
 
     /// Output channels in lane group `lg` of a group.
     func channels(inLaneGroup lg: Int) -> Int { min(lanes, mg - lg * lanes) }
