@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Inference
 
-/// Conv and ConvTranspose fast paths (direct AVX-512 tiles and depthwise rows, and the portable 1x1
+/// Conv and ConvTranspose fast paths (direct AVX-512 tiles, lane tiles, Winograd and depthwise rows, and the portable 1x1
 /// sgemm, SIMD depthwise, im2col + sgemm, col2im) and the fused epilogue against the plain
 /// reference loops, on random shapes, for every instruction set this CPU has.
 @Suite struct ConvKernelTests {
@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test(arguments: ["pointwise", "pointwise-strided", "depthwise", "depthwise-strided", "depthwise-dilated", "general", "grouped",
-                      "dilated", "unpadded", "lanes"], InstructionSet.supported)
+                      "dilated", "unpadded", "lanes", "winograd"], InstructionSet.supported)
     func convMatchesReference(_ path: String, _ isa: InstructionSet) throws {
         var random = SeededRandom(path)
         for _ in 0..<3 {
@@ -35,6 +35,9 @@ import Testing
             case "lanes": // LaneConv: 1 to 3 lane groups of 3 or 4 vectors; narrow rows, so mostly border outputs
                 group = random.int(1...2); c = group * random.int(8...20); m = group * random.int(48...140)
                 (k, stride, pad, dilation) = (random.int(2...4), random.int(1...3), random.int(1...4), random.int(1...2))
+                if k == 3, stride == 1, group == 1, c >= 16 { dilation = 2 } // else Winograd's
+            case "winograd": // 3x3 stride 1 with at least 16 channels in and out; narrow, so edge tiles dominate
+                c = random.int(16...40); m = random.int(16...70); pad = random.int(0...2)
             default: k = random.int(1...5); stride = random.int(1...3); pad = random.int(0...2)
             }
             let x = random.tensor([n, c, h, w]), wt = random.tensor([m, c / group, k, k]), b = random.tensor([m])
@@ -51,7 +54,7 @@ import Testing
                       .leakyRelu(alpha: 0.1), .sigmoid, .tanh], InstructionSet.supported)
     func fusedResidualAndActivation(_ activation: Activation, _ isa: InstructionSet) throws {
         var random = SeededRandom(state: 7)
-        for (group, c, m) in [(1, 4, 4), (4, 4, 4), (1, 8, 48)] {
+        for (group, c, m) in [(1, 4, 4), (4, 4, 4), (1, 8, 48), (1, 16, 32)] {
             let x = random.tensor([2, c, 9, 37]), wt = random.tensor([m, c / group, 3, 3]), b = random.tensor([m])
             let r = random.tensor([2, m, 9, 37])
             let node = convNode(k: 3, stride: 1, pad: 1, dilation: 1, group: group, epilogue: Epilogue(residual: true, activation: activation))
@@ -66,10 +69,10 @@ import Testing
 
     /// Shapes large enough that the work runs in several bands per worker (and, for the direct
     /// tiles, several column chunks, output-channel blocks and passes over K = c x k x k taps;
-    /// for the lane tiles, several channel blocks and lane groups).
+    /// for the lane tiles, several channel blocks and lane groups; for Winograd, several blocks of tiles per row).
     @Test(arguments: [(k: 1, c: 160, m: 6, stride: 1), (k: 3, c: 40, m: 5, stride: 1), (k: 3, c: 24, m: 20, stride: 1),
                       (k: 3, c: 40, m: 9, stride: 2), (k: 1, c: 24, m: 12, stride: 2), (k: 3, c: 40, m: 64, stride: 2),
-                      (k: 5, c: 24, m: 100, stride: 1)], InstructionSet.supported)
+                      (k: 5, c: 24, m: 100, stride: 1), (k: 3, c: 96, m: 80, stride: 1)], InstructionSet.supported)
     func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int, stride: Int), _ isa: InstructionSet) throws {
         var random = SeededRandom(state: UInt64(shape.k))
         let (h, w) = (96 / shape.stride, 300 / shape.stride)
@@ -102,13 +105,14 @@ import Testing
     }
 
     /// A channel Concat fused into the Conv (X = input 0 then inputs 4...): DirectConv and
-    /// LaneConv read the parts in their own buffers, the other paths join them first.
-    @Test(arguments: [(k: 1, pad: 0, m: 12), (k: 3, pad: 1, m: 12), (k: 3, pad: 0, m: 12), (k: 3, pad: 1, m: 48)],
-          InstructionSet.supported)
-    func concatenatedInputsMatchConvOfConcat(_ shape: (k: Int, pad: Int, m: Int), _ isa: InstructionSet) throws {
-        var random = SeededRandom(state: UInt64(10 * shape.k + shape.pad))
-        let parts = [3, 5, 2].map { random.tensor([2, $0, 40, 45]) }
-        let wt = random.tensor([shape.m, 10, shape.k, shape.k]), b = random.tensor([shape.m])
+    /// LaneConv and Winograd read the parts in their own buffers, the other paths join them first.
+    @Test(arguments: [(k: 1, pad: 0, m: 12, parts: [3, 5, 2]), (k: 3, pad: 1, m: 12, parts: [3, 5, 2]),
+                      (k: 3, pad: 0, m: 12, parts: [3, 5, 2]), (k: 3, pad: 1, m: 48, parts: [3, 5, 2]),
+                      (k: 3, pad: 1, m: 24, parts: [6, 10, 4])], InstructionSet.supported)
+    func concatenatedInputsMatchConvOfConcat(_ shape: (k: Int, pad: Int, m: Int, parts: [Int]), _ isa: InstructionSet) throws {
+        var random = SeededRandom(state: UInt64(10 * shape.k + shape.pad + shape.parts[0]))
+        let parts = shape.parts.map { random.tensor([2, $0, 40, 45]) }
+        let wt = random.tensor([shape.m, shape.parts.reduce(0, +), shape.k, shape.k]), b = random.tensor([shape.m])
         var node = convNode(k: shape.k, stride: 1, pad: shape.pad, dilation: 1, group: 1)
         node.inputs = ["X0", "W", "B", "", "X1", "X2"]
         let kernel = try Conv(node)

@@ -86,6 +86,30 @@ typedef struct {
 void ss_conv_lanes_row(const SSConvLanes *conv, const float *const *planes, int64_t y, const float *bias,
                        const float *residual, float *output, int64_t out_plane, float *scratch);
 
+/// A 3x3, stride-1, undilated convolution computed as Winograd F(2x2, 3x3): each 2x2 block of
+/// outputs (a tile) comes from a 4x4 block of inputs, as 16 products (one per position `xi`
+/// of the transformed 4x4 block) instead of 36. Transformed blocks are laid out
+/// [16][channels][tile_stride]: position, channel, then tile.
+typedef struct {
+    int64_t in_channels, in_h, in_w, out_h, out_w;
+    int64_t pad_top, pad_left;
+    int64_t tile_stride;   ///< floats between channels of a transformed block, a multiple of 16
+    SSActivation activation;
+    float alpha, beta;
+} SSWinograd;
+
+/// Transforms the input blocks of `count` tiles of tile row `tile_row` (output rows
+/// 2 x tile_row, +1), from tile `first` on (output columns 2 x first, ...), of every input
+/// channel into `v` [16][in_channels][tile_stride] (AVX-512). Inputs outside the planes read as zero.
+void ss_winograd_input(const SSWinograd *conv, const float *const *planes, int64_t tile_row, int64_t first,
+                       int64_t count, float *v);
+
+/// Transforms the products `m` [16][channels][tile_stride] of those tiles back into outputs
+/// (AVX-512): output[o * out_plane + y * out_w + x] = act(bias[o] + residual[same] + ...) for the
+/// tiles' outputs inside the output plane. bias and residual may be NULL.
+void ss_winograd_output(const SSWinograd *conv, const float *m, int64_t channels, int64_t tile_row, int64_t first,
+                        int64_t count, const float *bias, const float *residual, float *output, int64_t out_plane);
+
 /// The geometry of one plane of a depthwise convolution read straight from its input.
 typedef struct {
     int64_t in_h, in_w, out_h, out_w;

@@ -4,11 +4,11 @@ import COpenBLAS
 /// B [M], and (after fusion) a residual R [N, M, OH, OW] added before the epilogue
 /// activation. Any kernel, stride, padding (incl. auto_pad), dilation and group count.
 /// After `GraphOptimizer` fuses a channel Concat into it, X is input 0 concatenated along
-/// channels with the inputs from the fifth on; `DirectConv` and `LaneConv` read those parts
-/// where they are, the other paths join them into one tensor first.
+/// channels with the inputs from the fifth on; `DirectConv`, `LaneConv` and `WinogradConv`
+/// read those parts where they are, the other paths join them into one tensor first.
 ///
-/// Depthwise convs run `DepthwiseConv`. On CPUs with AVX-512 the convs `LaneConv` suits run
-/// it and every other conv `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm
+/// Depthwise convs run `DepthwiseConv`. On CPUs with AVX-512 the convs `WinogradConv` suits
+/// (3x3, stride 1) run it, then those `LaneConv` suits run it, and every other conv `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm
 /// per image and the rest im2col + sgemm. Bias, residual and activation are applied as outputs are written.
 struct Conv: Kernel {
     let node: Node
@@ -94,7 +94,12 @@ struct Conv: Kernel {
             x = Buffer(desc: .float(xShape), raw: joined.raw)
             join = { [x] in Conv.join(sources, images: n, into: x.floats, threads: threads) }
         }
-        if avx512, !(group == c && m == c), LaneConv.suits(g, inputChannels: c / group, outputChannels: m / group) {
+        if avx512, WinogradConv.suits(g, inputChannels: c, outputChannels: m, group: group) {
+            let winograd = WinogradConv(g, sources: sources, outputChannels: m, images: n)
+            context.retained.append(winograd)
+            core = winograd.step(w: w, constantWeights: context.isConstant(w), bias: bias,
+                                 residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)
+        } else if avx512, !(group == c && m == c), LaneConv.suits(g, inputChannels: c / group, outputChannels: m / group) {
             let lanes = LaneConv(g, sources: sources, outputChannels: m, group: group, images: n)
             context.retained.append(lanes)
             core = lanes.step(w: w, constantWeights: context.isConstant(w), bias: bias,

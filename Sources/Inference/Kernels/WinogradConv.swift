@@ -1,0 +1,143 @@
+import CKernels
+
+/// A 3x3, stride-1, undilated, ungrouped convolution as Winograd F(2x2, 3x3), NCHW Float32:
+/// X [N, C, H, W], W [M, C, 3, 3], any padding. X may be the parts of a channel concatenation
+/// that was never written (`ChannelSources`).
+///
+/// Each 2x2 block of outputs (a tile) is At [U ⊙ (Bt d B)] A, d the tile's 4x4 input block and
+/// U = G w Gt the transformed weights: 16 products per input channel instead of 36. A work unit,
+/// one row of tiles (or a block of one) of one image, transforms its input blocks into the
+/// worker's scratch (`ss_winograd_input`), multiplies them as 16 GEMMs of M x C by C x tiles
+/// with `DirectConv`'s tiles (`ss_conv_gemm`), and transforms the products back into the output
+/// with bias, residual and activation (`ss_winograd_output`).
+final class WinogradConv {
+    let g: Geometry
+    let images: Int, channels: Int, outputChannels: Int
+    let tileRows: Int, tilesPerRow: Int
+    /// Tiles per work unit, and floats between channels of a unit's transformed blocks.
+    let unitTiles: Int, tileStride: Int
+    /// Transformed weights, per position of the 4x4 block packed as `ss_conv_gemm` reads them:
+    /// [16][ceil(M / 8)][C][8], zero past M.
+    let packed: UnsafeMutablePointer<Float>
+    let packedPerPosition: Int
+    /// `ss_conv_gemm`'s tap offsets: channel k of a transformed block at k x `tileStride`.
+    let tapOffsets: UnsafeMutablePointer<Int64>
+    /// Per image, each input channel's plane.
+    let planes: UnsafeMutablePointer<UnsafePointer<Float>?>
+
+    /// Floats of transformed inputs and products a unit keeps (in the worker's L2) at most.
+    static let unitBudget = 1 << 18
+
+    /// Whether Winograd runs this conv: 3x3, stride 1, undilated, ungrouped, with enough
+    /// channels on both sides that the 16 GEMMs are efficient.
+    static func suits(_ g: Geometry, inputChannels: Int, outputChannels: Int, group: Int) -> Bool {
+        g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && group == 1
+            && inputChannels >= 16 && outputChannels >= 16
+    }
+
+    /// - Parameter sources: X's planes, `images` x C of them.
+    /// - Precondition: the CPU has AVX-512 (`InstructionSet.best == .avx512`) and `suits` holds.
+    init(_ g: Geometry, sources: ChannelSources, outputChannels m: Int, images: Int) {
+        self.g = g
+        self.images = images
+        channels = sources.channels
+        outputChannels = m
+        tileRows = (g.outH + 1) / 2
+        tilesPerRow = (g.outW + 1) / 2
+        // Blocks of a row of tiles as even as can be, in whole tiles of `ss_conv_gemm` (32 columns).
+        let fitting = max(32, WinogradConv.unitBudget / (16 * (channels + m)) & ~31)
+        let blocks = (tilesPerRow + fitting - 1) / fitting
+        unitTiles = min(((tilesPerRow + blocks - 1) / blocks + 31) & ~31, tilesPerRow)
+        tileStride = (unitTiles + 15) & ~15
+        let block = Int(SS_CONV_BLOCK)
+        packedPerPosition = (m + block - 1) / block * block * channels
+        packed = .allocate(capacity: 16 * packedPerPosition)
+        tapOffsets = .allocate(capacity: channels)
+        for k in 0..<channels { tapOffsets[k] = Int64(k * tileStride) }
+        planes = .allocate(capacity: images * channels)
+        for i in 0..<images {
+            for c in 0..<channels { planes[i * channels + c] = UnsafePointer(sources.plane(image: i, channel: c)) }
+        }
+    }
+
+    deinit {
+        packed.deallocate()
+        tapOffsets.deallocate()
+        planes.deallocate()
+    }
+
+    /// Column blocks per row of tiles.
+    var blocksPerRow: Int { (tilesPerRow + unitTiles - 1) / unitTiles }
+
+    /// Floats of scratch per worker: the transformed inputs and the products of one unit.
+    var scratchFloats: Int { 16 * (channels + outputChannels) * tileStride }
+
+    /// Transforms `w` [M, C, 3, 3] into U = G w Gt, G = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1],
+    /// and packs it into `packed`.
+    func pack(_ w: UnsafePointer<Float>) {
+        let block = Int(SS_CONV_BLOCK)
+        packed.update(repeating: 0, count: 16 * packedPerPosition)
+        for o in 0..<outputChannels {
+            for c in 0..<channels {
+                let k = w + (o * channels + c) * 9
+                // G w (4x3), then (G w) Gt (4x4), in Double so that the transform adds no rounding.
+                var gw = [[Double]](repeating: [0, 0, 0], count: 4)
+                for j in 0..<3 {
+                    let (a, b, d) = (Double(k[j]), Double(k[3 + j]), Double(k[6 + j]))
+                    gw[0][j] = a
+                    gw[1][j] = (a + b + d) / 2
+                    gw[2][j] = (a - b + d) / 2
+                    gw[3][j] = d
+                }
+                for i in 0..<4 {
+                    let (a, b, d) = (gw[i][0], gw[i][1], gw[i][2])
+                    let row = [a, (a + b + d) / 2, (a - b + d) / 2, d]
+                    for j in 0..<4 {
+                        packed[(4 * i + j) * packedPerPosition + (o / block) * channels * block + c * block + o % block] = Float(row[j])
+                    }
+                }
+            }
+        }
+    }
+
+    /// The step computing `y` from the sources with weights `w` (transformed now when
+    /// `constantWeights`, else at every run), optional `bias` [M] and same-shape `residual`,
+    /// then `activation`.
+    func step(w: Buffer, constantWeights: Bool, bias: UnsafeMutablePointer<Float>?, residual: Buffer?,
+              activation: Activation?, y: Buffer, context: PlanContext) -> Step {
+        let activation = FusedActivation(activation)
+        return packedConvStep(w: w, constantWeights: constantWeights, pack: pack, units: images * tileRows * blocksPerRow,
+                              scratchFloats: scratchFloats, context: context) { [self] u, _, scratch in
+            run(unit: u, bias: bias, residual: residual?.floats, activation: activation, y: y.floats, scratch: scratch)
+        }
+    }
+
+    /// Computes unit `u`: tiles [first, first + count) of one row of tiles of one image.
+    private func run(unit u: Int, bias: UnsafeMutablePointer<Float>?, residual: UnsafeMutablePointer<Float>?,
+                     activation: FusedActivation, y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let blocks = blocksPerRow, i = u / (tileRows * blocks), row = (u / blocks) % tileRows
+        let first = (u % blocks) * unitTiles, count = min(unitTiles, tilesPerRow - first)
+        let transformed = scratch, products = scratch + 16 * channels * tileStride
+        var conv = SSWinograd(in_channels: Int64(channels), in_h: Int64(g.inH), in_w: Int64(g.inW), out_h: Int64(g.outH),
+                              out_w: Int64(g.outW), pad_top: Int64(g.padTop), pad_left: Int64(g.padLeft),
+                              tile_stride: Int64(tileStride), activation: activation.kind, alpha: activation.alpha,
+                              beta: activation.beta)
+        ss_winograd_input(&conv, planes + i * channels, Int64(row), Int64(first), Int64(count), transformed)
+        for xi in 0..<16 {
+            var gemm = SSConvGemm(weights: packed + xi * packedPerPosition, tap_offsets: tapOffsets,
+                                  channels: Int64(outputChannels), taps: Int64(channels), bias: nil, activation: SSActivationNone,
+                                  alpha: 0, beta: 0, stream_output: 0)
+            ss_conv_gemm(&gemm, transformed + xi * channels * tileStride, 0, products + xi * outputChannels * tileStride, nil,
+                         0, Int64(tileStride), 1, Int64(count), nil, 0)
+        }
+        let outPlane = g.outH * g.outW, at = i * outputChannels * outPlane
+        ss_winograd_output(&conv, products, Int64(outputChannels), Int64(row), Int64(first), Int64(count),
+                           bias.map { UnsafePointer($0) }, residual.map { UnsafePointer($0 + at) }, y + at, Int64(outPlane))
+        if let after = activation.after {
+            let rows = min(2, g.outH - 2 * row), x0 = 2 * first, width = min(2 * count, g.outW - x0)
+            for o in 0..<outputChannels {
+                for r in 0..<rows { after.apply(y + at + o * outPlane + (2 * row + r) * g.outW + x0, width) }
+            }
+        }
+    }
+}
