@@ -20,7 +20,8 @@ import Testing
         for _ in 0..<3 {
             // Depthwise rows are wide enough (over twice the 64-output AVX-512 block, strided
             // too) to have blocks that read inside the plane and blocks masked at its edges.
-            let n = random.int(1...2), h = random.int(5...19), w = path.hasPrefix("depthwise") ? random.int(270...400) : random.int(5...23)
+            let n = random.int(1...2), h = random.int(5...19)
+            var w = path.hasPrefix("depthwise") ? random.int(270...400) : random.int(5...23)
             var c = random.int(1...6), m = random.int(1...6)
             var (k, stride, pad, dilation, group) = (3, 1, 1, 1, 1)
             switch path {
@@ -35,9 +36,10 @@ import Testing
             case "lanes": // LaneConv: 1 to 3 lane groups of 3 or 4 vectors; narrow rows, so mostly border outputs
                 group = random.int(1...2); c = group * random.int(8...20); m = group * random.int(48...140)
                 (k, stride, pad, dilation) = (random.int(2...4), random.int(1...3), random.int(1...4), random.int(1...2))
-                if k == 3, stride == 1, group == 1, c >= 16 { dilation = 2 } // else Winograd's
-            case "winograd": // 3x3 stride 1 with at least 16 channels in and out; narrow, so edge tiles dominate
-                c = random.int(16...40); m = random.int(16...70); pad = random.int(0...2)
+                if k == 3, stride == 1, group == 1, c >= 16 { stride = 2 } // else Winograd's
+            case "winograd": // 3x3 stride 1 with at least 16 channels in and out, dilated too; rows up to several blocks of 16 tiles
+                c = random.int(16...40); m = random.int(16...70); (pad, dilation) = (random.int(0...3), random.int(1...3))
+                w = random.int(5...150)
             default: k = random.int(1...5); stride = random.int(1...3); pad = random.int(0...2)
             }
             let x = random.tensor([n, c, h, w]), wt = random.tensor([m, c / group, k, k]), b = random.tensor([m])
@@ -46,7 +48,8 @@ import Testing
             let g = try kernel.geometry(x: x.shape, w: wt.shape)
             let expected = Conv.reference(x: x, w: wt, bias: b, group: group, g)
             let actual = try run(kernel, [.float32(x), .float32(wt), .float32(b)], instructionSet: isa)[0].floatTensor
-            #expect(maxDifference(actual, expected).diff <= 1e-4, "\(path) x \(x.shape) w \(wt.shape) stride \(stride) pad \(pad)")
+            #expect(maxDifference(actual, expected).diff <= 1e-4,
+                    "\(path) x \(x.shape) w \(wt.shape) stride \(stride) pad \(pad) dilation \(dilation)")
         }
     }
 

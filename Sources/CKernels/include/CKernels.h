@@ -86,21 +86,24 @@ typedef struct {
 void ss_conv_lanes_row(const SSConvLanes *conv, const float *const *planes, int64_t y, const float *bias,
                        const float *residual, float *output, int64_t out_plane, float *scratch);
 
-/// A 3x3, stride-1, undilated convolution computed as Winograd F(2x2, 3x3): each 2x2 block of
-/// outputs (a tile) comes from a 4x4 block of inputs, as 16 products (one per position `xi`
-/// of the transformed 4x4 block) instead of 36. Transformed blocks are laid out
+/// A 3x3, stride-1 convolution computed as Winograd F(2x2, 3x3): each 2x2 block of outputs
+/// (a tile) comes from a 4x4 block of inputs, as 16 products (one per position `xi` of the
+/// transformed 4x4 block) instead of 36. With dilation d, a tile's outputs and inputs lie d
+/// apart: tile row r holds output rows 2d(r / d) + r % d and that + d; a block of `count`
+/// super-columns from `first` holds d x count tiles, tile k the one of output columns
+/// 2d (first + k % count) + k / count and that + d. Transformed blocks are laid out
 /// [16][channels][tile_stride]: position, channel, then tile.
 typedef struct {
     int64_t in_channels, in_h, in_w, out_h, out_w;
-    int64_t pad_top, pad_left;
-    int64_t tile_stride;   ///< floats between channels of a transformed block, a multiple of 16
+    int64_t pad_top, pad_left, dilation;
+    int64_t tile_stride;   ///< a multiple of 16, at least dilation x count
     SSActivation activation;
     float alpha, beta;
 } SSWinograd;
 
-/// Transforms the input blocks of `count` tiles of tile row `tile_row` (output rows
-/// 2 x tile_row, +1), from tile `first` on (output columns 2 x first, ...), of every input
-/// channel into `v` [16][in_channels][tile_stride] (AVX-512). Inputs outside the planes read as zero.
+/// Transforms the input blocks of the tiles of tile row `tile_row` and super-columns
+/// [first, first + count) of every input channel into `v` [16][in_channels][tile_stride]
+/// (AVX-512). Inputs outside the planes read as zero.
 void ss_winograd_input(const SSWinograd *conv, const float *const *planes, int64_t tile_row, int64_t first,
                        int64_t count, float *v);
 

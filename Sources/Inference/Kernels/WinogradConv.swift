@@ -1,21 +1,23 @@
 import CKernels
 
-/// A 3x3, stride-1, undilated, ungrouped convolution as Winograd F(2x2, 3x3), NCHW Float32:
-/// X [N, C, H, W], W [M, C, 3, 3], any padding. X may be the parts of a channel concatenation
-/// that was never written (`ChannelSources`).
+/// A 3x3, stride-1, ungrouped convolution as Winograd F(2x2, 3x3), NCHW Float32: X [N, C, H, W],
+/// W [M, C, 3, 3], any padding and dilation. X may be the parts of a channel concatenation that
+/// was never written (`ChannelSources`).
 ///
-/// Each 2x2 block of outputs (a tile) is At [U ⊙ (Bt d B)] A, d the tile's 4x4 input block and
-/// U = G w Gt the transformed weights: 16 products per input channel instead of 36. A work unit,
-/// one row of tiles (or a block of one) of one image, transforms its input blocks into the
-/// worker's scratch (`ss_winograd_input`), multiplies them as 16 GEMMs of M x C by C x tiles
-/// with `DirectConv`'s tiles (`ss_conv_gemm`), and transforms the products back into the output
-/// with bias, residual and activation (`ss_winograd_output`).
+/// Each 2x2 block of outputs (a tile; its outputs and inputs `dilation` apart) is
+/// At [U ⊙ (Bt d B)] A, d the tile's 4x4 input block and U = G w Gt the transformed weights:
+/// 16 products per input channel instead of 36. A work unit, one row of tiles (or a block of
+/// one) of one image, transforms its input blocks into the worker's scratch
+/// (`ss_winograd_input`), multiplies them as 16 GEMMs of M x C by C x tiles with `DirectConv`'s
+/// tiles (`ss_conv_gemm`), and transforms the products back into the output with bias, residual
+/// and activation (`ss_winograd_output`).
 final class WinogradConv {
     let g: Geometry
     let images: Int, channels: Int, outputChannels: Int
-    let tileRows: Int, tilesPerRow: Int
-    /// Tiles per work unit, and floats between channels of a unit's transformed blocks.
-    let unitTiles: Int, tileStride: Int
+    /// Rows of tiles, and super-columns per row (each `dilation` tiles, 2 x `dilation` outputs wide).
+    let tileRows: Int, columnsPerRow: Int
+    /// Super-columns per work unit, and floats per channel of its transformed blocks.
+    let unitColumns: Int, tileStride: Int
     /// Transformed weights, per position of the 4x4 block packed as `ss_conv_gemm` reads them:
     /// [16][ceil(M / 8)][C][8], zero past M.
     let packed: UnsafeMutablePointer<Float>
@@ -28,10 +30,10 @@ final class WinogradConv {
     /// Floats of transformed inputs and products a unit keeps (in the worker's L2) at most.
     static let unitBudget = 1 << 18
 
-    /// Whether Winograd runs this conv: 3x3, stride 1, undilated, ungrouped, with enough
-    /// channels on both sides that the 16 GEMMs are efficient.
+    /// Whether Winograd runs this conv: 3x3, stride 1, the same dilation both ways, ungrouped,
+    /// with enough channels on both sides that the 16 GEMMs are efficient.
     static func suits(_ g: Geometry, inputChannels: Int, outputChannels: Int, group: Int) -> Bool {
-        g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == 1 && g.dw == 1 && group == 1
+        g.kh == 3 && g.kw == 3 && g.sh == 1 && g.sw == 1 && g.dh == g.dw && group == 1
             && inputChannels >= 16 && outputChannels >= 16
     }
 
@@ -42,13 +44,14 @@ final class WinogradConv {
         self.images = images
         channels = sources.channels
         outputChannels = m
-        tileRows = (g.outH + 1) / 2
-        tilesPerRow = (g.outW + 1) / 2
-        // Blocks of a row of tiles as even as can be, in whole tiles of `ss_conv_gemm` (32 columns).
-        let fitting = max(32, WinogradConv.unitBudget / (16 * (channels + m)) & ~31)
-        let blocks = (tilesPerRow + fitting - 1) / fitting
-        unitTiles = min(((tilesPerRow + blocks - 1) / blocks + 31) & ~31, tilesPerRow)
-        tileStride = (unitTiles + 15) & ~15
+        let d = g.dh
+        tileRows = d * ((g.outH + 2 * d - 1) / (2 * d))
+        columnsPerRow = (g.outW + 2 * d - 1) / (2 * d)
+        // Blocks of a row as even as can be, in whole tiles of `ss_conv_gemm` (32 columns).
+        let fitting = max(32, WinogradConv.unitBudget / (16 * (channels + m) * d) & ~31)
+        let blocks = (columnsPerRow + fitting - 1) / fitting
+        unitColumns = min(((columnsPerRow + blocks - 1) / blocks + 31) & ~31, columnsPerRow)
+        tileStride = (d * unitColumns + 15) & ~15
         let block = Int(SS_CONV_BLOCK)
         packedPerPosition = (m + block - 1) / block * block * channels
         packed = .allocate(capacity: 16 * packedPerPosition)
@@ -67,7 +70,7 @@ final class WinogradConv {
     }
 
     /// Column blocks per row of tiles.
-    var blocksPerRow: Int { (tilesPerRow + unitTiles - 1) / unitTiles }
+    var blocksPerRow: Int { (columnsPerRow + unitColumns - 1) / unitColumns }
 
     /// Floats of scratch per worker: the transformed inputs and the products of one unit.
     var scratchFloats: Int { 16 * (channels + outputChannels) * tileStride }
@@ -112,14 +115,14 @@ final class WinogradConv {
         }
     }
 
-    /// Computes unit `u`: tiles [first, first + count) of one row of tiles of one image.
+    /// Computes unit `u`: super-columns [first, first + count) of one row of tiles of one image.
     private func run(unit u: Int, bias: UnsafeMutablePointer<Float>?, residual: UnsafeMutablePointer<Float>?,
                      activation: FusedActivation, y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let blocks = blocksPerRow, i = u / (tileRows * blocks), row = (u / blocks) % tileRows
-        let first = (u % blocks) * unitTiles, count = min(unitTiles, tilesPerRow - first)
+        let first = (u % blocks) * unitColumns, count = min(unitColumns, columnsPerRow - first), d = g.dh
         let transformed = scratch, products = scratch + 16 * channels * tileStride
         var conv = SSWinograd(in_channels: Int64(channels), in_h: Int64(g.inH), in_w: Int64(g.inW), out_h: Int64(g.outH),
-                              out_w: Int64(g.outW), pad_top: Int64(g.padTop), pad_left: Int64(g.padLeft),
+                              out_w: Int64(g.outW), pad_top: Int64(g.padTop), pad_left: Int64(g.padLeft), dilation: Int64(d),
                               tile_stride: Int64(tileStride), activation: activation.kind, alpha: activation.alpha,
                               beta: activation.beta)
         ss_winograd_input(&conv, planes + i * channels, Int64(row), Int64(first), Int64(count), transformed)
@@ -128,15 +131,15 @@ final class WinogradConv {
                                   channels: Int64(outputChannels), taps: Int64(channels), bias: nil, activation: SSActivationNone,
                                   alpha: 0, beta: 0, stream_output: 0)
             ss_conv_gemm(&gemm, transformed + xi * channels * tileStride, 0, products + xi * outputChannels * tileStride, nil,
-                         0, Int64(tileStride), 1, Int64(count), nil, 0)
+                         0, Int64(tileStride), 1, Int64(d * count), nil, 0)
         }
         let outPlane = g.outH * g.outW, at = i * outputChannels * outPlane
         ss_winograd_output(&conv, products, Int64(outputChannels), Int64(row), Int64(first), Int64(count),
                            bias.map { UnsafePointer($0) }, residual.map { UnsafePointer($0 + at) }, y + at, Int64(outPlane))
         if let after = activation.after {
-            let rows = min(2, g.outH - 2 * row), x0 = 2 * first, width = min(2 * count, g.outW - x0)
+            let top = 2 * d * (row / d) + row % d, x0 = 2 * d * first, width = min(2 * d * count, g.outW - x0)
             for o in 0..<outputChannels {
-                for r in 0..<rows { after.apply(y + at + o * outPlane + (2 * row + r) * g.outW + x0, width) }
+                for r in stride(from: top, to: min(top + 2 * d, g.outH), by: d) { after.apply(y + at + o * outPlane + r * g.outW + x0, width) }
             }
         }
     }
