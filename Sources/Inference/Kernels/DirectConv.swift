@@ -249,6 +249,16 @@ struct ChannelSources {
         preconditionFailure("channel \(channel) past the \(channels) input channels")
     }
 
+    /// Every plane, image by image: entry i x channels + c is `plane(image: i, channel: c)`.
+    /// The caller deallocates it.
+    func planeTable(images: Int) -> UnsafeMutablePointer<UnsafePointer<Float>?> {
+        let table = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: images * channels)
+        for i in 0..<images {
+            for c in 0..<channels { table[i * channels + c] = UnsafePointer(plane(image: i, channel: c)) }
+        }
+        return table
+    }
+
     /// How many channels from `channel` on, before `end`, lie in the same part as `channel`
     /// (their planes one after another).
     func channelsInPart(from channel: Int, upTo end: Int) -> Int {

@@ -52,10 +52,7 @@ final class LaneConv {
         channelBlock = max(1, 6144 / (taps * lanes))
         streamsOutput = DirectConv.streams(outputFloats: images * m * g.outH * g.outW)
         packed = .allocate(capacity: group * laneGroups * cg * taps * lanes)
-        planes = .allocate(capacity: images * channels)
-        for i in 0..<images {
-            for c in 0..<channels { planes[i * channels + c] = UnsafePointer(sources.plane(image: i, channel: c)) }
-        }
+        planes = sources.planeTable(images: images)
     }
 
     deinit {

@@ -57,10 +57,7 @@ final class WinogradConv {
         packed = .allocate(capacity: 16 * packedPerPosition)
         tapOffsets = .allocate(capacity: channels)
         for k in 0..<channels { tapOffsets[k] = Int64(k * tileStride) }
-        planes = .allocate(capacity: images * channels)
-        for i in 0..<images {
-            for c in 0..<channels { planes[i * channels + c] = UnsafePointer(sources.plane(image: i, channel: c)) }
-        }
+        planes = sources.planeTable(images: images)
     }
 
     deinit {
@@ -84,22 +81,24 @@ final class WinogradConv {
             for c in 0..<channels {
                 let k = w + (o * channels + c) * 9
                 // G w (4x3), then (G w) Gt (4x4), in Double so that the transform adds no rounding.
-                var gw = [[Double]](repeating: [0, 0, 0], count: 4)
-                for j in 0..<3 {
-                    let (a, b, d) = (Double(k[j]), Double(k[3 + j]), Double(k[6 + j]))
-                    gw[0][j] = a
-                    gw[1][j] = (a + b + d) / 2
-                    gw[2][j] = (a - b + d) / 2
-                    gw[3][j] = d
-                }
                 for i in 0..<4 {
-                    let (a, b, d) = (gw[i][0], gw[i][1], gw[i][2])
-                    let row = [a, (a + b + d) / 2, (a - b + d) / 2, d]
+                    let row = (0..<3).map { j in WinogradConv.g(i, Double(k[j]), Double(k[3 + j]), Double(k[6 + j])) }
                     for j in 0..<4 {
-                        packed[(4 * i + j) * packedPerPosition + (o / block) * channels * block + c * block + o % block] = Float(row[j])
+                        packed[(4 * i + j) * packedPerPosition + (o / block) * channels * block + c * block + o % block] =
+                            Float(WinogradConv.g(j, row[0], row[1], row[2]))
                     }
                 }
             }
+        }
+    }
+
+    /// Row `i` of G times the column (a, b, d).
+    private static func g(_ i: Int, _ a: Double, _ b: Double, _ d: Double) -> Double {
+        switch i {
+        case 0: a
+        case 1: (a + b + d) / 2
+        case 2: (a - b + d) / 2
+        default: d
         }
     }
 
