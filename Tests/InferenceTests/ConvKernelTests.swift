@@ -71,11 +71,13 @@ import Testing
     }
 
     /// Shapes large enough that the work runs in several bands per worker (and, for the direct
-    /// tiles, several column chunks, output-channel blocks and passes over K = c x k x k taps;
+    /// tiles, several column chunks, output-channel blocks and passes over K = c x k x k taps, and
+    /// 1x1 chunks packed 1 to 4 tiles wide;
     /// for the lane tiles, several channel blocks and lane groups; for Winograd, several blocks of tiles per row).
     @Test(arguments: [(k: 1, c: 160, m: 6, stride: 1), (k: 3, c: 40, m: 5, stride: 1), (k: 3, c: 24, m: 20, stride: 1),
                       (k: 3, c: 40, m: 9, stride: 2), (k: 1, c: 24, m: 12, stride: 2), (k: 3, c: 40, m: 64, stride: 2),
-                      (k: 5, c: 24, m: 100, stride: 1), (k: 3, c: 96, m: 80, stride: 1)], InstructionSet.supported)
+                      (k: 5, c: 24, m: 100, stride: 1), (k: 3, c: 96, m: 80, stride: 1), (k: 1, c: 200, m: 20, stride: 1),
+                      (k: 1, c: 48, m: 40, stride: 1), (k: 1, c: 80, m: 17, stride: 1)], InstructionSet.supported)
     func bandedConvWithEpilogue(_ shape: (k: Int, c: Int, m: Int, stride: Int), _ isa: InstructionSet) throws {
         var random = SeededRandom(state: UInt64(shape.k))
         let (h, w) = (96 / shape.stride, 300 / shape.stride)

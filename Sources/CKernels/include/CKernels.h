@@ -45,7 +45,11 @@ typedef struct {
     SSActivation activation;
     float alpha, beta;
     int stream_output;          ///< store finished outputs past the caches (when aligned and K is one pass)
+    float *pack;                ///< NULL, or SS_CONV_PACK_FLOATS of scratch: see ss_conv_gemm
 } SSConvGemm;
+
+/// Floats of scratch `SSConvGemm.pack` needs.
+#define SS_CONV_PACK_FLOATS (160 * 144)
 
 /// Memory to bring into L2 while a computation runs (the input its next call reads):
 /// `count` runs of `length` floats, `stride` floats apart, from `base`.
@@ -55,7 +59,10 @@ typedef struct {
 } SSPrefetchRuns;
 
 /// Computes `rows` x `cols` outputs of every channel (AVX-512), prefetching the `upcoming`
-/// runs (may be NULL when `upcoming_count` is 0) a few lines per tile as it goes.
+/// runs (may be NULL when `upcoming_count` is 0) a few lines per tile as it goes. With
+/// `conv->pack`, each chunk of columns is first copied tap by tap into that scratch, one row per
+/// tap: taps a power-of-two plane apart would otherwise share a few cache sets and be read
+/// again from memory by each block of output channels.
 /// - input: the input element under tap offset 0 of output (0, 0); output row r starts at input + r * input_row.
 /// - output, residual (NULL or the same layout): element (m, r, c) at m * channel_stride + r * output_row + c.
 void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,

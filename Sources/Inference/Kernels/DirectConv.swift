@@ -9,7 +9,8 @@ import CKernels
 /// `SS_CONV_BLOCK` output channels with K = C/group x kh x kw taps, each tap a load at a
 /// fixed offset: into X itself when the conv has no padding and horizontal stride 1, else
 /// into a `PaddedPlane` copy of the input rows that a band of output rows reads, made by
-/// the worker right before it multiplies the band, so the copy stays in its cache.
+/// the worker right before it multiplies the band, so the copy stays in its cache. A 1x1
+/// conv's taps are packed chunk by chunk into worker scratch (see `ss_conv_gemm`).
 /// Bias, a same-shape residual and the activation are applied as each tile is stored
 /// (Sigmoid and Tanh right after, on the rows just written).
 ///
@@ -117,8 +118,9 @@ final class DirectConv {
     /// Whether an output of `floats` floats goes past the caches (see `streamedOutputBytes`).
     static func streams(outputFloats floats: Int) -> Bool { floats * MemoryLayout<Float>.stride > streamedOutputBytes }
 
-    /// Floats of padded copy one worker needs (0 when taps read X directly).
-    var scratchFloats: Int { layout.map { $0.floats * cg } ?? 0 }
+    /// Floats of scratch one worker needs: its padded copy, or for a `flat` conv the chunks
+    /// `ss_conv_gemm` packs, or none.
+    var scratchFloats: Int { layout.map { $0.floats * cg } ?? (flat ? Int(SS_CONV_PACK_FLOATS) : 0) }
 
     /// Work units per image and group: column ranges when `flat`, else bands of rows.
     var unitsPerGroup: Int {
@@ -188,7 +190,8 @@ final class DirectConv {
         let outBase = (i * group + gi) * mg * outPlane + first
         var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: offsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
-                              alpha: activation.alpha, beta: activation.beta, stream_output: streamsOutput ? 1 : 0)
+                              alpha: activation.alpha, beta: activation.beta, stream_output: streamsOutput ? 1 : 0,
+                              pack: flat ? copy : nil)
         withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count + 1) { upcoming in
             let count = next.map { readRuns(unit: $0, residual: residual, into: upcoming) } ?? 0
             ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },
