@@ -73,10 +73,11 @@ void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
                 /* Streaming a line that an earlier pass left in the cache would write it twice. */
                 const int stage = (k0 > 0 ? SS_TILE_RESUME : 0) | (k0 + taps == k ? SS_TILE_FINISH : 0) |
                                   (conv->stream_output && passes == 1 ? SS_TILE_STREAM : 0);
-                const float *chunk_in = in + c0;
+                const float *chunk_in = in + c0 * conv->column_step;
                 const int64_t *offsets = conv->tap_offsets + k0;
                 if (conv->pack) {
-                    ss_conv_pack_avx512(chunk_in, offsets, taps, c1 - c0, conv->pack, pack_row, chunk);
+                    ss_conv_pack_avx512(chunk_in, offsets, taps, c1 - c0, conv->column_step, conv->pack, pack_row,
+                                        chunk * conv->column_step);
                     chunk_in = conv->pack;
                     offsets = pack_offsets;
                 }

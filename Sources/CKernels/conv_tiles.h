@@ -19,9 +19,9 @@ void ss_conv_tile_avx512(const float *weights, const int64_t *tap_offsets, int64
                          int m_rows, const float *bias, int64_t prefetch, const char *upcoming, int64_t upcoming_lines,
                          int stage, const SSConvGemm *conv);
 
-/* Copies the `columns` floats from input + tap_offsets[t] to pack + t * pack_row, for each of `taps`
- * taps, prefetching into L2 the floats `prefetch` further on in the input. */
-void ss_conv_pack_avx512(const float *input, const int64_t *tap_offsets, int64_t taps, int64_t columns, float *pack,
-                         int64_t pack_row, int64_t prefetch);
+/* Copies `columns` floats `step` apart from input + tap_offsets[t] to pack + t * pack_row, for each
+ * of `taps` taps, prefetching into L2 the floats `prefetch` further on in the input. */
+void ss_conv_pack_avx512(const float *input, const int64_t *tap_offsets, int64_t taps, int64_t columns, int64_t step,
+                         float *pack, int64_t pack_row, int64_t prefetch);
 
 #endif

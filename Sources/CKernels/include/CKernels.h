@@ -46,6 +46,7 @@ typedef struct {
     float alpha, beta;
     int stream_output;          ///< store finished outputs past the caches (when aligned and K is one pass)
     float *pack;                ///< NULL, or SS_CONV_PACK_FLOATS of scratch: see ss_conv_gemm
+    int64_t column_step;        ///< input columns between consecutive outputs (other than 1 only with `pack`)
 } SSConvGemm;
 
 /// Floats of scratch `SSConvGemm.pack` needs.

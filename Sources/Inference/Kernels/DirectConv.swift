@@ -9,8 +9,9 @@ import CKernels
 /// `SS_CONV_BLOCK` output channels with K = C/group x kh x kw taps, each tap a load at a
 /// fixed offset: into X itself when the conv has no padding and horizontal stride 1, else
 /// into a `PaddedPlane` copy of the input rows that a band of output rows reads, made by
-/// the worker right before it multiplies the band, so the copy stays in its cache. A 1x1
-/// conv's taps are packed chunk by chunk into worker scratch (see `ss_conv_gemm`).
+/// the worker right before it multiplies the band, so the copy stays in its cache. An
+/// unpadded 1x1 conv, whatever its stride, reads X through chunks of taps packed into
+/// worker scratch (see `ss_conv_gemm`).
 /// Bias, a same-shape residual and the activation are applied as each tile is stored
 /// (Sigmoid and Tanh right after, on the rows just written).
 ///
@@ -25,8 +26,10 @@ final class DirectConv {
     let bandRows: Int
     /// The layout of one band's padded copy of one channel, or nil when taps read X directly.
     let layout: PaddedPlane?
-    /// True for a 1x1 stride-1 conv read directly: its output plane is one long row, cut
-    /// into `flatColumns`-wide units.
+    /// True for an unpadded 1x1 conv: `ss_conv_gemm` packs its taps.
+    let packsTaps: Bool
+    /// True for an unpadded 1x1 stride-1 conv: its output plane is one long row, cut into
+    /// `flatColumns`-wide units.
     let flat: Bool
     let flatColumns: Int
     /// Weights for `taps` = cg x kh x kw, per group [ceil(mg / 8)][taps][8], zero past mg.
@@ -42,8 +45,8 @@ final class DirectConv {
 
     /// Floats of padded copy per band (all channels of a group) that `bandRows` aims below.
     static let bandBudget = 1 << 18
-    /// Floats of input a flat unit reads at most (some columns of each input plane): few
-    /// enough to prefetch into L2 while the unit before it runs.
+    /// Floats of input a 1x1 conv's unit reads at most (some columns or rows of each input
+    /// plane): few enough to prefetch into L2 while the unit before it runs.
     static let unitInputFloats = 1 << 16
     /// Outputs larger than this many bytes are stored past the caches: they would not stay
     /// there for the next step anyway, and streaming spares the read of each line before it
@@ -67,12 +70,16 @@ final class DirectConv {
         packed = .allocate(capacity: max(packedPerGroup * group, 1))
         // Enough units that every thread gets at least two.
         let wanted = max(1, (2 * threads + images * group - 1) / (images * group))
-        let direct = g.padTop + g.padLeft + g.padBottom + g.padRight == 0 && g.sw == 1
-        flat = direct && g.kh == 1 && g.kw == 1 && g.sh == 1
+        let unpadded = g.padTop + g.padLeft + g.padBottom + g.padRight == 0
+        packsTaps = unpadded && g.kh == 1 && g.kw == 1
+        let direct = unpadded && (g.sw == 1 || packsTaps)
+        flat = packsTaps && g.sh == 1 && g.sw == 1
         flatColumns = max(256, min((g.outH * g.outW + wanted - 1) / wanted, DirectConv.unitInputFloats / cg & ~127))
         var rows = max(1, (g.outH + wanted - 1) / wanted)
         if !direct {
             while rows > 1, cg * PaddedPlane(g, outputRows: rows).floats > DirectConv.bandBudget { rows = (rows + 1) / 2 }
+        } else if packsTaps {
+            while rows > 1, cg * rows * g.sh * g.inW > DirectConv.unitInputFloats { rows = (rows + 1) / 2 }
         }
         bandRows = rows
         let layout = direct ? nil : PaddedPlane(g, outputRows: rows)
@@ -118,9 +125,9 @@ final class DirectConv {
     /// Whether an output of `floats` floats goes past the caches (see `streamedOutputBytes`).
     static func streams(outputFloats floats: Int) -> Bool { floats * MemoryLayout<Float>.stride > streamedOutputBytes }
 
-    /// Floats of scratch one worker needs: its padded copy, or for a `flat` conv the chunks
-    /// `ss_conv_gemm` packs, or none.
-    var scratchFloats: Int { layout.map { $0.floats * cg } ?? (flat ? Int(SS_CONV_PACK_FLOATS) : 0) }
+    /// Floats of scratch one worker needs: its padded copy, or the chunks `ss_conv_gemm`
+    /// packs (`packsTaps`), or none.
+    var scratchFloats: Int { layout.map { $0.floats * cg } ?? (packsTaps ? Int(SS_CONV_PACK_FLOATS) : 0) }
 
     /// Work units per image and group: column ranges when `flat`, else bands of rows.
     var unitsPerGroup: Int {
@@ -191,7 +198,7 @@ final class DirectConv {
         var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: offsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
                               alpha: activation.alpha, beta: activation.beta, stream_output: streamsOutput ? 1 : 0,
-                              pack: flat ? copy : nil)
+                              pack: packsTaps ? copy : nil, column_step: Int64(layout == nil ? g.sw : 1))
         withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count + 1) { upcoming in
             let count = next.map { readRuns(unit: $0, residual: residual, into: upcoming) } ?? 0
             ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },

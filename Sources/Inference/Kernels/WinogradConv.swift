@@ -128,7 +128,7 @@ final class WinogradConv {
         for xi in 0..<16 {
             var gemm = SSConvGemm(weights: packed + xi * packedPerPosition, tap_offsets: tapOffsets,
                                   channels: Int64(outputChannels), taps: Int64(channels), bias: nil, activation: SSActivationNone,
-                                  alpha: 0, beta: 0, stream_output: 0, pack: nil)
+                                  alpha: 0, beta: 0, stream_output: 0, pack: nil, column_step: 1)
             ss_conv_gemm(&gemm, transformed + xi * channels * tileStride, 0, products + xi * outputChannels * tileStride, nil,
                          0, Int64(tileStride), 1, Int64(d * count), nil, 0)
         }
