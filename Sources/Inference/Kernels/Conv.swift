@@ -95,7 +95,7 @@ struct Conv: Kernel {
             join = { [x] in Conv.join(sources, images: n, into: x.floats, threads: threads) }
         }
         if avx512, WinogradConv.suits(g, inputChannels: c, outputChannels: m, group: group) {
-            let winograd = WinogradConv(g, sources: sources, outputChannels: m, images: n)
+            let winograd = WinogradConv(g, sources: sources, outputChannels: m, images: n, threads: threads)
             context.retained.append(winograd)
             core = winograd.step(w: w, constantWeights: context.isConstant(w), bias: bias,
                                  residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)

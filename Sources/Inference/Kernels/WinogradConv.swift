@@ -6,8 +6,8 @@ import CKernels
 ///
 /// Each 2x2 block of outputs (a tile; its outputs and inputs `dilation` apart) is
 /// At [U ⊙ (Bt d B)] A, d the tile's 4x4 input block and U = G w Gt the transformed weights:
-/// 16 products per input channel instead of 36. A work unit, one row of tiles (or a block of
-/// one) of one image, transforms its input blocks into the worker's scratch
+/// 16 products per input channel instead of 36. A work unit, one row of tiles (a block of one,
+/// or a few rows when a row is short) of one image, transforms its input blocks into the worker's scratch
 /// (`ss_winograd_input`), multiplies them as 16 GEMMs of M x C by C x tiles with `DirectConv`'s
 /// tiles (`ss_conv_gemm`), and transforms the products back into the output with bias, residual
 /// and activation (`ss_winograd_output`).
@@ -16,8 +16,9 @@ final class WinogradConv {
     let images: Int, channels: Int, outputChannels: Int
     /// Rows of tiles, and super-columns per row (each `dilation` tiles, 2 x `dilation` outputs wide).
     let tileRows: Int, columnsPerRow: Int
-    /// Super-columns per work unit, and floats per channel of its transformed blocks.
-    let unitColumns: Int, tileStride: Int
+    /// Super-columns per work unit, rows of tiles per work unit (more than one only when a
+    /// unit holds whole rows), and floats per channel of its transformed blocks.
+    let unitColumns: Int, unitRows: Int, tileStride: Int
     /// Transformed weights, per position of the 4x4 block packed as `ss_conv_gemm` reads them:
     /// [16][ceil(M / 8)][C][8], zero past M.
     let packed: UnsafeMutablePointer<Float>
@@ -39,7 +40,7 @@ final class WinogradConv {
 
     /// - Parameter sources: X's planes, `images` x C of them.
     /// - Precondition: the CPU has AVX-512 (`InstructionSet.best == .avx512`) and `suits` holds.
-    init(_ g: Geometry, sources: ChannelSources, outputChannels m: Int, images: Int) {
+    init(_ g: Geometry, sources: ChannelSources, outputChannels m: Int, images: Int, threads: Int) {
         self.g = g
         self.images = images
         channels = sources.channels
@@ -51,7 +52,9 @@ final class WinogradConv {
         let fitting = max(32, WinogradConv.unitBudget / (16 * (channels + m) * d) & ~31)
         let blocks = (columnsPerRow + fitting - 1) / fitting
         unitColumns = min(((columnsPerRow + blocks - 1) / blocks + 31) & ~31, columnsPerRow)
-        tileStride = (d * unitColumns + 15) & ~15
+        unitRows = blocks > 1 ? 1 : WinogradConv.rowsPerUnit(tiles: d * columnsPerRow, rows: tileRows, images: images,
+                                                             perTile: 16 * (channels + m), threads: threads)
+        tileStride = WinogradConv.tileStride(rows: unitRows, tiles: d * unitColumns)
         let block = Int(SS_CONV_BLOCK)
         packedPerPosition = (m + block - 1) / block * block * channels
         packed = .allocate(capacity: 16 * packedPerPosition)
@@ -68,6 +71,27 @@ final class WinogradConv {
 
     /// Column blocks per row of tiles.
     var blocksPerRow: Int { (columnsPerRow + unitColumns - 1) / unitColumns }
+
+    /// Units per image: groups of rows, or column blocks of each row.
+    var unitsPerImage: Int { (tileRows + unitRows - 1) / unitRows * blocksPerRow }
+
+    /// Floats per channel for `rows` rows of `tiles` tiles, one after another: the input
+    /// transform writes whole blocks of 16 tiles, so the last row's may reach 15 past its end.
+    private static func tileStride(rows: Int, tiles: Int) -> Int { ((rows - 1) * tiles + ((tiles + 15) & ~15) + 15) & ~15 }
+
+    /// Rows of `tiles` tiles per unit that waste the least of `ss_conv_gemm`'s 32-column tiles,
+    /// within the scratch budget (`perTile` floats per tile) and leaving each of `threads`
+    /// workers two units or more.
+    private static func rowsPerUnit(tiles: Int, rows: Int, images: Int, perTile: Int, threads: Int) -> Int {
+        var best = 1, bestWaste = 1.0
+        for k in 1...rows {
+            guard perTile * tileStride(rows: k, tiles: tiles) <= unitBudget,
+                  k == 1 || images * ((rows + k - 1) / k) >= 2 * threads else { break }
+            let columns = k * tiles, waste = Double((columns + 31) / 32 * 32 - columns) / Double(columns)
+            if waste < bestWaste - 0.01 { (best, bestWaste) = (k, waste) }
+        }
+        return best
+    }
 
     /// Floats of scratch per worker: the transformed inputs and the products of one unit.
     var scratchFloats: Int { 16 * (channels + outputChannels) * tileStride }
@@ -108,37 +132,44 @@ final class WinogradConv {
     func step(w: Buffer, constantWeights: Bool, bias: UnsafeMutablePointer<Float>?, residual: Buffer?,
               activation: Activation?, y: Buffer, context: PlanContext) -> Step {
         let activation = FusedActivation(activation)
-        return packedConvStep(w: w, constantWeights: constantWeights, pack: pack, units: images * tileRows * blocksPerRow,
+        return packedConvStep(w: w, constantWeights: constantWeights, pack: pack, units: images * unitsPerImage,
                               scratchFloats: scratchFloats, context: context) { [self] u, _, scratch in
             run(unit: u, bias: bias, residual: residual?.floats, activation: activation, y: y.floats, scratch: scratch)
         }
     }
 
-    /// Computes unit `u`: super-columns [first, first + count) of one row of tiles of one image.
+    /// Computes unit `u`: super-columns [first, first + count) of `unitRows` rows of tiles (fewer
+    /// at the bottom) of one image, each row's tiles after the one above in the scratch.
     private func run(unit u: Int, bias: UnsafeMutablePointer<Float>?, residual: UnsafeMutablePointer<Float>?,
                      activation: FusedActivation, y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
-        let blocks = blocksPerRow, i = u / (tileRows * blocks), row = (u / blocks) % tileRows
-        let first = (u % blocks) * unitColumns, count = min(unitColumns, columnsPerRow - first), d = g.dh
+        let blocks = blocksPerRow, i = u / unitsPerImage, part = u % unitsPerImage
+        let firstRow = part / blocks * unitRows, rows = firstRow ..< min(firstRow + unitRows, tileRows)
+        let first = (part % blocks) * unitColumns, count = min(unitColumns, columnsPerRow - first), d = g.dh
         let transformed = scratch, products = scratch + 16 * channels * tileStride
         var conv = SSWinograd(in_channels: Int64(channels), in_h: Int64(g.inH), in_w: Int64(g.inW), out_h: Int64(g.outH),
                               out_w: Int64(g.outW), pad_top: Int64(g.padTop), pad_left: Int64(g.padLeft), dilation: Int64(d),
                               tile_stride: Int64(tileStride), activation: activation.kind, alpha: activation.alpha,
                               beta: activation.beta)
-        ss_winograd_input(&conv, planes + i * channels, Int64(row), Int64(first), Int64(count), transformed)
+        // Rows in order: a row's last block of 16 may spill into the next row's place, which that row then writes.
+        for (k, row) in rows.enumerated() {
+            ss_winograd_input(&conv, planes + i * channels, Int64(row), Int64(first), Int64(count), transformed + k * d * count)
+        }
         for xi in 0..<16 {
             var gemm = SSConvGemm(weights: packed + xi * packedPerPosition, tap_offsets: tapOffsets,
                                   channels: Int64(outputChannels), taps: Int64(channels), bias: nil, activation: SSActivationNone,
                                   alpha: 0, beta: 0, stream_output: 0, pack: nil, column_step: 1)
             ss_conv_gemm(&gemm, transformed + xi * channels * tileStride, 0, products + xi * outputChannels * tileStride, nil,
-                         0, Int64(tileStride), 1, Int64(d * count), nil, 0)
+                         0, Int64(tileStride), 1, Int64(rows.count * d * count), nil, 0)
         }
         let outPlane = g.outH * g.outW, at = i * outputChannels * outPlane
-        ss_winograd_output(&conv, products, Int64(outputChannels), Int64(row), Int64(first), Int64(count),
-                           bias.map { UnsafePointer($0) }, residual.map { UnsafePointer($0 + at) }, y + at, Int64(outPlane))
-        if let after = activation.after {
-            let top = 2 * d * (row / d) + row % d, x0 = 2 * d * first, width = min(2 * d * count, g.outW - x0)
-            for o in 0..<outputChannels {
-                for r in stride(from: top, to: min(top + 2 * d, g.outH), by: d) { after.apply(y + at + o * outPlane + r * g.outW + x0, width) }
+        for (k, row) in rows.enumerated() {
+            ss_winograd_output(&conv, products + k * d * count, Int64(outputChannels), Int64(row), Int64(first), Int64(count),
+                               bias.map { UnsafePointer($0) }, residual.map { UnsafePointer($0 + at) }, y + at, Int64(outPlane))
+            if let after = activation.after {
+                let top = 2 * d * (row / d) + row % d, x0 = 2 * d * first, width = min(2 * d * count, g.outW - x0)
+                for o in 0..<outputChannels {
+                    for r in stride(from: top, to: min(top + 2 * d, g.outH), by: d) { after.apply(y + at + o * outPlane + r * g.outW + x0, width) }
+                }
             }
         }
     }
