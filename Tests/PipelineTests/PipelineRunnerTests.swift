@@ -62,7 +62,8 @@ final class RecordingStage: Stage, @unchecked Sendable {
         #expect(folder.contents.isEmpty, "the partial output is removed")
     }
 
-    @Test(.timeLimit(.minutes(1))) func interruptionFinalisesAPlayableOutput() throws {
+    // A hang guard: the limit also counts time spent waiting for a free test worker.
+    @Test(.timeLimit(.minutes(5))) func interruptionFinalisesAPlayableOutput() throws {
         let folder = try TemporaryFolder()
         let slow = RecordingStage(name: "slow")
         slow.delay = 0.02

@@ -3,7 +3,8 @@ import Testing
 import TestSupport
 @testable import VideoIO
 
-@Suite(.timeLimit(.minutes(1))) struct RTSPTests {
+// A hang guard: the limit also counts time spent waiting for a free test worker.
+@Suite(.timeLimit(.minutes(5))) struct RTSPTests {
     @Test func decodesALiveCamera() throws {
         let server = try RTSPTestServer()
         var options = ReaderOptions()
@@ -36,7 +37,7 @@ import TestSupport
     }
 }
 
-@Suite(.timeLimit(.minutes(1))) struct HTTPTests {
+@Suite(.timeLimit(.minutes(5))) struct HTTPTests {
     @Test func decodesAFileServedOverHTTP() throws {
         let port = Int.random(in: 40000..<50000)
         let server = try Command.start("/usr/bin/python3", ["-m", "http.server", "--bind", "127.0.0.1", "\(port)",
