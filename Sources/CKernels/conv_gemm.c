@@ -63,7 +63,7 @@ void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
     const int64_t lines_per_tile = (lines + tile_calls - 1) / tile_calls;
     Upcoming next = {upcoming, upcoming + upcoming_count, 0, 0};
     int64_t pack_offsets[MAX_PASS_TAPS];
-    for (int64_t t = 0; t < MAX_PASS_TAPS; t++) pack_offsets[t] = t * pack_row;
+    for (int64_t t = 0; conv->pack && t < pass_taps; t++) pack_offsets[t] = t * pack_row;
     for (int64_t r = 0; r < rows; r++) {
         const float *in = input + r * input_row;
         for (int64_t c0 = 0; c0 < cols; c0 += chunk) {

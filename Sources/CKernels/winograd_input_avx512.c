@@ -71,11 +71,11 @@ TARGET_AVX512 static inline void gather_blocks(const SSWinograd *conv, const flo
     }
 }
 
-/* Transforms 16 tiles' blocks and stores position xi at out + xi * position_stride. */
-TARGET_AVX512 static inline void store_blocks(__m512 m[4][4], float *out, int64_t position_stride) {
+/* Transforms 16 tiles' blocks and stores position xi at out + xi * position_stride (the tiles in `tiles` only). */
+TARGET_AVX512 static inline void store_blocks(__m512 m[4][4], float *out, int64_t position_stride, __mmask16 tiles) {
     for (int j = 0; j < 4; j++) transform(&m[0][j], &m[1][j], &m[2][j], &m[3][j]);
     for (int i = 0; i < 4; i++) transform(&m[i][0], &m[i][1], &m[i][2], &m[i][3]);
-    for (int xi = 0; xi < 16; xi++) _mm512_storeu_ps(out + xi * position_stride, m[xi / 4][xi % 4]);
+    for (int xi = 0; xi < 16; xi++) _mm512_mask_storeu_ps(out + xi * position_stride, tiles, m[xi / 4][xi % 4]);
 }
 
 /* Brings columns [x0, x1) of the 4 input rows from y0, `dilation` apart, of `plane` into L1. */
@@ -102,15 +102,16 @@ TARGET_AVX512 void ss_winograd_input(const SSWinograd *conv, const float *const 
             if (c + 1 < channels) prefetch_rows(conv, planes[c + 1], y0, left + 2 * t, t + 16 < count ? left + 2 * (t + 16) : x_end);
             __m512 m[4][4];
             load_blocks(conv, planes[c], y0, left + 2 * t, m);
-            store_blocks(m, v + c * stride + t, channels * stride);
+            store_blocks(m, v + c * stride + t, channels * stride, tail_mask(count - t));
         }
         /* Dilated: tile k at column left + 2d (k % count) + k / count, gathered. */
         for (int64_t t = 0; d > 1 && t < d * count; t += 16) {
             int32_t columns[16];
             for (int l = 0; l < 16; l++) columns[l] = (int32_t)(left + 2 * d * ((t + l) % count) + (t + l) / count);
             __m512 m[4][4];
-            gather_blocks(conv, planes[c], y0, _mm512_loadu_si512(columns), tail_mask(d * count - t), m);
-            store_blocks(m, v + c * stride + t, channels * stride);
+            const __mmask16 tiles = tail_mask(d * count - t);
+            gather_blocks(conv, planes[c], y0, _mm512_loadu_si512(columns), tiles, m);
+            store_blocks(m, v + c * stride + t, channels * stride, tiles);
         }
     }
 }

@@ -54,8 +54,8 @@ TARGET_AVX512 void ss_winograd_output(const SSWinograd *conv, const float *m, in
             __m512 r[2][4];
             for (int j = 0; j < 4; j++) {
                 const float *q = m + (j * channels + o) * stride + t;
-                reduce(_mm512_loadu_ps(q), _mm512_loadu_ps(q + row), _mm512_loadu_ps(q + 2 * row), _mm512_loadu_ps(q + 3 * row),
-                       &r[0][j], &r[1][j]);
+                reduce(_mm512_maskz_loadu_ps(valid, q), _mm512_maskz_loadu_ps(valid, q + row), _mm512_maskz_loadu_ps(valid, q + 2 * row),
+                       _mm512_maskz_loadu_ps(valid, q + 3 * row), &r[0][j], &r[1][j]);
             }
             for (int i = 0; i < rows; i++) {
                 const int64_t at = (y + i * d) * out_w;

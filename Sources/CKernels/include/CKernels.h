@@ -104,7 +104,7 @@ void ss_conv_lanes_row(const SSConvLanes *conv, const float *const *planes, int6
 typedef struct {
     int64_t in_channels, in_h, in_w, out_h, out_w;
     int64_t pad_top, pad_left, dilation;
-    int64_t tile_stride;   ///< a multiple of 16, at least dilation x count
+    int64_t tile_stride;   ///< at least dilation x count (transforms read and write only the tiles they cover)
     SSActivation activation;
     float alpha, beta;
 } SSWinograd;

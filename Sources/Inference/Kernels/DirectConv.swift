@@ -198,7 +198,7 @@ final class DirectConv {
         var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: offsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
                               alpha: activation.alpha, beta: activation.beta, stream_output: streamsOutput ? 1 : 0,
-                              pack: packsTaps ? copy : nil, column_step: Int64(layout == nil ? g.sw : 1))
+                              pack: packsTaps ? copy : nil, column_step: Int64(packsTaps ? g.sw : 1))
         withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count + 1) { upcoming in
             let count = next.map { readRuns(unit: $0, residual: residual, into: upcoming) } ?? 0
             ss_conv_gemm(&conv, input, Int64(inputRow), y + outBase, residual.map { UnsafePointer($0 + outBase) },

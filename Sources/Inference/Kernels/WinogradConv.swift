@@ -75,9 +75,8 @@ final class WinogradConv {
     /// Units per image: groups of rows, or column blocks of each row.
     var unitsPerImage: Int { (tileRows + unitRows - 1) / unitRows * blocksPerRow }
 
-    /// Floats per channel for `rows` rows of `tiles` tiles, one after another: the input
-    /// transform writes whole blocks of 16 tiles, so the last row's may reach 15 past its end.
-    private static func tileStride(rows: Int, tiles: Int) -> Int { ((rows - 1) * tiles + ((tiles + 15) & ~15) + 15) & ~15 }
+    /// Floats per channel for `rows` rows of `tiles` tiles, one after another (a whole number of cache lines).
+    private static func tileStride(rows: Int, tiles: Int) -> Int { (rows * tiles + 15) & ~15 }
 
     /// Rows of `tiles` tiles per unit that waste the least of `ss_conv_gemm`'s 32-column tiles,
     /// within the scratch budget (`perTile` floats per tile) and leaving each of `threads`
@@ -150,7 +149,6 @@ final class WinogradConv {
                               out_w: Int64(g.outW), pad_top: Int64(g.padTop), pad_left: Int64(g.padLeft), dilation: Int64(d),
                               tile_stride: Int64(tileStride), activation: activation.kind, alpha: activation.alpha,
                               beta: activation.beta)
-        // Rows in order: a row's last block of 16 may spill into the next row's place, which that row then writes.
         for (k, row) in rows.enumerated() {
             ss_winograd_input(&conv, planes + i * channels, Int64(row), Int64(first), Int64(count), transformed + k * d * count)
         }
