@@ -1,6 +1,7 @@
 #include "avx512.h"
 
-/* Straight from the unpadded input plane: 64 outputs of a row at a time in four accumulators.
+/* Straight from the unpadded input plane: 64 outputs of one row, or of two rows sharing their
+ * input loads, at a time in four accumulators per row.
  * Blocks whose every load lies inside the plane use plain loads; the others mask the lanes
  * that fall outside it (masked lanes read as zero, like padding, and never fault). */
 
@@ -21,13 +22,17 @@ TARGET_AVX512 static inline __m512 tap_inputs(const float *row, int64_t ix, int 
     return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(m0, row + ix), even, _mm512_maskz_loadu_ps(m1, row + ix + LANES));
 }
 
-/* Outputs [ox, ox + SPAN) of output row oy (those below out_w when `masked`). Taps run column
- * by column so a masked block computes each column's masks once for all kernel rows. */
+/* Outputs [ox, ox + SPAN) of output rows oy..<oy + rows (rows 1, or 2 when stride_h and dilation_h
+ * are 1: the two rows then share the loads of the kh - 1 input rows both read), those below out_w
+ * when `masked`. Taps run column by column so a masked block computes each column's masks once
+ * for all kernel rows. */
 TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDepthwiseDirect *g, const float *input,
         const float *weights, float bias, const float *residual, float *output, int64_t oy, int64_t ox, int stride,
-        int masked) {
-    __m512 acc[VECTORS];
-    for (int v = 0; v < VECTORS; v++) acc[v] = _mm512_set1_ps(bias);
+        int masked, int rows) {
+    __m512 acc[2][VECTORS];
+    for (int v = 0; v < VECTORS; v++) acc[0][v] = acc[1][v] = _mm512_set1_ps(bias);
+    /* Input row t of the window: tap row t of output row oy and tap row t - 1 of row oy + 1. */
+    const int64_t window = g->kh + rows - 1, step = rows == 2 ? 1 : g->dilation_h;
     for (int64_t kx = 0; kx < g->kw; kx++) {
         const int64_t ix = ox * stride - g->pad_left + kx * g->dilation_w;
         __mmask16 m0[VECTORS], m1[VECTORS];
@@ -36,33 +41,45 @@ TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDe
             m0[v] = masked ? columns_mask(first, g->in_w) : 0xFFFF;
             m1[v] = masked ? columns_mask(first + LANES, g->in_w) : 0xFFFF;
         }
-        for (int64_t ky = 0; ky < g->kh; ky++) {
-            const int64_t iy = oy * g->stride_h - g->pad_top + ky * g->dilation_h;
+        for (int64_t t = 0; t < window; t++) {
+            const int64_t iy = oy * g->stride_h - g->pad_top + t * step;
             if (iy < 0 || iy >= g->in_h) continue;
             const float *row = input + iy * g->in_w;
-            const __m512 w = _mm512_set1_ps(weights[ky * g->kw + kx]);
-            for (int v = 0; v < VECTORS; v++)
-                acc[v] = _mm512_fmadd_ps(w, tap_inputs(row, ix + v * LANES * stride, stride, m0[v], m1[v]), acc[v]);
+            __m512 x[VECTORS];
+            for (int v = 0; v < VECTORS; v++) x[v] = tap_inputs(row, ix + v * LANES * stride, stride, m0[v], m1[v]);
+            if (t < g->kh) {
+                const __m512 w = _mm512_set1_ps(weights[t * g->kw + kx]);
+                for (int v = 0; v < VECTORS; v++) acc[0][v] = _mm512_fmadd_ps(w, x[v], acc[0][v]);
+            }
+            if (rows == 2 && t > 0) {
+                const __m512 w = _mm512_set1_ps(weights[(t - 1) * g->kw + kx]);
+                for (int v = 0; v < VECTORS; v++) acc[1][v] = _mm512_fmadd_ps(w, x[v], acc[1][v]);
+            }
         }
     }
-    for (int v = 0; v < VECTORS; v++) {
-        const int64_t at = oy * g->out_w + ox + v * LANES;
-        const __mmask16 m = masked ? tail_mask(g->out_w - ox - v * LANES) : 0xFFFF;
-        __m512 y = acc[v];
-        if (residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, residual + at));
-        _mm512_mask_storeu_ps(output + at, m, activate_avx512(y, g->activation, g->alpha, g->beta));
+    for (int r = 0; r < rows; r++) {
+        for (int v = 0; v < VECTORS; v++) {
+            const int64_t at = (oy + r) * g->out_w + ox + v * LANES;
+            const __mmask16 m = masked ? tail_mask(g->out_w - ox - v * LANES) : 0xFFFF;
+            __m512 y = acc[r][v];
+            if (residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, residual + at));
+            _mm512_mask_storeu_ps(output + at, m, activate_avx512(y, g->activation, g->alpha, g->beta));
+        }
     }
 }
 
+/* Two rows at a time where they share input rows (stride_h and dilation_h 1), else one. */
 TARGET_AVX512 static inline __attribute__((always_inline)) void plane(const SSDepthwiseDirect *g, const float *input,
         const float *weights, float bias, const float *residual, float *output, int stride) {
     const int64_t reach = (g->kw - 1) * g->dilation_w - g->pad_left - 1; /* last column a block's loads touch, past (ox + SPAN) * stride */
-    for (int64_t oy = 0; oy < g->out_h; oy++) {
+    for (int64_t oy = 0; oy < g->out_h;) {
+        const int rows = g->stride_h == 1 && g->dilation_h == 1 && oy + 1 < g->out_h ? 2 : 1;
         for (int64_t ox = 0; ox < g->out_w; ox += SPAN) {
             const int inside = ox * stride >= g->pad_left && ox + SPAN <= g->out_w && (ox + SPAN) * stride + reach < g->in_w;
-            if (inside) block(g, input, weights, bias, residual, output, oy, ox, stride, 0);
-            else block(g, input, weights, bias, residual, output, oy, ox, stride, 1);
+            if (inside) block(g, input, weights, bias, residual, output, oy, ox, stride, 0, rows);
+            else block(g, input, weights, bias, residual, output, oy, ox, stride, 1, rows);
         }
+        oy += rows;
     }
 }
 
