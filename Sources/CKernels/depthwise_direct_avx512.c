@@ -22,17 +22,17 @@ TARGET_AVX512 static inline __m512 tap_inputs(const float *row, int64_t ix, int 
     return _mm512_permutex2var_ps(_mm512_maskz_loadu_ps(m0, row + ix), even, _mm512_maskz_loadu_ps(m1, row + ix + LANES));
 }
 
-/* Outputs [ox, ox + SPAN) of output rows oy..<oy + rows (rows 1, or 2 when stride_h and dilation_h
- * are 1: the two rows then share the loads of the kh - 1 input rows both read), those below out_w
- * when `masked`. Taps run column by column so a masked block computes each column's masks once
- * for all kernel rows. */
+/* Outputs [ox, ox + SPAN) of output rows oy..<oy + rows (rows 1, or 2 when dilation_h is 1 and
+ * stride_h below kh: the two rows then share the loads of the kh - stride_h input rows both
+ * read), those below out_w when `masked`. Taps run column by column so a masked block computes
+ * each column's masks once for all kernel rows. */
 TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDepthwiseDirect *g, const float *input,
         const float *weights, float bias, const float *residual, float *output, int64_t oy, int64_t ox, int stride,
         int masked, int rows) {
     __m512 acc[2][VECTORS];
     for (int v = 0; v < VECTORS; v++) acc[0][v] = acc[1][v] = _mm512_set1_ps(bias);
-    /* Input row t of the window: tap row t of output row oy and tap row t - 1 of row oy + 1. */
-    const int64_t window = g->kh + rows - 1, step = rows == 2 ? 1 : g->dilation_h;
+    /* Input row t of the window: tap row t of output row oy and tap row t - stride_h of row oy + 1. */
+    const int64_t window = g->kh + (rows - 1) * g->stride_h, step = rows == 2 ? 1 : g->dilation_h;
     for (int64_t kx = 0; kx < g->kw; kx++) {
         const int64_t ix = ox * stride - g->pad_left + kx * g->dilation_w;
         __mmask16 m0[VECTORS], m1[VECTORS];
@@ -51,8 +51,8 @@ TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDe
                 const __m512 w = _mm512_set1_ps(weights[t * g->kw + kx]);
                 for (int v = 0; v < VECTORS; v++) acc[0][v] = _mm512_fmadd_ps(w, x[v], acc[0][v]);
             }
-            if (rows == 2 && t > 0) {
-                const __m512 w = _mm512_set1_ps(weights[(t - 1) * g->kw + kx]);
+            if (rows == 2 && t >= g->stride_h && t - g->stride_h < g->kh) {
+                const __m512 w = _mm512_set1_ps(weights[(t - g->stride_h) * g->kw + kx]);
                 for (int v = 0; v < VECTORS; v++) acc[1][v] = _mm512_fmadd_ps(w, x[v], acc[1][v]);
             }
         }
@@ -68,12 +68,12 @@ TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDe
     }
 }
 
-/* Two rows at a time where they share input rows (stride_h and dilation_h 1), else one. */
+/* Two rows at a time where they share input rows, else one. */
 TARGET_AVX512 static inline __attribute__((always_inline)) void plane(const SSDepthwiseDirect *g, const float *input,
         const float *weights, float bias, const float *residual, float *output, int stride) {
     const int64_t reach = (g->kw - 1) * g->dilation_w - g->pad_left - 1; /* last column a block's loads touch, past (ox + SPAN) * stride */
     for (int64_t oy = 0; oy < g->out_h;) {
-        const int rows = g->stride_h == 1 && g->dilation_h == 1 && oy + 1 < g->out_h ? 2 : 1;
+        const int rows = g->dilation_h == 1 && g->stride_h < g->kh && oy + 1 < g->out_h ? 2 : 1;
         for (int64_t ox = 0; ox < g->out_w; ox += SPAN) {
             const int inside = ox * stride >= g->pad_left && ox + SPAN <= g->out_w && (ox + SPAN) * stride + reach < g->in_w;
             if (inside) block(g, input, weights, bias, residual, output, oy, ox, stride, 0, rows);

@@ -29,7 +29,7 @@ import Testing
             case "pointwise-strided": (k, pad, stride) = (1, 0, random.int(2...3))
             case "unpadded": (k, pad, stride) = (random.int(1...4), 0, 1); m = random.int(7...20)
             case "depthwise": m = c; group = c; k = random.int(2...5); pad = random.int(0...2)
-            case "depthwise-strided": m = c; group = c; stride = 2
+            case "depthwise-strided": m = c; group = c; stride = 2; k = random.int(2...5); pad = random.int(0...2)
             case "depthwise-dilated": m = c; group = c; (k, stride, pad, dilation) = (random.int(1...5), random.int(1...3), random.int(0...4), random.int(2...3))
             case "grouped": group = 2; c *= 2; m *= 2; stride = random.int(1...3)
             case "dilated": dilation = 2; pad = random.int(0...3); k = random.int(2...3)
