@@ -13,9 +13,9 @@ enum { CHUNK_TILES = 4 };
 /* Taps per pass over a chunk at most: a pass's input columns (taps x 32 floats per tile)
  * then stay in L1 while every block of output channels reads them. */
 enum { MAX_PASS_TAPS = 160 };
-/* Floats of packed taps a chunk aims below (they stay in L1 while every block of output channels reads them). */
-enum { PACK_BUDGET = 8192 };
-_Static_assert(SS_CONV_PACK_FLOATS >= MAX_PASS_TAPS * (CHUNK_TILES * SS_TILE_COLUMNS + 16), "pack scratch too small");
+/* Packed taps of a chunk stay below SS_CONV_PACK_FLOATS (in L1 while every block of output
+ * channels reads them): chunks narrow to one tile, which always fits. */
+_Static_assert(SS_CONV_PACK_FLOATS >= MAX_PASS_TAPS * (SS_TILE_COLUMNS + 16), "pack scratch too small for a one-tile chunk");
 
 /* Walks the cache lines of SSPrefetchRuns in order, handing out contiguous pieces. */
 typedef struct {
@@ -54,7 +54,7 @@ void ss_conv_gemm(const SSConvGemm *conv, const float *input, int64_t input_row,
     /* Packed, a chunk's tap rows are one cache line longer than the chunk, so that they fall in different L1 sets. */
     int64_t chunk_tiles = CHUNK_TILES;
     if (conv->pack)
-        while (chunk_tiles > 1 && pass_taps * (chunk_tiles * width + 16) > PACK_BUDGET) chunk_tiles--;
+        while (chunk_tiles > 1 && pass_taps * (chunk_tiles * width + 16) > SS_CONV_PACK_FLOATS) chunk_tiles--;
     const int64_t chunk = chunk_tiles * width, pack_row = chunk + 16;
     const int64_t blocks = (m_total + SS_CONV_BLOCK - 1) / SS_CONV_BLOCK;
     int64_t lines = 0;

@@ -32,7 +32,7 @@ TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDe
     __m512 acc[2][VECTORS];
     for (int v = 0; v < VECTORS; v++) acc[0][v] = acc[1][v] = _mm512_set1_ps(bias);
     /* Input row t of the window: tap row t of output row oy and tap row t - stride_h of row oy + 1. */
-    const int64_t window = g->kh + (rows - 1) * g->stride_h, step = rows == 2 ? 1 : g->dilation_h;
+    const int64_t window = g->kh + (rows - 1) * g->stride_h;
     for (int64_t kx = 0; kx < g->kw; kx++) {
         const int64_t ix = ox * stride - g->pad_left + kx * g->dilation_w;
         __mmask16 m0[VECTORS], m1[VECTORS];
@@ -42,7 +42,7 @@ TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDe
             m1[v] = masked ? columns_mask(first + LANES, g->in_w) : 0xFFFF;
         }
         for (int64_t t = 0; t < window; t++) {
-            const int64_t iy = oy * g->stride_h - g->pad_top + t * step;
+            const int64_t iy = oy * g->stride_h - g->pad_top + t * g->dilation_h;
             if (iy < 0 || iy >= g->in_h) continue;
             const float *row = input + iy * g->in_w;
             __m512 x[VECTORS];
@@ -51,7 +51,7 @@ TARGET_AVX512 static inline __attribute__((always_inline)) void block(const SSDe
                 const __m512 w = _mm512_set1_ps(weights[t * g->kw + kx]);
                 for (int v = 0; v < VECTORS; v++) acc[0][v] = _mm512_fmadd_ps(w, x[v], acc[0][v]);
             }
-            if (rows == 2 && t >= g->stride_h && t - g->stride_h < g->kh) {
+            if (rows == 2 && t >= g->stride_h) {
                 const __m512 w = _mm512_set1_ps(weights[(t - g->stride_h) * g->kw + kx]);
                 for (int v = 0; v < VECTORS; v++) acc[1][v] = _mm512_fmadd_ps(w, x[v], acc[1][v]);
             }

@@ -96,6 +96,9 @@ TARGET_AVX512 void ss_winograd_input(const SSWinograd *conv, const float *const 
     const int64_t y0 = 2 * d * (tile_row / d) + tile_row % d - conv->pad_top, left = 2 * d * first - conv->pad_left;
     const int64_t x_end = 2 * d * (first + count) - conv->pad_left + 2 * d;
     prefetch_rows(conv, planes[0], y0, left, x_end);
+    /* Dilated: tile k at column left + 2d (k % count) + k / count, the same for every channel. */
+    int32_t columns[d > 1 ? (d * count + 15) & ~15 : 1];
+    for (int64_t k = 0; d > 1 && k < (d * count + 15) / 16 * 16; k++) columns[k] = (int32_t)(left + 2 * d * (k % count) + k / count);
     for (int64_t c = 0; c < channels; c++) {
         /* Undilated: tile k at column left + 2k; the next channel's columns prefetched block by block. */
         for (int64_t t = 0; d == 1 && t < count; t += 16) {
@@ -104,13 +107,11 @@ TARGET_AVX512 void ss_winograd_input(const SSWinograd *conv, const float *const 
             load_blocks(conv, planes[c], y0, left + 2 * t, m);
             store_blocks(m, v + c * stride + t, channels * stride, tail_mask(count - t));
         }
-        /* Dilated: tile k at column left + 2d (k % count) + k / count, gathered. */
+        /* Dilated: gathered. */
         for (int64_t t = 0; d > 1 && t < d * count; t += 16) {
-            int32_t columns[16];
-            for (int l = 0; l < 16; l++) columns[l] = (int32_t)(left + 2 * d * ((t + l) % count) + (t + l) / count);
             __m512 m[4][4];
             const __mmask16 tiles = tail_mask(d * count - t);
-            gather_blocks(conv, planes[c], y0, _mm512_loadu_si512(columns), tiles, m);
+            gather_blocks(conv, planes[c], y0, _mm512_loadu_si512(columns + t), tiles, m);
             store_blocks(m, v + c * stride + t, channels * stride, tiles);
         }
     }

@@ -50,7 +50,7 @@ typedef struct {
 } SSConvGemm;
 
 /// Floats of scratch `SSConvGemm.pack` needs.
-#define SS_CONV_PACK_FLOATS (160 * 144)
+#define SS_CONV_PACK_FLOATS 8192
 
 /// Memory to bring into L2 while a computation runs (the input its next call reads):
 /// `count` runs of `length` floats, `stride` floats apart, from `base`.
