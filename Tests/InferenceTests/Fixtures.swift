@@ -11,11 +11,15 @@ enum Fixtures {
     static func npy(_ url: URL) throws -> TensorValue { try Npy.read(contentsOf: url) }
 }
 
-/// Largest absolute difference between two float tensors of one shape, and the range of `reference`.
+/// Largest absolute difference between two float tensors of one shape (infinite where either
+/// is NaN), and the range of `reference`.
 func maxDifference(_ a: Tensor, _ reference: Tensor) -> (diff: Float, range: Float) {
     precondition(a.shape == reference.shape, "shape \(a.shape) vs \(reference.shape)")
     var diff: Float = 0
-    for i in 0..<a.data.count { diff = max(diff, abs(a.data[i] - reference.data[i])) }
+    for i in 0..<a.data.count {
+        let d = abs(a.data[i] - reference.data[i])
+        diff = d.isNaN ? .infinity : max(diff, d)
+    }
     let range = (reference.data.max() ?? 0) - (reference.data.min() ?? 0)
     return (diff, range)
 }

@@ -130,6 +130,8 @@ typedef struct {
     int64_t pad_top, pad_left;  ///< columns and rows before the input's first (read as zero)
     SSActivation activation;
     float alpha, beta;
+    int64_t ring_rows;          ///< input row r lies at row (ring_first + r) % ring_rows of `input` (0 <= ring_first < ring_rows;
+    int64_t ring_first;         ///< a plane in place: ring_rows INT64_MAX, ring_first 0)
 } SSDepthwiseDirect;
 
 /// One output plane of a depthwise convolution (AVX-512), output row-major out_h x out_w:

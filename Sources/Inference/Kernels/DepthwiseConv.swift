@@ -33,9 +33,23 @@ struct DepthwiseConv {
                                      kh: Int64(g.kh), kw: Int64(g.kw), stride_h: Int64(g.sh), stride_w: Int64(g.sw),
                                      dilation_h: Int64(g.dh), dilation_w: Int64(g.dw), pad_top: Int64(g.padTop),
                                      pad_left: Int64(g.padLeft), activation: activation.kind, alpha: activation.alpha,
-                                     beta: activation.beta)
+                                     beta: activation.beta, ring_rows: .max, ring_first: 0)
         ss_depthwise_direct(&conv, x, w, bias, residual, y)
         activation.after?.apply(y, g.outH * g.outW)
+    }
+
+    /// `outputRows` rows of `y` from `rows` input rows that hold the padding too (zeros): input row
+    /// r (the first padding row is 0) is row (`first` + r) % `ring` of `x`, `rowWidth` floats each,
+    /// the first padding column first. Otherwise as `plane(_:_:bias:residual:activation:_:)` without residual.
+    func ringRows(_ x: UnsafePointer<Float>, ring: Int, first: Int, rows: Int, rowWidth: Int, outputRows: Int,
+                  _ w: UnsafePointer<Float>, bias: Float, activation: FusedActivation, _ y: UnsafeMutablePointer<Float>) {
+        var conv = SSDepthwiseDirect(in_h: Int64(rows), in_w: Int64(rowWidth), out_h: Int64(outputRows), out_w: Int64(g.outW),
+                                     kh: Int64(g.kh), kw: Int64(g.kw), stride_h: Int64(g.sh), stride_w: Int64(g.sw),
+                                     dilation_h: Int64(g.dh), dilation_w: Int64(g.dw), pad_top: 0, pad_left: 0,
+                                     activation: activation.kind, alpha: activation.alpha, beta: activation.beta,
+                                     ring_rows: Int64(ring), ring_first: Int64(first))
+        ss_depthwise_direct(&conv, x, w, bias, nil, y)
+        activation.after?.apply(y, outputRows * g.outW)
     }
 
     /// `y` [outH, outW] = depthwise conv of `x` [inH, inW] with `w` [kh, kw], using `scratch`

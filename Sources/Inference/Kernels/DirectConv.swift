@@ -32,9 +32,8 @@ final class DirectConv {
     /// `flatColumns`-wide units.
     let flat: Bool
     let flatColumns: Int
-    /// Weights for `taps` = cg x kh x kw, per group [ceil(mg / 8)][taps][8], zero past mg.
-    let packed: UnsafeMutablePointer<Float>
-    let packedPerGroup: Int
+    /// Weights for `taps` = cg x kh x kw.
+    let weights: PackedConvWeights
     let sources: ChannelSources
     /// Per tap, its offset from the first tap of an output: in the padded copy ([taps]), or,
     /// when taps read X directly, from the group's first input plane ([images x group][taps]).
@@ -65,9 +64,7 @@ final class DirectConv {
         mg = m / group
         taps = cg * g.kh * g.kw
         streamsOutput = DirectConv.streams(outputFloats: images * m * g.outH * g.outW)
-        let block = Int(SS_CONV_BLOCK)
-        packedPerGroup = (mg + block - 1) / block * block * taps
-        packed = .allocate(capacity: max(packedPerGroup * group, 1))
+        weights = PackedConvWeights(outputs: mg, taps: taps, groups: group)
         // Enough units that every thread gets at least two.
         let wanted = max(1, (2 * threads + images * group - 1) / (images * group))
         let unpadded = g.padTop + g.padLeft + g.padBottom + g.padRight == 0
@@ -117,10 +114,7 @@ final class DirectConv {
         }
     }
 
-    deinit {
-        packed.deallocate()
-        tapOffsets.deallocate()
-    }
+    deinit { tapOffsets.deallocate() }
 
     /// Whether an output of `floats` floats goes past the caches (see `streamedOutputBytes`).
     static func streams(outputFloats floats: Int) -> Bool { floats * MemoryLayout<Float>.stride > streamedOutputBytes }
@@ -134,25 +128,12 @@ final class DirectConv {
         flat ? (g.outH * g.outW + flatColumns - 1) / flatColumns : (g.outH + bandRows - 1) / bandRows
     }
 
-    /// Repacks `w` [M, cg, kh, kw] into `packed`.
-    func pack(_ w: UnsafePointer<Float>) {
-        let block = Int(SS_CONV_BLOCK)
-        packed.update(repeating: 0, count: packedPerGroup * group)
-        for gi in 0..<group {
-            let dst = packed + gi * packedPerGroup
-            for o in 0..<mg {
-                let src = w + (gi * mg + o) * taps, b = dst + (o / block) * taps * block + o % block
-                for k in 0..<taps { b[k * block] = src[k] }
-            }
-        }
-    }
-
     /// The step computing `y` from `sources` with weights `w` (packed now when `constantWeights`,
     /// else at every run), optional `bias` [M] and same-shape `residual`, then `activation`.
     func step(w: Buffer, constantWeights: Bool, bias: UnsafeMutablePointer<Float>?, residual: Buffer?,
               activation: Activation?, y: Buffer, context: PlanContext) -> Step {
         let activation = FusedActivation(activation)
-        return packedConvStep(w: w, constantWeights: constantWeights, pack: pack, units: images * group * unitsPerGroup,
+        return packedConvStep(w: w, constantWeights: constantWeights, pack: weights.pack, units: images * group * unitsPerGroup,
                               scratchFloats: scratchFloats, context: context) { [self] u, next, copy in
             run(unit: u, next: next, bias: bias, residual: residual?.floats, activation: activation, y: y.floats, copy: copy)
         }
@@ -195,7 +176,7 @@ final class DirectConv {
             offsets += (i * group + gi) * taps
         }
         let outBase = (i * group + gi) * mg * outPlane + first
-        var conv = SSConvGemm(weights: packed + gi * packedPerGroup, tap_offsets: offsets, channels: Int64(mg),
+        var conv = SSConvGemm(weights: weights.floats + gi * weights.perGroup, tap_offsets: offsets, channels: Int64(mg),
                               taps: Int64(taps), bias: bias.map { UnsafePointer($0 + gi * mg) }, activation: activation.kind,
                               alpha: activation.alpha, beta: activation.beta, stream_output: streamsOutput ? 1 : 0,
                               pack: packsTaps ? copy : nil, column_step: Int64(packsTaps ? g.sw : 1))

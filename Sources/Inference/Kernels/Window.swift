@@ -3,6 +3,9 @@ struct Geometry: Equatable {
     var kh, kw, sh, sw, dh, dw: Int
     var padTop, padLeft, padBottom, padRight: Int
     var inH, inW, outH, outW: Int
+
+    /// A 1x1 window, stride 1, no padding: output pixel p reads input pixel p.
+    var isPointwise: Bool { kh == 1 && kw == 1 && sh == 1 && sw == 1 && padTop + padLeft + padBottom + padRight == 0 }
 }
 
 /// The window attributes shared by Conv, ConvTranspose and the pooling ops

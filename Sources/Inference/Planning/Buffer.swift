@@ -76,9 +76,13 @@ final class Memory {
 final class Scratch {
     private(set) var memory = Memory(bytes: 64)
 
-    /// Makes sure at least `floats` Float32 elements are available (planning time only).
+    /// Makes sure at least `floats` Float32 elements are available (planning time only). New
+    /// scratch holds NaNs, not zeros: steps share it, so a step must write what it reads (and a
+    /// step that does not shows in tests).
     func reserve(floats: Int) {
-        if floats * 4 > memory.bytes { memory = Memory(bytes: floats * 4) }
+        guard floats * 4 > memory.bytes else { return }
+        memory = Memory(bytes: floats * 4)
+        self.floats.update(repeating: .nan, count: floats)
     }
 
     var floats: UnsafeMutablePointer<Float> { memory.raw.assumingMemoryBound(to: Float.self) }

@@ -10,12 +10,13 @@ struct Planner {
     let threads: Int
     let instructionSet: InstructionSet
 
-    /// A runtime node and the descriptions of its inputs and outputs.
-    private struct Work {
-        var index: Int
-        var inputs: [String]
-        var outputs: [String]
+    /// A runtime node, its kernel, and the descriptions of its outputs.
+    struct Work {
+        var node: Node
+        var kernel: Kernel
         var descs: [TensorDesc]
+        var inputs: [String] { node.inputs }
+        var outputs: [String] { node.outputs }
     }
 
     /// A block of memory shared over time by values whose lifetimes do not overlap.
@@ -62,10 +63,11 @@ struct Planner {
                 infos[name] = ValueInfo(desc: descs[k], constant: constants?[k])
             }
             if constants == nil {
-                work.append(Work(index: index, inputs: node.inputs, outputs: node.outputs, descs: descs))
+                work.append(Work(node: node, kernel: kernel, descs: descs))
                 flops += kernel.flops(ins.map { $0?.desc }, descs)
             }
         }
+        if instructionSet == .avx512 { fuseDepthwiseBlocks(&work, infos: infos) }
         return try allocate(work, infos: infos, flops: flops)
     }
 
@@ -81,6 +83,12 @@ struct Planner {
                 throw InferenceError.invalidInput(name: input.name, reason: "expected shape \(dims), got \(shape)")
             }
         }
+    }
+
+    /// A step's label in profiles: the op type, with shapes for convs.
+    static func label(_ node: Node, kernel: Kernel, inputs: [Buffer?]) -> String {
+        if let block = kernel as? DepthwiseBlock { return block.label(inputs) }
+        return node.opType == "Conv" ? convLabel(node, kernel: kernel, inputs: inputs) : node.opType
     }
 
     /// "Conv 3x3/2 dw +relu 64->64 @128x256"-style label for profiles (input channels, those of
@@ -164,7 +172,7 @@ struct Planner {
             if lastUse[input.name] == nil { release(input.name) }
         }
         for (k, w) in work.enumerated() {
-            let kernel = kernels[w.index]
+            let kernel = w.kernel
             for (o, name) in w.outputs.enumerated() where !name.isEmpty {
                 if o == 0, kernel.isView, let s = slotOf[w.inputs[0]] {
                     slotOf[name] = s
@@ -185,7 +193,7 @@ struct Planner {
         var steps: [Step] = []
         var labels: [String] = []
         for w in work {
-            let kernel = kernels[w.index]
+            let kernel = w.kernel
             guard !kernel.isView else { continue }
             let ins = w.inputs.map { $0.isEmpty ? nil : buffer($0) }
             // Outputs the graph leaves unnamed still need somewhere to go.
@@ -196,8 +204,7 @@ struct Planner {
                 return Buffer(desc: desc, raw: spare.raw)
             }
             steps.append(try kernel.step(ins, outs, context))
-            let node = graph.nodes[w.index]
-            labels.append(node.opType == "Conv" ? Planner.convLabel(node, kernel: kernel, inputs: ins) : node.opType)
+            labels.append(Planner.label(w.node, kernel: kernel, inputs: ins))
         }
         let inputs = graph.inputs.map { buffer($0.name) }
         let outputs: [(String, Buffer?, TensorValue?)] = graph.outputs.map { o in

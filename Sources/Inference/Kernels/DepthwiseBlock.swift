@@ -1,0 +1,103 @@
+/// Three Convs in a chain, fused by `Planner` on AVX-512: a 1x1 "expand", a depthwise conv
+/// reading only its output, and a 1x1 "project" reading only that, with their epilogues (the
+/// project's with an optional residual of its output's shape) — MobileNet's inverted residual
+/// block, and any 1x1 -> depthwise -> 1x1 chain. `DepthwiseBlockStrips` computes it strip by strip
+/// of rows, so the two inner tensors are never written to memory.
+///
+/// Inputs: X, then each conv's weights and bias (W1, B1, W2, B2, W3, B3; biases may be absent),
+/// then the residual R; output Y.
+struct DepthwiseBlock: Kernel {
+    let expand: Node, depthwise: Node, project: Node
+    private let convs: [Conv]
+    /// Floats of expanded and depthwise rows per worker that strips aim below.
+    var stripBudget = DepthwiseBlockStrips.defaultBudget
+
+    init(expand: Node, depthwise: Node, project: Node) throws {
+        self.expand = expand
+        self.depthwise = depthwise
+        self.project = project
+        convs = try [Conv(expand), Conv(depthwise), Conv(project)]
+    }
+
+    /// The fused node's inputs.
+    var inputNames: [String] {
+        func argument(_ node: Node, _ i: Int) -> String { i < node.inputs.count ? node.inputs[i] : "" }
+        return [expand.inputs[0], expand.inputs[1], argument(expand, 2), depthwise.inputs[1], argument(depthwise, 2),
+                project.inputs[1], argument(project, 2), argument(project, 3)]
+    }
+
+    /// Whether `expand` -> `depthwise` -> `project` (each reading the one before as X) can run
+    /// fused, given X's shape and each conv's weight shape: 1x1 stride-1 unpadded group-1 outer
+    /// convs, a depthwise conv the AVX-512 rows run, no residual but the project's, and that of
+    /// Y's shape.
+    static func fits(expand: Node, depthwise: Node, project: Node, x: [Int], weights: [[Int]], residual: [Int]?) -> Bool {
+        guard x.count == 4, weights.allSatisfy({ $0.count == 4 }), expand.inputs.count <= 3, depthwise.inputs.count <= 3,
+              project.inputs.count <= 4, !expand.epilogue.residual, !depthwise.epilogue.residual,
+              let kernels = try? [Conv(expand), Conv(depthwise), Conv(project)] else { return false }
+        let e = weights[0][0]
+        guard kernels[0].group == 1, kernels[1].group == e, kernels[2].group == 1, weights[1][0] == e, weights[2][1] == e,
+              let ga = try? kernels[0].geometry(x: x, w: weights[0]),
+              let gb = try? kernels[1].geometry(x: [x[0], e, ga.outH, ga.outW], w: weights[1]),
+              let gc = try? kernels[2].geometry(x: [x[0], e, gb.outH, gb.outW], w: weights[2]) else { return false }
+        guard ga.isPointwise, gc.isPointwise, DepthwiseConv(gb).hasDirectRows else { return false }
+        return residual.map { $0 == [x[0], weights[2][0], gc.outH, gc.outW] } ?? true
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        func info(_ desc: TensorDesc) -> ValueInfo { ValueInfo(desc: desc, constant: nil) }
+        let a = try convs[0].outputs([inputs[0], inputs[1], inputs[2]])[0]
+        let b = try convs[1].outputs([info(a), inputs[3], inputs[4]])[0]
+        return try convs[2].outputs([info(b), inputs[5], inputs[6], inputs[7]])
+    }
+
+    func flops(_ inputs: [TensorDesc?], _ outputs: [TensorDesc]) -> Int {
+        guard let x = inputs[0], let w1 = inputs[1], let w2 = inputs[3], let w3 = inputs[5] else { return 0 }
+        let y = outputs[0], expanded = x.count / x.shape[1] * w1.shape[0]
+        return 2 * expanded * x.shape[1] + 2 * y.count / y.shape[1] * w1.shape[0] * (w2.shape[2] * w2.shape[3] + w3.shape[0])
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let x = inputs[0]!, w1 = inputs[1]!, w2 = inputs[3]!, w3 = inputs[5]!, y = outputs[0]
+        let e = w1.shape[0]
+        let ga = try convs[0].geometry(x: x.shape, w: w1.shape)
+        let gb = try convs[1].geometry(x: [x.shape[0], e, ga.outH, ga.outW], w: w2.shape)
+        guard context.instructionSet == .avx512 else { return try unfused(inputs, y, context) }
+        let strips = DepthwiseBlockStrips(gb, images: x.shape[0], inputs: x.shape[1], expanded: e, outputs: w3.shape[0],
+                                          threads: context.threads, budget: stripBudget)
+        context.retained.append(strips)
+        func stage(_ node: Node, _ w: Buffer, _ b: Buffer?) -> DepthwiseBlockStrips.Stage {
+            .init(weights: w.floats, bias: b.map { UnsafePointer($0.floats) }, activation: FusedActivation(node.epilogue.activation))
+        }
+        return strips.step(x: x, expand: stage(expand, w1, inputs[2]), depthwise: stage(depthwise, w2, inputs[4]),
+                           project: stage(project, w3, inputs[6]), residual: inputs[7], y: y, context: context)
+    }
+
+    /// The three Conv steps one after another, through tensors of their own (instruction sets without the strips).
+    private func unfused(_ inputs: [Buffer?], _ y: Buffer, _ context: PlanContext) throws -> Step {
+        func info(_ b: Buffer?) -> ValueInfo? { b.map { ValueInfo(desc: $0.desc, constant: nil) } }
+        func tensor(_ desc: TensorDesc) -> Buffer {
+            let memory = Memory(bytes: desc.count * desc.elementSize)
+            context.retained.append(memory)
+            return Buffer(desc: desc, raw: memory.raw)
+        }
+        let a = tensor(try convs[0].outputs(inputs[0...2].map(info))[0])
+        let b = tensor(try convs[1].outputs([info(a), info(inputs[3]), info(inputs[4])])[0])
+        let steps = try [convs[0].step(Array(inputs[0...2]), [a], context), convs[1].step([a, inputs[3], inputs[4]], [b], context),
+                         convs[2].step([b, inputs[5], inputs[6], inputs[7]], [y], context)]
+        return { for step in steps { step() } }
+    }
+
+    /// "Block 1x1 +relu 64->128, 3x3 dw +relu, 1x1 +add ->64 @128x256"-style profile label.
+    func label(_ inputs: [Buffer?]) -> String {
+        func part(_ node: Node, _ w: [Int], depthwise: Bool = false) -> String {
+            var text = "\(w[2])x\(w[3])"
+            if let s = try? node.ints("strides"), s != [1, 1] { text += "/\(s[0])" }
+            if depthwise { text += " dw" }
+            if node.epilogue.residual { text += " +add" }
+            if let a = node.epilogue.activation { text += " +\(String(describing: a).prefix { $0 != "(" })" }
+            return text
+        }
+        guard let x = inputs[0]?.shape, let w1 = inputs[1]?.shape, let w2 = inputs[3]?.shape, let w3 = inputs[5]?.shape else { return "Block" }
+        return "Block \(part(expand, w1)) \(x[1])->\(w1[0]), \(part(depthwise, w2, depthwise: true)), \(part(project, w3)) ->\(w3[0]) @\(x[2])x\(x[3])"
+    }
+}

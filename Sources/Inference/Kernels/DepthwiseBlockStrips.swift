@@ -1,0 +1,200 @@
+import CKernels
+
+/// The AVX-512 computation of a `DepthwiseBlock`: 1x1 expand, depthwise, 1x1 project, strip by
+/// strip of output rows, so the expanded and depthwise tensors stay in the worker's L2 instead
+/// of going to memory and back.
+///
+/// Each worker holds a ring of expanded rows per channel, padding included (zero rows and
+/// columns), so the depthwise rows read them without bound checks. Per strip, the expand
+/// multiplies the input rows the strip's depthwise reads that the ring does not hold yet, the
+/// depthwise rows read the ring into the worker's depthwise rows, and the project multiplies
+/// those into Y (adding the residual, which is often X itself, just read by the expand and still
+/// in cache). While it projects, the worker prefetches the input rows and residual of the next
+/// strip. A work unit is an image's band of strips; each band expands its first rows itself.
+final class DepthwiseBlockStrips {
+    /// The depthwise geometry: its input is the expanded tensor, as high and wide as X.
+    let g: Geometry
+    let depthwise: DepthwiseConv
+    let images: Int
+    /// Channels of X, of the expanded tensor, and of Y.
+    let inputs: Int, expanded: Int, outputs: Int
+    /// Depthwise output rows per strip, and per work unit (a multiple of `stripRows`).
+    let stripRows: Int, bandRows: Int
+    /// Rows in each channel's ring: the expanded rows (padding rows included) one strip reads.
+    let ringRows: Int
+    /// Floats per ring row: the padding columns on both sides, and slack so that the depthwise
+    /// rows' last loads stay inside the row.
+    let rowWidth: Int
+    let expandWeights: PackedConvWeights, projectWeights: PackedConvWeights
+    /// Tap k of the expand is X's channel k; of the project, the worker's depthwise channel k.
+    let expandOffsets: UnsafeMutablePointer<Int64>, projectOffsets: UnsafeMutablePointer<Int64>
+    /// Whether Y is stored past the caches (`DirectConv.streams(outputFloats:)`).
+    let streamsOutput: Bool
+
+    /// Floats of rings plus depthwise rows one worker holds at most by default: well inside a
+    /// 2 MiB L2, with room for the input rows and the output.
+    static let defaultBudget = 1 << 18
+
+    /// - Parameters: g: the depthwise conv's geometry; `inputs` -> `expanded` -> `outputs` channels;
+    ///   budget: floats of rings and depthwise rows per worker that strips aim below.
+    init(_ g: Geometry, images: Int, inputs: Int, expanded: Int, outputs: Int, threads: Int, budget: Int = defaultBudget) {
+        self.g = g
+        depthwise = DepthwiseConv(g)
+        self.images = images
+        self.inputs = inputs
+        self.expanded = expanded
+        self.outputs = outputs
+        streamsOutput = DirectConv.streams(outputFloats: images * outputs * g.outH * g.outW)
+        func readRows(_ rows: Int) -> Int { (rows - 1) * g.sh + (g.kh - 1) * g.dh + 1 }
+        let rowWidth = (g.padLeft + g.inW + g.padRight + g.sw + 15) & ~15
+        var rows = g.outH
+        while rows > 1, expanded * (readRows(rows) * rowWidth + rows * g.outW) > budget { rows -= 1 }
+        stripRows = rows
+        ringRows = readRows(rows)
+        self.rowWidth = rowWidth
+        // Enough bands that every thread gets at least two.
+        let wanted = max(1, (2 * threads + images - 1) / images)
+        let strips = (g.outH + rows - 1) / rows
+        bandRows = (strips + wanted - 1) / wanted * rows
+        expandWeights = PackedConvWeights(outputs: expanded, taps: inputs)
+        projectWeights = PackedConvWeights(outputs: outputs, taps: expanded)
+        expandOffsets = .allocate(capacity: inputs)
+        for k in 0..<inputs { expandOffsets[k] = Int64(k * g.inH * g.inW) }
+        projectOffsets = .allocate(capacity: expanded)
+        for k in 0..<expanded { projectOffsets[k] = Int64(k * rows * g.outW) }
+    }
+
+    deinit {
+        expandOffsets.deallocate()
+        projectOffsets.deallocate()
+    }
+
+    var units: Int { images * ((g.outH + bandRows - 1) / bandRows) }
+
+    /// Floats of a channel's ring.
+    private var ringFloats: Int { ringRows * rowWidth }
+
+    /// Floats of scratch per worker: rings, depthwise rows, and the convs' packed taps.
+    var scratchFloats: Int { expanded * (ringFloats + stripRows * g.outW) + Int(SS_CONV_PACK_FLOATS) }
+
+    /// The expanded rows that depthwise output rows `rows` read, padding rows (outside 0..<inH) included.
+    private func readRows(_ rows: Range<Int>) -> Range<Int> {
+        let first = rows.lowerBound * g.sh - g.padTop
+        return first..<((rows.upperBound - 1) * g.sh - g.padTop + (g.kh - 1) * g.dh + 1)
+    }
+
+    /// The weights and epilogue of one of the three convs (weights [M, C, kh, kw] as ONNX stores them).
+    struct Stage {
+        var weights: UnsafePointer<Float>
+        var bias: UnsafePointer<Float>?
+        var activation: FusedActivation
+    }
+
+    /// The step computing `y` from `x` (and `residual`, Y's shape, when given).
+    func step(x: Buffer, expand: Stage, depthwise dw: Stage, project: Stage, residual: Buffer?, y: Buffer,
+              context: PlanContext) -> Step {
+        expandWeights.pack(expand.weights)
+        projectWeights.pack(project.weights)
+        let units = units, workers = min(context.threads, units), slice = scratchFloats, scratch = context.scratch
+        scratch.reserve(floats: slice * workers)
+        return { [self] in
+            parallelClaimed(units, threads: workers, grain: 1) { worker, range in
+                for u in range {
+                    run(unit: u, x: x.floats, expand: expand, depthwise: dw, project: project, residual: residual?.floats,
+                        y: y.floats, scratch: scratch.floats + worker * slice)
+                }
+            }
+        }
+    }
+
+    private func run(unit u: Int, x: UnsafeMutablePointer<Float>, expand: Stage, depthwise dw: Stage, project: Stage,
+                     residual: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        let bands = (g.outH + bandRows - 1) / bandRows, i = u / bands, r0 = (u % bands) * bandRows
+        let band = r0..<min(g.outH, r0 + bandRows)
+        let plane = g.inH * g.inW, outPlane = g.outH * g.outW
+        let rings = scratch, depthwiseRows = rings + expanded * ringFloats, depthwiseStride = stripRows * g.outW
+        let pack = depthwiseRows + expanded * depthwiseStride
+        let image = x + i * inputs * plane
+        let output = y + i * outputs * outPlane, added = residual.map { $0 + i * outputs * outPlane }
+        var expandConv = SSConvGemm(weights: expandWeights.floats, tap_offsets: expandOffsets, channels: Int64(expanded),
+                                    taps: Int64(inputs), bias: expand.bias, activation: expand.activation.kind,
+                                    alpha: expand.activation.alpha, beta: expand.activation.beta, stream_output: 0,
+                                    pack: pack, column_step: 1)
+        var projectConv = SSConvGemm(weights: projectWeights.floats, tap_offsets: projectOffsets, channels: Int64(outputs),
+                                     taps: Int64(expanded), bias: project.bias, activation: project.activation.kind,
+                                     alpha: project.activation.alpha, beta: project.activation.beta,
+                                     stream_output: streamsOutput ? 1 : 0, pack: pack, column_step: 1)
+        // Expanded row r lies in ring row (r - base) % ringRows of every channel's ring.
+        let base = readRows(band.lowerBound..<(band.lowerBound + 1)).lowerBound
+        func slot(_ row: Int) -> Int { (row - base) % ringRows }
+        /// Expands (or zeroes, outside the plane) rows `rows`, which lie in consecutive ring rows.
+        func fill(_ rows: Range<Int>) {
+            let at = rings + slot(rows.lowerBound) * rowWidth
+            let inside = rows.clamped(to: 0..<g.inH)
+            guard !inside.isEmpty else {
+                for ch in 0..<expanded { (at + ch * ringFloats).update(repeating: 0, count: rows.count * rowWidth) }
+                return
+            }
+            // A row's padding columns are zeroed where it is written, so stale rows never leak in.
+            for ch in 0..<expanded {
+                for r in rows {
+                    let row = at + ch * ringFloats + (r - rows.lowerBound) * rowWidth
+                    if inside.contains(r) {
+                        row.update(repeating: 0, count: g.padLeft)
+                        (row + g.padLeft + g.inW).update(repeating: 0, count: rowWidth - g.padLeft - g.inW)
+                    } else {
+                        row.update(repeating: 0, count: rowWidth)
+                    }
+                }
+            }
+            let first = at + (inside.lowerBound - rows.lowerBound) * rowWidth + g.padLeft
+            ss_conv_gemm(&expandConv, image + inside.lowerBound * g.inW, Int64(g.inW), first, nil, Int64(rowWidth),
+                         Int64(ringFloats), Int64(inside.count), Int64(g.inW), nil, 0)
+            if let after = expand.activation.after {
+                for ch in 0..<expanded {
+                    for r in 0..<inside.count { after.apply(first + ch * ringFloats + r * rowWidth, g.inW) }
+                }
+            }
+        }
+        var held = base..<base
+        for s0 in stride(from: band.lowerBound, to: band.upperBound, by: stripRows) {
+            let strip = s0..<min(band.upperBound, s0 + stripRows), read = readRows(strip)
+            // Rows the ring does not hold yet, cut where they wrap around the ring.
+            var fresh = max(held.upperBound, read.lowerBound)..<read.upperBound
+            while !fresh.isEmpty {
+                let run = fresh.lowerBound..<min(fresh.upperBound, fresh.lowerBound + ringRows - slot(fresh.lowerBound))
+                fill(run)
+                fresh = run.upperBound..<fresh.upperBound
+            }
+            held = read
+            for ch in 0..<expanded {
+                depthwise.ringRows(rings + ch * ringFloats, ring: ringRows, first: slot(read.lowerBound), rows: read.count,
+                                   rowWidth: rowWidth, outputRows: strip.count, dw.weights + ch * g.kh * g.kw,
+                                   bias: dw.bias?[ch] ?? 0, activation: dw.activation, depthwiseRows + ch * depthwiseStride)
+            }
+            // While projecting, prefetch what the next strip reads: its new input rows and its residual.
+            let next = strip.upperBound..<min(band.upperBound, strip.upperBound + stripRows)
+            let nextRead = next.isEmpty ? read : readRows(next)
+            let nextFresh = (max(read.upperBound, nextRead.lowerBound)..<max(read.upperBound, nextRead.upperBound)).clamped(to: 0..<g.inH)
+            let first = strip.lowerBound * g.outW, columns = strip.count * g.outW
+            withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: 2) { upcoming in
+                var count = 0
+                if !nextFresh.isEmpty {
+                    upcoming[count] = SSPrefetchRuns(base: image + nextFresh.lowerBound * g.inW, count: Int64(inputs),
+                                                     stride: Int64(plane), length: Int64(nextFresh.count * g.inW))
+                    count += 1
+                }
+                if let added, !next.isEmpty, added != image {
+                    upcoming[count] = SSPrefetchRuns(base: added + next.lowerBound * g.outW, count: Int64(outputs),
+                                                     stride: Int64(outPlane), length: Int64(next.count * g.outW))
+                    count += 1
+                }
+                ss_conv_gemm(&projectConv, depthwiseRows, 0, output + first, added.map { UnsafePointer($0 + first) }, 0,
+                             Int64(outPlane), 1, Int64(columns), upcoming.baseAddress, Int64(count))
+            }
+            if let after = project.activation.after {
+                for o in 0..<outputs { after.apply(output + o * outPlane + first, columns) }
+            }
+        }
+    }
+}
