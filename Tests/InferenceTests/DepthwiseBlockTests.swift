@@ -14,7 +14,8 @@ import Testing
     }
 
     /// Random shapes, strides, pads, dilations and epilogues; strip budgets from one row to
-    /// several, so strips wrap around the rings, and widths past one 64-output block.
+    /// several, so strips wrap around the rings; widths past one 64-output block; X whole or the
+    /// parts of a channel concatenation.
     @Test(arguments: InstructionSet.supported)
     func matchesThreeReferenceConvs(_ isa: InstructionSet) throws {
         var random = SeededRandom("depthwise-block")
@@ -24,7 +25,11 @@ import Testing
             let k = random.int(1...5), stride = random.int(1...2), pad = random.int(0...2), dilation = random.int(1...2)
             let h = random.int(1...30) + dilation * (k - 1), w = random.int(1...150) + dilation * (k - 1)
             let residual = random.bool()
-            let nodes = [conv("a", input: "X", k: 1, stride: 1, pad: 0, dilation: 1, group: 1, activation: random.element(activations)),
+            var expand = conv("a", input: "X", k: 1, stride: 1, pad: 0, dilation: 1, group: 1, activation: random.element(activations))
+            let cut = random.int(0...min(2, c - 1)) // concatenated parts after the first
+            let partChannels = (0...cut).map { $0 < cut ? 1 : c - cut }
+            if cut > 0 { expand.inputs += [""] + (1...cut).map { "X\($0)" } }
+            let nodes = [expand,
                          conv("b", input: "a.y", k: k, stride: stride, pad: pad, dilation: dilation, group: e,
                               activation: random.element(activations)),
                          conv("c", input: "b.y", k: 1, stride: 1, pad: 0, dilation: 1, group: 1, activation: random.element(activations),
@@ -35,8 +40,10 @@ import Testing
             let r = random.tensor([n, m, (h + 2 * pad - dilation * (k - 1) - 1) / stride + 1, (w + 2 * pad - dilation * (k - 1) - 1) / stride + 1])
             var block = try DepthwiseBlock(expand: nodes[0], depthwise: nodes[1], project: nodes[2])
             block.stripBudget = e * (w + 2 * pad + 16) * random.int(1...8)
-            let inputs: [TensorValue?] = [.float32(x), .float32(weights[0]), .float32(biases[0]), .float32(weights[1]),
+            let parts = Split.reference(x, axis: 1, split: partChannels, outputs: partChannels.count)
+            let inputs: [TensorValue?] = [.float32(parts[0]), .float32(weights[0]), .float32(biases[0]), .float32(weights[1]),
                                           .float32(biases[1]), .float32(weights[2]), .float32(biases[2]), residual ? .float32(r) : nil]
+                + parts.dropFirst().map { .float32($0) }
             let actual = try run(block, inputs, instructionSet: isa)[0].floatTensor
             let expected = try reference(nodes, x: x, weights: weights, biases: biases, residual: residual ? r : nil)
             let (diff, range) = maxDifference(actual, expected)

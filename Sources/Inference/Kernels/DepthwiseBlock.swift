@@ -5,7 +5,8 @@
 /// of rows, so the two inner tensors are never written to memory.
 ///
 /// Inputs: X, then each conv's weights and bias (W1, B1, W2, B2, W3, B3; biases may be absent),
-/// then the residual R; output Y.
+/// then the residual R, then the parts of a channel concatenation X is the first of (a Concat
+/// fused into the expand, see `GraphOptimizer`); output Y.
 struct DepthwiseBlock: Kernel {
     let expand: Node, depthwise: Node, project: Node
     private let convs: [Conv]
@@ -23,15 +24,16 @@ struct DepthwiseBlock: Kernel {
     var inputNames: [String] {
         func argument(_ node: Node, _ i: Int) -> String { i < node.inputs.count ? node.inputs[i] : "" }
         return [expand.inputs[0], expand.inputs[1], argument(expand, 2), depthwise.inputs[1], argument(depthwise, 2),
-                project.inputs[1], argument(project, 2), argument(project, 3)]
+                project.inputs[1], argument(project, 2), argument(project, 3)] + expand.inputs.dropFirst(4)
     }
 
     /// Whether `expand` -> `depthwise` -> `project` (each reading the one before as X) can run
     /// fused, given X's shape and each conv's weight shape: 1x1 stride-1 unpadded group-1 outer
     /// convs, a depthwise conv the AVX-512 rows run, no residual but the project's, and that of
-    /// Y's shape.
+    /// Y's shape. X is the expand's whole input (all concatenated parts).
     static func fits(expand: Node, depthwise: Node, project: Node, x: [Int], weights: [[Int]], residual: [Int]?) -> Bool {
-        guard x.count == 4, weights.allSatisfy({ $0.count == 4 }), expand.inputs.count <= 3, depthwise.inputs.count <= 3,
+        guard x.count == 4, weights.allSatisfy({ $0.count == 4 }), expand.inputs.count <= 3 || expand.inputs[3].isEmpty,
+              depthwise.inputs.count <= 3,
               project.inputs.count <= 4, !expand.epilogue.residual, !depthwise.epilogue.residual,
               let kernels = try? [Conv(expand), Conv(depthwise), Conv(project)] else { return false }
         let e = weights[0][0]
@@ -45,30 +47,35 @@ struct DepthwiseBlock: Kernel {
 
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
         func info(_ desc: TensorDesc) -> ValueInfo { ValueInfo(desc: desc, constant: nil) }
-        let a = try convs[0].outputs([inputs[0], inputs[1], inputs[2]])[0]
+        let a = try convs[0].outputs(expandInputs(inputs))[0]
         let b = try convs[1].outputs([info(a), inputs[3], inputs[4]])[0]
         return try convs[2].outputs([info(b), inputs[5], inputs[6], inputs[7]])
     }
 
+    /// The expand's inputs among the block's: X, W1, B1, no residual, then the concatenated parts.
+    private func expandInputs<T>(_ inputs: [T?]) -> [T?] { [inputs[0], inputs[1], inputs[2], nil] + inputs.dropFirst(8) }
+
     func flops(_ inputs: [TensorDesc?], _ outputs: [TensorDesc]) -> Int {
         guard let x = inputs[0], let w1 = inputs[1], let w2 = inputs[3], let w3 = inputs[5] else { return 0 }
-        let y = outputs[0], expanded = x.count / x.shape[1] * w1.shape[0]
-        return 2 * expanded * x.shape[1] + 2 * y.count / y.shape[1] * w1.shape[0] * (w2.shape[2] * w2.shape[3] + w3.shape[0])
+        let y = outputs[0], pixels = x.count / x.shape[1]
+        return 2 * pixels * w1.shape[0] * w1.shape[1] + 2 * y.count / y.shape[1] * w1.shape[0] * (w2.shape[2] * w2.shape[3] + w3.shape[0])
     }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
-        let x = inputs[0]!, w1 = inputs[1]!, w2 = inputs[3]!, w3 = inputs[5]!, y = outputs[0]
-        let e = w1.shape[0]
-        let ga = try convs[0].geometry(x: x.shape, w: w1.shape)
-        let gb = try convs[1].geometry(x: [x.shape[0], e, ga.outH, ga.outW], w: w2.shape)
+        let parts = expandInputs(inputs).enumerated().compactMap { $0.offset == 0 || $0.offset > 3 ? $0.element : nil }
+        let w1 = inputs[1]!, w2 = inputs[3]!, w3 = inputs[5]!, y = outputs[0]
+        let x = try convs[0].xShape(parts.map(\.shape)), e = w1.shape[0]
+        let ga = try convs[0].geometry(x: x, w: w1.shape)
+        let gb = try convs[1].geometry(x: [x[0], e, ga.outH, ga.outW], w: w2.shape)
         guard context.instructionSet == .avx512 else { return try unfused(inputs, y, context) }
-        let strips = DepthwiseBlockStrips(gb, images: x.shape[0], inputs: x.shape[1], expanded: e, outputs: w3.shape[0],
+        let sources = ChannelSources(parts: parts.map { ($0.floats, $0.shape[1]) }, planeSize: ga.inH * ga.inW)
+        let strips = DepthwiseBlockStrips(gb, sources: sources, images: x[0], expanded: e, outputs: w3.shape[0],
                                           threads: context.threads, budget: stripBudget)
         context.retained.append(strips)
         func stage(_ node: Node, _ w: Buffer, _ b: Buffer?) -> DepthwiseBlockStrips.Stage {
             .init(weights: w.floats, bias: b.map { UnsafePointer($0.floats) }, activation: FusedActivation(node.epilogue.activation))
         }
-        return strips.step(x: x, expand: stage(expand, w1, inputs[2]), depthwise: stage(depthwise, w2, inputs[4]),
+        return strips.step(expand: stage(expand, w1, inputs[2]), depthwise: stage(depthwise, w2, inputs[4]),
                            project: stage(project, w3, inputs[6]), residual: inputs[7], y: y, context: context)
     }
 
@@ -80,9 +87,9 @@ struct DepthwiseBlock: Kernel {
             context.retained.append(memory)
             return Buffer(desc: desc, raw: memory.raw)
         }
-        let a = tensor(try convs[0].outputs(inputs[0...2].map(info))[0])
+        let a = tensor(try convs[0].outputs(expandInputs(inputs).map(info))[0])
         let b = tensor(try convs[1].outputs([info(a), info(inputs[3]), info(inputs[4])])[0])
-        let steps = try [convs[0].step(Array(inputs[0...2]), [a], context), convs[1].step([a, inputs[3], inputs[4]], [b], context),
+        let steps = try [convs[0].step(expandInputs(inputs), [a], context), convs[1].step([a, inputs[3], inputs[4]], [b], context),
                          convs[2].step([b, inputs[5], inputs[6], inputs[7]], [y], context)]
         return { for step in steps { step() } }
     }
@@ -98,6 +105,6 @@ struct DepthwiseBlock: Kernel {
             return text
         }
         guard let x = inputs[0]?.shape, let w1 = inputs[1]?.shape, let w2 = inputs[3]?.shape, let w3 = inputs[5]?.shape else { return "Block" }
-        return "Block \(part(expand, w1)) \(x[1])->\(w1[0]), \(part(depthwise, w2, depthwise: true)), \(part(project, w3)) ->\(w3[0]) @\(x[2])x\(x[3])"
+        return "Block \(part(expand, w1)) \(w1[1])->\(w1[0]), \(part(depthwise, w2, depthwise: true)), \(part(project, w3)) ->\(w3[0]) @\(x[2])x\(x[3])"
     }
 }

@@ -25,8 +25,14 @@ final class DepthwiseBlockStrips {
     /// Floats per ring row: the padding columns on both sides, and slack so that the depthwise
     /// rows' last loads stay inside the row.
     let rowWidth: Int
+    /// Floats per channel of the worker's depthwise rows: a strip's outputs, rounded to an odd
+    /// number of cache lines so the project's taps fall in different L1 sets.
+    let depthwiseStride: Int
     let expandWeights: PackedConvWeights, projectWeights: PackedConvWeights
-    /// Tap k of the expand is X's channel k; of the project, the worker's depthwise channel k.
+    /// X's planes, `images` x `inputs` of them (the parts of a concatenation, maybe).
+    let sources: ChannelSources
+    /// Tap k of the expand is X's channel k, from the image's first plane ([images][inputs]); of
+    /// the project, the worker's depthwise channel k.
     let expandOffsets: UnsafeMutablePointer<Int64>, projectOffsets: UnsafeMutablePointer<Int64>
     /// Whether Y is stored past the caches (`DirectConv.streams(outputFloats:)`).
     let streamsOutput: Bool
@@ -35,12 +41,14 @@ final class DepthwiseBlockStrips {
     /// 2 MiB L2, with room for the input rows and the output.
     static let defaultBudget = 1 << 18
 
-    /// - Parameters: g: the depthwise conv's geometry; `inputs` -> `expanded` -> `outputs` channels;
+    /// - Parameters: g: the depthwise conv's geometry; `sources` (X) -> `expanded` -> `outputs` channels;
     ///   budget: floats of rings and depthwise rows per worker that strips aim below.
-    init(_ g: Geometry, images: Int, inputs: Int, expanded: Int, outputs: Int, threads: Int, budget: Int = defaultBudget) {
+    init(_ g: Geometry, sources: ChannelSources, images: Int, expanded: Int, outputs: Int, threads: Int, budget: Int = defaultBudget) {
         self.g = g
         depthwise = DepthwiseConv(g)
         self.images = images
+        self.sources = sources
+        let inputs = sources.channels
         self.inputs = inputs
         self.expanded = expanded
         self.outputs = outputs
@@ -58,10 +66,15 @@ final class DepthwiseBlockStrips {
         bandRows = (strips + wanted - 1) / wanted * rows
         expandWeights = PackedConvWeights(outputs: expanded, taps: inputs)
         projectWeights = PackedConvWeights(outputs: outputs, taps: expanded)
-        expandOffsets = .allocate(capacity: inputs)
-        for k in 0..<inputs { expandOffsets[k] = Int64(k * g.inH * g.inW) }
+        expandOffsets = .allocate(capacity: images * inputs)
+        for i in 0..<images {
+            let first = sources.plane(image: i, channel: 0)
+            for k in 0..<inputs { expandOffsets[i * inputs + k] = Int64(sources.plane(image: i, channel: k) - first) }
+        }
         projectOffsets = .allocate(capacity: expanded)
-        for k in 0..<expanded { projectOffsets[k] = Int64(k * rows * g.outW) }
+        let lines = (rows * g.outW + 15) / 16
+        depthwiseStride = (lines | 1) * 16
+        for k in 0..<expanded { projectOffsets[k] = Int64(k * depthwiseStride) }
     }
 
     deinit {
@@ -74,8 +87,8 @@ final class DepthwiseBlockStrips {
     /// Floats of a channel's ring.
     private var ringFloats: Int { ringRows * rowWidth }
 
-    /// Floats of scratch per worker: rings, depthwise rows, and the convs' packed taps.
-    var scratchFloats: Int { expanded * (ringFloats + stripRows * g.outW) + Int(SS_CONV_PACK_FLOATS) }
+    /// Floats of scratch per worker: rings, depthwise rows, and the expand's packed taps.
+    var scratchFloats: Int { expanded * (ringFloats + depthwiseStride) + Int(SS_CONV_PACK_FLOATS) }
 
     /// The expanded rows that depthwise output rows `rows` read, padding rows (outside 0..<inH) included.
     private func readRows(_ rows: Range<Int>) -> Range<Int> {
@@ -90,8 +103,8 @@ final class DepthwiseBlockStrips {
         var activation: FusedActivation
     }
 
-    /// The step computing `y` from `x` (and `residual`, Y's shape, when given).
-    func step(x: Buffer, expand: Stage, depthwise dw: Stage, project: Stage, residual: Buffer?, y: Buffer,
+    /// The step computing `y` from `sources` (and `residual`, Y's shape, when given).
+    func step(expand: Stage, depthwise dw: Stage, project: Stage, residual: Buffer?, y: Buffer,
               context: PlanContext) -> Step {
         expandWeights.pack(expand.weights)
         projectWeights.pack(project.weights)
@@ -100,30 +113,30 @@ final class DepthwiseBlockStrips {
         return { [self] in
             parallelClaimed(units, threads: workers, grain: 1) { worker, range in
                 for u in range {
-                    run(unit: u, x: x.floats, expand: expand, depthwise: dw, project: project, residual: residual?.floats,
+                    run(unit: u, expand: expand, depthwise: dw, project: project, residual: residual?.floats,
                         y: y.floats, scratch: scratch.floats + worker * slice)
                 }
             }
         }
     }
 
-    private func run(unit u: Int, x: UnsafeMutablePointer<Float>, expand: Stage, depthwise dw: Stage, project: Stage,
+    private func run(unit u: Int, expand: Stage, depthwise dw: Stage, project: Stage,
                      residual: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let bands = (g.outH + bandRows - 1) / bandRows, i = u / bands, r0 = (u % bands) * bandRows
         let band = r0..<min(g.outH, r0 + bandRows)
         let plane = g.inH * g.inW, outPlane = g.outH * g.outW
-        let rings = scratch, depthwiseRows = rings + expanded * ringFloats, depthwiseStride = stripRows * g.outW
+        let rings = scratch, depthwiseRows = rings + expanded * ringFloats
         let pack = depthwiseRows + expanded * depthwiseStride
-        let image = x + i * inputs * plane
+        let image = sources.plane(image: i, channel: 0)
         let output = y + i * outputs * outPlane, added = residual.map { $0 + i * outputs * outPlane }
-        var expandConv = SSConvGemm(weights: expandWeights.floats, tap_offsets: expandOffsets, channels: Int64(expanded),
+        var expandConv = SSConvGemm(weights: expandWeights.floats, tap_offsets: expandOffsets + i * inputs, channels: Int64(expanded),
                                     taps: Int64(inputs), bias: expand.bias, activation: expand.activation.kind,
                                     alpha: expand.activation.alpha, beta: expand.activation.beta, stream_output: 0,
                                     pack: pack, column_step: 1)
         var projectConv = SSConvGemm(weights: projectWeights.floats, tap_offsets: projectOffsets, channels: Int64(outputs),
                                      taps: Int64(expanded), bias: project.bias, activation: project.activation.kind,
                                      alpha: project.activation.alpha, beta: project.activation.beta,
-                                     stream_output: streamsOutput ? 1 : 0, pack: pack, column_step: 1)
+                                     stream_output: streamsOutput ? 1 : 0, pack: nil, column_step: 1)
         // Expanded row r lies in ring row (r - base) % ringRows of every channel's ring.
         let base = readRows(band.lowerBound..<(band.lowerBound + 1)).lowerBound
         func slot(_ row: Int) -> Int { (row - base) % ringRows }
@@ -177,12 +190,14 @@ final class DepthwiseBlockStrips {
             let nextRead = next.isEmpty ? read : readRows(next)
             let nextFresh = (max(read.upperBound, nextRead.lowerBound)..<max(read.upperBound, nextRead.upperBound)).clamped(to: 0..<g.inH)
             let first = strip.lowerBound * g.outW, columns = strip.count * g.outW
-            withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: 2) { upcoming in
-                var count = 0
-                if !nextFresh.isEmpty {
-                    upcoming[count] = SSPrefetchRuns(base: image + nextFresh.lowerBound * g.inW, count: Int64(inputs),
-                                                     stride: Int64(plane), length: Int64(nextFresh.count * g.inW))
+            withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count + 1) { upcoming in
+                var count = 0, channel = 0
+                while !nextFresh.isEmpty, channel < inputs {
+                    let inPart = sources.channelsInPart(from: channel, upTo: inputs)
+                    upcoming[count] = SSPrefetchRuns(base: sources.plane(image: i, channel: channel) + nextFresh.lowerBound * g.inW,
+                                                     count: Int64(inPart), stride: Int64(plane), length: Int64(nextFresh.count * g.inW))
                     count += 1
+                    channel += inPart
                 }
                 if let added, !next.isEmpty, added != image {
                     upcoming[count] = SSPrefetchRuns(base: added + next.lowerBound * g.outW, count: Int64(outputs),

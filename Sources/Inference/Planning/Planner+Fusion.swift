@@ -20,9 +20,11 @@ extension Planner {
             let nodes = [work[a].node, work[b].node, project]
             let weights = nodes.map { infos[$0.inputs[1]] }
             let residual = project.inputs.count > 3 && !project.inputs[3].isEmpty ? infos[project.inputs[3]]?.shape : nil
-            guard let x = infos[nodes[0].inputs[0]], x.type == .float32, weights.allSatisfy({ $0?.constant != nil }),
+            let parts = ([nodes[0].inputs[0]] + nodes[0].inputs.dropFirst(4)).map { infos[$0] }
+            guard parts.allSatisfy({ $0?.type == .float32 }), let expand = work[a].kernel as? Conv,
+                  let x = try? expand.xShape(parts.map { $0!.shape }), weights.allSatisfy({ $0?.constant != nil }),
                   residual != nil || project.inputs.count < 4 || project.inputs[3].isEmpty,
-                  DepthwiseBlock.fits(expand: nodes[0], depthwise: nodes[1], project: project, x: x.shape,
+                  DepthwiseBlock.fits(expand: nodes[0], depthwise: nodes[1], project: project, x: x,
                                       weights: weights.map { $0!.shape }, residual: residual),
                   let block = try? DepthwiseBlock(expand: nodes[0], depthwise: nodes[1], project: project) else {
                 j += 1
