@@ -113,3 +113,10 @@ TARGET_AVX512 void ss_depthwise_direct(const SSDepthwiseDirect *conv, const floa
     else if (conv->stride_w == 1) plane(conv, input, weights, bias, residual, output, 1, (Shape){0, 0});
     else plane(conv, input, weights, bias, residual, output, 2, (Shape){0, 0});
 }
+
+TARGET_AVX512 void ss_depthwise_direct_channels(const SSDepthwiseDirect *conv, int64_t channels, const float *input, int64_t input_stride,
+                                                const float *weights, const float *bias, float *output, int64_t output_stride) {
+    const int64_t taps = conv->kh * conv->kw;
+    for (int64_t c = 0; c < channels; c++)
+        ss_depthwise_direct(conv, input + c * input_stride, weights + c * taps, bias ? bias[c] : 0, 0, output + c * output_stride);
+}

@@ -140,6 +140,12 @@ typedef struct {
 void ss_depthwise_direct(const SSDepthwiseDirect *conv, const float *input, const float *weights, float bias,
                          const float *residual, float *output);
 
+/// `ss_depthwise_direct` for `channels` planes one after another without residual: plane c reads
+/// input + c * input_stride with weights + c * kh * kw and bias[c] (bias NULL: none), and writes
+/// output + c * output_stride.
+void ss_depthwise_direct_channels(const SSDepthwiseDirect *conv, int64_t channels, const float *input, int64_t input_stride,
+                                  const float *weights, const float *bias, float *output, int64_t output_stride);
+
 /// Resize along x of one row (AVX-512): target[i] = a + (b - a) * fx[i] with a = source[x0[i]],
 /// b = source[x1[i]], rounded as written (no fused multiply-add), for i < count.
 void ss_interpolate_row(const float *source, const int32_t *x0, const int32_t *x1, const float *fx,

@@ -1,85 +1,88 @@
-/// Three Convs in a chain, fused by `Planner` on AVX-512: a 1x1 "expand", a depthwise conv
-/// reading only its output, and a 1x1 "project" reading only that, with their epilogues (the
-/// project's with an optional residual of its output's shape) — MobileNet's inverted residual
-/// block, and any 1x1 -> depthwise -> 1x1 chain. `DepthwiseBlockStrips` computes it strip by strip
-/// of rows, so the two inner tensors are never written to memory.
+/// Convs in a chain, fused by `Planner` on AVX-512: a 1x1 "expand", a depthwise conv reading
+/// only its output, and, when a 1x1 conv alone reads the depthwise output, that "project", with
+/// their epilogues (the project's with an optional residual of its output's shape) — MobileNet's
+/// inverted residual block (its expand and depthwise conv when squeeze-excite comes between).
+/// `DepthwiseBlockStrips` computes it strip by strip of rows, so the inner tensors are never
+/// written to memory.
 ///
-/// Inputs: X, then each conv's weights and bias (W1, B1, W2, B2, W3, B3; biases may be absent),
-/// then the residual R, then the parts of a channel concatenation X is the first of (a Concat
-/// fused into the expand, see `GraphOptimizer`); output Y.
+/// Inputs: X, then each conv's weights and bias (W1, B1, W2, B2, W3, B3; biases may be absent,
+/// and the project's inputs when there is none), then the residual R, then the parts of a
+/// channel concatenation X is the first of (a Concat fused into the expand, see
+/// `GraphOptimizer`); output Y, the project's output or else the depthwise conv's.
 struct DepthwiseBlock: Kernel {
-    let expand: Node, depthwise: Node, project: Node
+    let expand: Node, depthwise: Node, project: Node?
     private let convs: [Conv]
     /// Floats of expanded and depthwise rows per worker that strips aim below.
     var stripBudget = DepthwiseBlockStrips.defaultBudget
 
-    init(expand: Node, depthwise: Node, project: Node) throws {
+    init(expand: Node, depthwise: Node, project: Node?) throws {
         self.expand = expand
         self.depthwise = depthwise
         self.project = project
-        convs = try [Conv(expand), Conv(depthwise), Conv(project)]
+        convs = try ([expand, depthwise] + (project.map { [$0] } ?? [])).map(Conv.init)
     }
 
     /// The fused node's inputs.
     var inputNames: [String] {
         func argument(_ node: Node, _ i: Int) -> String { i < node.inputs.count ? node.inputs[i] : "" }
-        return [expand.inputs[0], expand.inputs[1], argument(expand, 2), depthwise.inputs[1], argument(depthwise, 2),
-                project.inputs[1], argument(project, 2), argument(project, 3)] + expand.inputs.dropFirst(4)
+        let last = project.map { [$0.inputs[1], argument($0, 2), argument($0, 3)] } ?? ["", "", ""]
+        return [expand.inputs[0], expand.inputs[1], argument(expand, 2), depthwise.inputs[1], argument(depthwise, 2)] + last
+            + expand.inputs.dropFirst(4)
     }
 
-    /// Whether `expand` -> `depthwise` -> `project` (each reading the one before as X) can run
+    /// Whether `expand` -> `depthwise` (-> `project`), each reading the one before as X, can run
     /// fused, given X's shape and each conv's weight shape: 1x1 stride-1 unpadded group-1 outer
     /// convs, a depthwise conv the AVX-512 rows run, no residual but the project's, and that of
     /// Y's shape. X is the expand's whole input (all concatenated parts).
-    static func fits(expand: Node, depthwise: Node, project: Node, x: [Int], weights: [[Int]], residual: [Int]?) -> Bool {
+    static func fits(expand: Node, depthwise: Node, project: Node?, x: [Int], weights: [[Int]], residual: [Int]?) -> Bool {
         guard x.count == 4, weights.allSatisfy({ $0.count == 4 }), expand.inputs.count <= 3 || expand.inputs[3].isEmpty,
-              depthwise.inputs.count <= 3,
-              project.inputs.count <= 4, !expand.epilogue.residual, !depthwise.epilogue.residual,
-              let kernels = try? [Conv(expand), Conv(depthwise), Conv(project)] else { return false }
+              depthwise.inputs.count <= 3, (project?.inputs.count ?? 0) <= 4, !expand.epilogue.residual, !depthwise.epilogue.residual,
+              let a = try? Conv(expand), let b = try? Conv(depthwise) else { return false }
         let e = weights[0][0]
-        guard kernels[0].group == 1, kernels[1].group == e, kernels[2].group == 1, weights[1][0] == e, weights[2][1] == e,
-              let ga = try? kernels[0].geometry(x: x, w: weights[0]),
-              let gb = try? kernels[1].geometry(x: [x[0], e, ga.outH, ga.outW], w: weights[1]),
-              let gc = try? kernels[2].geometry(x: [x[0], e, gb.outH, gb.outW], w: weights[2]) else { return false }
-        guard ga.isPointwise, gc.isPointwise, DepthwiseConv(gb).hasDirectRows else { return false }
+        guard a.group == 1, b.group == e, weights[1][0] == e, let ga = try? a.geometry(x: x, w: weights[0]),
+              let gb = try? b.geometry(x: [x[0], e, ga.outH, ga.outW], w: weights[1]),
+              ga.isPointwise, DepthwiseConv(gb).hasDirectRows else { return false }
+        guard let project else { return true }
+        guard let c = try? Conv(project), c.group == 1, weights.count == 3, weights[2][1] == e,
+              let gc = try? c.geometry(x: [x[0], e, gb.outH, gb.outW], w: weights[2]), gc.isPointwise else { return false }
         return residual.map { $0 == [x[0], weights[2][0], gc.outH, gc.outW] } ?? true
     }
 
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
         func info(_ desc: TensorDesc) -> ValueInfo { ValueInfo(desc: desc, constant: nil) }
         let a = try convs[0].outputs(expandInputs(inputs))[0]
-        let b = try convs[1].outputs([info(a), inputs[3], inputs[4]])[0]
-        return try convs[2].outputs([info(b), inputs[5], inputs[6], inputs[7]])
+        let b = try convs[1].outputs([info(a), inputs[3], inputs[4]])
+        return try project == nil ? b : convs[2].outputs([info(b[0]), inputs[5], inputs[6], inputs[7]])
     }
 
     /// The expand's inputs among the block's: X, W1, B1, no residual, then the concatenated parts.
     private func expandInputs<T>(_ inputs: [T?]) -> [T?] { [inputs[0], inputs[1], inputs[2], nil] + inputs.dropFirst(8) }
 
     func flops(_ inputs: [TensorDesc?], _ outputs: [TensorDesc]) -> Int {
-        guard let x = inputs[0], let w1 = inputs[1], let w2 = inputs[3], let w3 = inputs[5] else { return 0 }
-        let y = outputs[0], pixels = x.count / x.shape[1]
-        return 2 * pixels * w1.shape[0] * w1.shape[1] + 2 * y.count / y.shape[1] * w1.shape[0] * (w2.shape[2] * w2.shape[3] + w3.shape[0])
+        guard let x = inputs[0], let w1 = inputs[1], let w2 = inputs[3] else { return 0 }
+        let y = outputs[0], taps = w2.shape[2] * w2.shape[3] + (inputs[5]?.shape[0] ?? 0)
+        return 2 * x.count / x.shape[1] * w1.shape[0] * w1.shape[1] + 2 * y.count / y.shape[1] * w1.shape[0] * taps
     }
 
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
         let parts = expandInputs(inputs).enumerated().compactMap { $0.offset == 0 || $0.offset > 3 ? $0.element : nil }
-        let w1 = inputs[1]!, w2 = inputs[3]!, w3 = inputs[5]!, y = outputs[0]
+        let w1 = inputs[1]!, w2 = inputs[3]!, y = outputs[0]
         let x = try convs[0].xShape(parts.map(\.shape)), e = w1.shape[0]
         let ga = try convs[0].geometry(x: x, w: w1.shape)
         let gb = try convs[1].geometry(x: [x[0], e, ga.outH, ga.outW], w: w2.shape)
         guard context.instructionSet == .avx512 else { return try unfused(inputs, y, context) }
         let sources = ChannelSources(parts: parts.map { ($0.floats, $0.shape[1]) }, planeSize: ga.inH * ga.inW)
-        let strips = DepthwiseBlockStrips(gb, sources: sources, images: x[0], expanded: e, outputs: w3.shape[0],
+        let strips = DepthwiseBlockStrips(gb, sources: sources, images: x[0], expanded: e, projected: inputs[5]?.shape[0],
                                           threads: context.threads, budget: stripBudget)
         context.retained.append(strips)
         func stage(_ node: Node, _ w: Buffer, _ b: Buffer?) -> DepthwiseBlockStrips.Stage {
             .init(weights: w.floats, bias: b.map { UnsafePointer($0.floats) }, activation: FusedActivation(node.epilogue.activation))
         }
         return strips.step(expand: stage(expand, w1, inputs[2]), depthwise: stage(depthwise, w2, inputs[4]),
-                           project: stage(project, w3, inputs[6]), residual: inputs[7], y: y, context: context)
+                           project: project.map { stage($0, inputs[5]!, inputs[6]) }, residual: inputs[7], y: y, context: context)
     }
 
-    /// The three Conv steps one after another, through tensors of their own (instruction sets without the strips).
+    /// The Conv steps one after another, through tensors of their own (instruction sets without the strips).
     private func unfused(_ inputs: [Buffer?], _ y: Buffer, _ context: PlanContext) throws -> Step {
         func info(_ b: Buffer?) -> ValueInfo? { b.map { ValueInfo(desc: $0.desc, constant: nil) } }
         func tensor(_ desc: TensorDesc) -> Buffer {
@@ -88,13 +91,14 @@ struct DepthwiseBlock: Kernel {
             return Buffer(desc: desc, raw: memory.raw)
         }
         let a = tensor(try convs[0].outputs(expandInputs(inputs).map(info))[0])
-        let b = tensor(try convs[1].outputs([info(a), info(inputs[3]), info(inputs[4])])[0])
-        let steps = try [convs[0].step(expandInputs(inputs), [a], context), convs[1].step([a, inputs[3], inputs[4]], [b], context),
-                         convs[2].step([b, inputs[5], inputs[6], inputs[7]], [y], context)]
+        let b = project == nil ? y : tensor(try convs[1].outputs([info(a), info(inputs[3]), info(inputs[4])])[0])
+        var steps = try [convs[0].step(expandInputs(inputs), [a], context), convs[1].step([a, inputs[3], inputs[4]], [b], context)]
+        if project != nil { steps.append(try convs[2].step([b, inputs[5], inputs[6], inputs[7]], [y], context)) }
         return { for step in steps { step() } }
     }
 
-    /// "Block 1x1 +relu 64->128, 3x3 dw +relu, 1x1 +add ->64 @128x256"-style profile label.
+    /// "Block 1x1 +relu 64->128, 3x3 dw +relu, 1x1 +add ->64 @128x256"-style profile label
+    /// (without a project, "Block 1x1 +relu 64->128, 3x3 dw +relu @128x256").
     func label(_ inputs: [Buffer?]) -> String {
         func part(_ node: Node, _ w: [Int], depthwise: Bool = false) -> String {
             var text = "\(w[2])x\(w[3])"
@@ -104,7 +108,9 @@ struct DepthwiseBlock: Kernel {
             if let a = node.epilogue.activation { text += " +\(String(describing: a).prefix { $0 != "(" })" }
             return text
         }
-        guard let x = inputs[0]?.shape, let w1 = inputs[1]?.shape, let w2 = inputs[3]?.shape, let w3 = inputs[5]?.shape else { return "Block" }
-        return "Block \(part(expand, w1)) \(w1[1])->\(w1[0]), \(part(depthwise, w2, depthwise: true)), \(part(project, w3)) ->\(w3[0]) @\(x[2])x\(x[3])"
+        guard let x = inputs[0]?.shape, let w1 = inputs[1]?.shape, let w2 = inputs[3]?.shape else { return "Block" }
+        var text = "Block \(part(expand, w1)) \(w1[1])->\(w1[0]), \(part(depthwise, w2, depthwise: true))"
+        if let project, let w3 = inputs[5]?.shape { text += ", \(part(project, w3)) ->\(w3[0])" }
+        return text + " @\(x[2])x\(x[3])"
     }
 }

@@ -1,14 +1,14 @@
 import CKernels
 
-/// The AVX-512 computation of a `DepthwiseBlock`: 1x1 expand, depthwise, 1x1 project, strip by
-/// strip of output rows, so the expanded and depthwise tensors stay in the worker's L2 instead
-/// of going to memory and back.
+/// The AVX-512 computation of a `DepthwiseBlock`: 1x1 expand, depthwise and (when the block has
+/// one) 1x1 project, strip by strip of output rows, so the expanded and depthwise tensors stay
+/// in the worker's L2 instead of going to memory and back.
 ///
 /// Each worker holds a ring of expanded rows per channel, padding included (zero rows and
 /// columns), so the depthwise rows read them without bound checks. Per strip, the expand
 /// multiplies the input rows the strip's depthwise reads that the ring does not hold yet, the
-/// depthwise rows read the ring into the worker's depthwise rows, and the project multiplies
-/// those into Y (adding the residual, which is often X itself, just read by the expand and still
+/// depthwise rows read the ring into the worker's depthwise rows (or into Y, without a
+/// project), and the project multiplies those into Y (adding the residual, which is often X itself, just read by the expand and still
 /// in cache). While it projects, the worker prefetches the input rows and residual of the next
 /// strip. A work unit is an image's band of strips; each band expands its first rows itself.
 final class DepthwiseBlockStrips {
@@ -16,7 +16,7 @@ final class DepthwiseBlockStrips {
     let g: Geometry
     let depthwise: DepthwiseConv
     let images: Int
-    /// Channels of X, of the expanded tensor, and of Y.
+    /// Channels of X, of the expanded tensor, and of Y (the project's output, or without a project the depthwise conv's).
     let inputs: Int, expanded: Int, outputs: Int
     /// Depthwise output rows per strip, and per work unit (a multiple of `stripRows`).
     let stripRows: Int, bandRows: Int
@@ -28,7 +28,8 @@ final class DepthwiseBlockStrips {
     /// Floats per channel of the worker's depthwise rows: a strip's outputs, rounded to an odd
     /// number of cache lines so the project's taps fall in different L1 sets.
     let depthwiseStride: Int
-    let expandWeights: PackedConvWeights, projectWeights: PackedConvWeights
+    /// The project's weights, nil without a project.
+    let expandWeights: PackedConvWeights, projectWeights: PackedConvWeights?
     /// X's planes, `images` x `inputs` of them (the parts of a concatenation, maybe).
     let sources: ChannelSources
     /// Tap k of the expand is X's channel k, from the image's first plane ([images][inputs]); of
@@ -41,9 +42,9 @@ final class DepthwiseBlockStrips {
     /// 2 MiB L2, with room for the input rows and the output.
     static let defaultBudget = 1 << 18
 
-    /// - Parameters: g: the depthwise conv's geometry; `sources` (X) -> `expanded` -> `outputs` channels;
-    ///   budget: floats of rings and depthwise rows per worker that strips aim below.
-    init(_ g: Geometry, sources: ChannelSources, images: Int, expanded: Int, outputs: Int, threads: Int, budget: Int = defaultBudget) {
+    /// - Parameters: g: the depthwise conv's geometry; `sources` (X) -> `expanded` -> `projected`
+    ///   channels (nil: no project); budget: floats of rings and depthwise rows per worker that strips aim below.
+    init(_ g: Geometry, sources: ChannelSources, images: Int, expanded: Int, projected: Int?, threads: Int, budget: Int = defaultBudget) {
         self.g = g
         depthwise = DepthwiseConv(g)
         self.images = images
@@ -51,12 +52,13 @@ final class DepthwiseBlockStrips {
         let inputs = sources.channels
         self.inputs = inputs
         self.expanded = expanded
+        let outputs = projected ?? expanded
         self.outputs = outputs
         streamsOutput = DirectConv.streams(outputFloats: images * outputs * g.outH * g.outW)
         func readRows(_ rows: Int) -> Int { (rows - 1) * g.sh + (g.kh - 1) * g.dh + 1 }
         let rowWidth = (g.padLeft + g.inW + g.padRight + g.sw + 15) & ~15
         var rows = g.outH
-        while rows > 1, expanded * (readRows(rows) * rowWidth + rows * g.outW) > budget { rows -= 1 }
+        while rows > 1, expanded * (readRows(rows) * rowWidth + (projected == nil ? 0 : rows * g.outW)) > budget { rows -= 1 }
         stripRows = rows
         ringRows = readRows(rows)
         self.rowWidth = rowWidth
@@ -65,7 +67,7 @@ final class DepthwiseBlockStrips {
         let strips = (g.outH + rows - 1) / rows
         bandRows = (strips + wanted - 1) / wanted * rows
         expandWeights = PackedConvWeights(outputs: expanded, taps: inputs)
-        projectWeights = PackedConvWeights(outputs: outputs, taps: expanded)
+        projectWeights = projected.map { PackedConvWeights(outputs: $0, taps: expanded) }
         expandOffsets = .allocate(capacity: images * inputs)
         for i in 0..<images {
             let first = sources.plane(image: i, channel: 0)
@@ -87,8 +89,8 @@ final class DepthwiseBlockStrips {
     /// Floats of a channel's ring.
     private var ringFloats: Int { ringRows * rowWidth }
 
-    /// Floats of scratch per worker: rings, depthwise rows, and the expand's packed taps.
-    var scratchFloats: Int { expanded * (ringFloats + depthwiseStride) + Int(SS_CONV_PACK_FLOATS) }
+    /// Floats of scratch per worker: rings, depthwise rows (with a project), and the expand's packed taps.
+    var scratchFloats: Int { expanded * (ringFloats + (projectWeights == nil ? 0 : depthwiseStride)) + Int(SS_CONV_PACK_FLOATS) }
 
     /// The expanded rows that depthwise output rows `rows` read, padding rows (outside 0..<inH) included.
     private func readRows(_ rows: Range<Int>) -> Range<Int> {
@@ -96,7 +98,7 @@ final class DepthwiseBlockStrips {
         return first..<((rows.upperBound - 1) * g.sh - g.padTop + (g.kh - 1) * g.dh + 1)
     }
 
-    /// The weights and epilogue of one of the three convs (weights [M, C, kh, kw] as ONNX stores them).
+    /// The weights and epilogue of one of the convs (weights [M, C, kh, kw] as ONNX stores them).
     struct Stage {
         var weights: UnsafePointer<Float>
         var bias: UnsafePointer<Float>?
@@ -104,10 +106,10 @@ final class DepthwiseBlockStrips {
     }
 
     /// The step computing `y` from `sources` (and `residual`, Y's shape, when given).
-    func step(expand: Stage, depthwise dw: Stage, project: Stage, residual: Buffer?, y: Buffer,
+    func step(expand: Stage, depthwise dw: Stage, project: Stage?, residual: Buffer?, y: Buffer,
               context: PlanContext) -> Step {
         expandWeights.pack(expand.weights)
-        projectWeights.pack(project.weights)
+        if let project { projectWeights?.pack(project.weights) }
         let units = units, workers = min(context.threads, units), slice = scratchFloats, scratch = context.scratch
         scratch.reserve(floats: slice * workers)
         return { [self] in
@@ -120,23 +122,19 @@ final class DepthwiseBlockStrips {
         }
     }
 
-    private func run(unit u: Int, expand: Stage, depthwise dw: Stage, project: Stage,
+    private func run(unit u: Int, expand: Stage, depthwise dw: Stage, project: Stage?,
                      residual: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let bands = (g.outH + bandRows - 1) / bandRows, i = u / bands, r0 = (u % bands) * bandRows
         let band = r0..<min(g.outH, r0 + bandRows)
         let plane = g.inH * g.inW, outPlane = g.outH * g.outW
         let rings = scratch, depthwiseRows = rings + expanded * ringFloats
-        let pack = depthwiseRows + expanded * depthwiseStride
+        let pack = depthwiseRows + (project == nil ? 0 : expanded * depthwiseStride)
         let image = sources.plane(image: i, channel: 0)
         let output = y + i * outputs * outPlane, added = residual.map { $0 + i * outputs * outPlane }
         var expandConv = SSConvGemm(weights: expandWeights.floats, tap_offsets: expandOffsets + i * inputs, channels: Int64(expanded),
                                     taps: Int64(inputs), bias: expand.bias, activation: expand.activation.kind,
                                     alpha: expand.activation.alpha, beta: expand.activation.beta, stream_output: 0,
                                     pack: pack, column_step: 1)
-        var projectConv = SSConvGemm(weights: projectWeights.floats, tap_offsets: projectOffsets, channels: Int64(outputs),
-                                     taps: Int64(expanded), bias: project.bias, activation: project.activation.kind,
-                                     alpha: project.activation.alpha, beta: project.activation.beta,
-                                     stream_output: streamsOutput ? 1 : 0, pack: nil, column_step: 1)
         // Expanded row r lies in ring row (r - base) % ringRows of every channel's ring.
         let base = readRows(band.lowerBound..<(band.lowerBound + 1)).lowerBound
         func slot(_ row: Int) -> Int { (row - base) % ringRows }
@@ -180,16 +178,21 @@ final class DepthwiseBlockStrips {
                 fresh = run.upperBound..<fresh.upperBound
             }
             held = read
-            for ch in 0..<expanded {
-                depthwise.ringRows(rings + ch * ringFloats, ring: ringRows, first: slot(read.lowerBound), rows: read.count,
-                                   rowWidth: rowWidth, outputRows: strip.count, dw.weights + ch * g.kh * g.kw,
-                                   bias: dw.bias?[ch] ?? 0, activation: dw.activation, depthwiseRows + ch * depthwiseStride)
-            }
+            let first = strip.lowerBound * g.outW
+            depthwise.ringRows(rings, channels: expanded, inputStride: ringFloats, ring: ringRows, first: slot(read.lowerBound),
+                               rows: read.count, rowWidth: rowWidth, outputRows: strip.count, dw.weights, bias: dw.bias,
+                               activation: dw.activation, project == nil ? output + first : depthwiseRows,
+                               outputStride: project == nil ? outPlane : depthwiseStride)
+            guard let project, let projectWeights else { continue }
             // While projecting, prefetch what the next strip reads: its new input rows and its residual.
             let next = strip.upperBound..<min(band.upperBound, strip.upperBound + stripRows)
             let nextRead = next.isEmpty ? read : readRows(next)
             let nextFresh = (max(read.upperBound, nextRead.lowerBound)..<max(read.upperBound, nextRead.upperBound)).clamped(to: 0..<g.inH)
-            let first = strip.lowerBound * g.outW, columns = strip.count * g.outW
+            let columns = strip.count * g.outW
+            var projectConv = SSConvGemm(weights: projectWeights.floats, tap_offsets: projectOffsets, channels: Int64(outputs),
+                                         taps: Int64(expanded), bias: project.bias, activation: project.activation.kind,
+                                         alpha: project.activation.alpha, beta: project.activation.beta,
+                                         stream_output: streamsOutput ? 1 : 0, pack: nil, column_step: 1)
             withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count + 1) { upcoming in
                 var count = 0, channel = 0
                 while !nextFresh.isEmpty, channel < inputs {

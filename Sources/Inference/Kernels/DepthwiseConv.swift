@@ -38,18 +38,22 @@ struct DepthwiseConv {
         activation.after?.apply(y, g.outH * g.outW)
     }
 
-    /// `outputRows` rows of `y` from `rows` input rows that hold the padding too (zeros): input row
-    /// r (the first padding row is 0) is row (`first` + r) % `ring` of `x`, `rowWidth` floats each,
-    /// the first padding column first. Otherwise as `plane(_:_:bias:residual:activation:_:)` without residual.
-    func ringRows(_ x: UnsafePointer<Float>, ring: Int, first: Int, rows: Int, rowWidth: Int, outputRows: Int,
-                  _ w: UnsafePointer<Float>, bias: Float, activation: FusedActivation, _ y: UnsafeMutablePointer<Float>) {
+    /// `outputRows` rows of `channels` planes of `y`, `outputStride` floats apart, from `rows`
+    /// input rows of each that hold the padding too (zeros): input row r (the first padding row is
+    /// 0) of channel c is row (`first` + r) % `ring` of x + c x `inputStride`, `rowWidth` floats
+    /// each, the first padding column first. Weights `w` [channels, kh, kw], `bias` [channels] or nil.
+    func ringRows(_ x: UnsafePointer<Float>, channels: Int, inputStride: Int, ring: Int, first: Int, rows: Int, rowWidth: Int,
+                  outputRows: Int, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, activation: FusedActivation,
+                  _ y: UnsafeMutablePointer<Float>, outputStride: Int) {
         var conv = SSDepthwiseDirect(in_h: Int64(rows), in_w: Int64(rowWidth), out_h: Int64(outputRows), out_w: Int64(g.outW),
                                      kh: Int64(g.kh), kw: Int64(g.kw), stride_h: Int64(g.sh), stride_w: Int64(g.sw),
                                      dilation_h: Int64(g.dh), dilation_w: Int64(g.dw), pad_top: 0, pad_left: 0,
                                      activation: activation.kind, alpha: activation.alpha, beta: activation.beta,
                                      ring_rows: Int64(ring), ring_first: Int64(first))
-        ss_depthwise_direct(&conv, x, w, bias, nil, y)
-        activation.after?.apply(y, outputRows * g.outW)
+        ss_depthwise_direct_channels(&conv, Int64(channels), x, Int64(inputStride), w, bias, y, Int64(outputStride))
+        if let after = activation.after {
+            for c in 0..<channels { after.apply(y + c * outputStride, outputRows * g.outW) }
+        }
     }
 
     /// `y` [outH, outW] = depthwise conv of `x` [inH, inW] with `w` [kh, kw], using `scratch`

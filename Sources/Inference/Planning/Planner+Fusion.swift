@@ -1,41 +1,56 @@
 extension Planner {
-    /// Replaces each 1x1 Conv -> depthwise Conv -> 1x1 Conv chain that `DepthwiseBlock` fits
-    /// (the inner outputs read by the next conv alone, weights constant) with one
-    /// `DepthwiseBlock` in the last conv's place, so the inner tensors are never allocated.
+    /// Replaces each 1x1 Conv -> depthwise Conv (-> 1x1 Conv) chain that `DepthwiseBlock` fits
+    /// (each inner output read by the next conv alone, weights constant) with one `DepthwiseBlock`
+    /// in the last conv's place, so the inner tensors are never allocated. The project joins
+    /// when a 1x1 conv alone reads the depthwise output.
     func fuseDepthwiseBlocks(_ work: inout [Work], infos: [String: ValueInfo]) {
+        var j = 0
+        while j < work.count {
+            if let fused = fuseDepthwiseBlock(at: j, &work, infos: infos) {
+                j = fused + 1
+            } else {
+                j += 1
+            }
+        }
+    }
+
+    /// Fuses the chain whose depthwise conv is `work[j]`, if it fits: returns the block's index.
+    private func fuseDepthwiseBlock(at j: Int, _ work: inout [Work], infos: [String: ValueInfo]) -> Int? {
         var readers: [String: Int] = [:]
         for w in work { for input in w.inputs where !input.isEmpty { readers[input, default: 0] += 1 } }
         for output in graph.outputs { readers[output.name, default: 0] += 2 }
-        func producer(of name: String, in work: [Work]) -> Int? {
-            work.firstIndex { $0.outputs.first == name && $0.node.opType == "Conv" && readers[name] == 1 && $0.outputs.count == 1 }
+        /// The Conv alone reading `name` as X, or producing it for one reader.
+        func conv(reading name: String) -> Int? {
+            guard readers[name] == 1 else { return nil }
+            return work.firstIndex { $0.node.opType == "Conv" && $0.inputs.first == name }
         }
-        var j = 0
-        while j < work.count {
-            let project = work[j].node
-            guard project.opType == "Conv", let b = producer(of: project.inputs[0], in: work),
-                  let a = producer(of: work[b].node.inputs[0], in: work) else {
-                j += 1
-                continue
-            }
-            let nodes = [work[a].node, work[b].node, project]
+        func conv(producing name: String) -> Int? {
+            guard readers[name] == 1 else { return nil }
+            return work.firstIndex { $0.node.opType == "Conv" && $0.outputs == [name] }
+        }
+        let depthwise = work[j].node
+        guard depthwise.opType == "Conv", depthwise.outputs.count == 1, let a = conv(producing: depthwise.inputs[0]) else { return nil }
+        let expand = work[a].node
+        let parts = ([expand.inputs[0]] + expand.inputs.dropFirst(4)).map { infos[$0] }
+        guard parts.allSatisfy({ $0?.type == .float32 }), let expandKernel = work[a].kernel as? Conv,
+              let x = try? expandKernel.xShape(parts.map { $0!.shape }) else { return nil }
+        for c in [conv(reading: depthwise.outputs[0]), nil] {
+            let project = c.map { work[$0].node }
+            let nodes = [expand, depthwise] + (project.map { [$0] } ?? [])
             let weights = nodes.map { infos[$0.inputs[1]] }
-            let residual = project.inputs.count > 3 && !project.inputs[3].isEmpty ? infos[project.inputs[3]]?.shape : nil
-            let parts = ([nodes[0].inputs[0]] + nodes[0].inputs.dropFirst(4)).map { infos[$0] }
-            guard parts.allSatisfy({ $0?.type == .float32 }), let expand = work[a].kernel as? Conv,
-                  let x = try? expand.xShape(parts.map { $0!.shape }), weights.allSatisfy({ $0?.constant != nil }),
-                  residual != nil || project.inputs.count < 4 || project.inputs[3].isEmpty,
-                  DepthwiseBlock.fits(expand: nodes[0], depthwise: nodes[1], project: project, x: x,
-                                      weights: weights.map { $0!.shape }, residual: residual),
-                  let block = try? DepthwiseBlock(expand: nodes[0], depthwise: nodes[1], project: project) else {
-                j += 1
-                continue
-            }
-            let node = Node(name: project.name, opType: "DepthwiseBlock", inputs: block.inputNames, outputs: project.outputs,
-                            attributes: [:])
-            work[j] = Work(node: node, kernel: block, descs: work[j].descs)
-            work.remove(at: max(a, b))
-            work.remove(at: min(a, b))
-            j -= 1
+            let residualName = project.flatMap { $0.inputs.count > 3 && !$0.inputs[3].isEmpty ? $0.inputs[3] : nil }
+            let residual = residualName.flatMap { infos[$0]?.shape }
+            guard weights.allSatisfy({ $0?.constant != nil }), residualName == nil || residual != nil,
+                  DepthwiseBlock.fits(expand: expand, depthwise: depthwise, project: project, x: x, weights: weights.map { $0!.shape },
+                                      residual: residual),
+                  let block = try? DepthwiseBlock(expand: expand, depthwise: depthwise, project: project) else { continue }
+            let last = c ?? j
+            let node = Node(name: work[last].node.name, opType: "DepthwiseBlock", inputs: block.inputNames,
+                            outputs: work[last].outputs, attributes: [:])
+            work[last] = Work(node: node, kernel: block, descs: work[last].descs)
+            for removed in [a, j].filter({ $0 != last }).sorted(by: >) { work.remove(at: removed) }
+            return last - [a, j].filter { $0 != last && $0 < last }.count
         }
+        return nil
     }
 }
