@@ -8,15 +8,17 @@ import CKernels
 /// columns), so the depthwise rows read them without bound checks. Per strip, the expand
 /// multiplies the input rows the strip's depthwise reads that the ring does not hold yet, the
 /// depthwise rows read the ring into the worker's depthwise rows (or into Y, without a
-/// project), and the project multiplies those into Y (adding the residual, which is often X itself, just read by the expand and still
-/// in cache). While it projects, the worker prefetches the input rows and residual of the next
-/// strip. A work unit is an image's band of strips; each band expands its first rows itself.
+/// project), and the project multiplies those into Y, adding the residual (often X itself, just
+/// read by the expand and still in cache). While it projects, the worker prefetches the input
+/// rows and residual of the next strip. A work unit is an image's band of strips; each band
+/// expands its first rows itself.
 final class DepthwiseBlockStrips {
     /// The depthwise geometry: its input is the expanded tensor, as high and wide as X.
     let g: Geometry
     let depthwise: DepthwiseConv
     let images: Int
-    /// Channels of X, of the expanded tensor, and of Y (the project's output, or without a project the depthwise conv's).
+    /// Channels of X, of the expanded tensor, and of Y (the project's output, or the depthwise
+    /// conv's without a project).
     let inputs: Int, expanded: Int, outputs: Int
     /// Depthwise output rows per strip, and per work unit (a multiple of `stripRows`).
     let stripRows: Int, bandRows: Int
@@ -28,7 +30,7 @@ final class DepthwiseBlockStrips {
     /// Floats per channel of the worker's depthwise rows: a strip's outputs, rounded to an odd
     /// number of cache lines so the project's taps fall in different L1 sets.
     let depthwiseStride: Int
-    /// The project's weights, nil without a project.
+    /// The expand's and (nil without a project) the project's packed weights.
     let expandWeights: PackedConvWeights, projectWeights: PackedConvWeights?
     /// X's planes, `images` x `inputs` of them (the parts of a concatenation, maybe).
     let sources: ChannelSources
@@ -43,8 +45,10 @@ final class DepthwiseBlockStrips {
     static let defaultBudget = 1 << 18
 
     /// - Parameters: g: the depthwise conv's geometry; `sources` (X) -> `expanded` -> `projected`
-    ///   channels (nil: no project); budget: floats of rings and depthwise rows per worker that strips aim below.
-    init(_ g: Geometry, sources: ChannelSources, images: Int, expanded: Int, projected: Int?, threads: Int, budget: Int = defaultBudget) {
+    ///   channels (nil: no project); budget: floats of rings and depthwise rows per worker that
+    ///   strips aim below.
+    init(_ g: Geometry, sources: ChannelSources, images: Int, expanded: Int, projected: Int?, threads: Int,
+         budget: Int = defaultBudget) {
         self.g = g
         depthwise = DepthwiseConv(g)
         self.images = images
