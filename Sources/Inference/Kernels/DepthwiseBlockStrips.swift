@@ -130,7 +130,7 @@ final class DepthwiseBlockStrips {
                      residual: UnsafeMutablePointer<Float>?, y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let bands = (g.outH + bandRows - 1) / bandRows, i = u / bands, r0 = (u % bands) * bandRows
         let band = r0..<min(g.outH, r0 + bandRows)
-        let plane = g.inH * g.inW, outPlane = g.outH * g.outW
+        let outPlane = g.outH * g.outW
         let rings = scratch, depthwiseRows = rings + expanded * ringFloats
         let pack = depthwiseRows + (project == nil ? 0 : expanded * depthwiseStride)
         let image = sources.plane(image: i, channel: 0)
@@ -187,36 +187,47 @@ final class DepthwiseBlockStrips {
                                rows: read.count, rowWidth: rowWidth, outputRows: strip.count, dw.weights, bias: dw.bias,
                                activation: dw.activation, project == nil ? output + first : depthwiseRows,
                                outputStride: project == nil ? outPlane : depthwiseStride)
-            guard let project, let projectWeights else { continue }
-            // While projecting, prefetch what the next strip reads: its new input rows and its residual.
+            guard let project else { continue }
             let next = strip.upperBound..<min(band.upperBound, strip.upperBound + stripRows)
-            let nextRead = next.isEmpty ? read : readRows(next)
-            let nextFresh = (max(read.upperBound, nextRead.lowerBound)..<max(read.upperBound, nextRead.upperBound)).clamped(to: 0..<g.inH)
-            let columns = strip.count * g.outW
-            var projectConv = SSConvGemm(weights: projectWeights.floats, tap_offsets: projectOffsets, channels: Int64(outputs),
-                                         taps: Int64(expanded), bias: project.bias, activation: project.activation.kind,
-                                         alpha: project.activation.alpha, beta: project.activation.beta,
-                                         stream_output: streamsOutput ? 1 : 0, pack: nil, column_step: 1)
-            withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count + 1) { upcoming in
-                var count = 0, channel = 0
-                while !nextFresh.isEmpty, channel < inputs {
-                    let inPart = sources.channelsInPart(from: channel, upTo: inputs)
-                    upcoming[count] = SSPrefetchRuns(base: sources.plane(image: i, channel: channel) + nextFresh.lowerBound * g.inW,
-                                                     count: Int64(inPart), stride: Int64(plane), length: Int64(nextFresh.count * g.inW))
-                    count += 1
-                    channel += inPart
-                }
-                if let added, !next.isEmpty, added != image {
-                    upcoming[count] = SSPrefetchRuns(base: added + next.lowerBound * g.outW, count: Int64(outputs),
-                                                     stride: Int64(outPlane), length: Int64(next.count * g.outW))
-                    count += 1
-                }
-                ss_conv_gemm(&projectConv, depthwiseRows, 0, output + first, added.map { UnsafePointer($0 + first) }, 0,
-                             Int64(outPlane), 1, Int64(columns), upcoming.baseAddress, Int64(count))
+            self.project(project, strip: strip, image: i, depthwiseRows: depthwiseRows, output: output, residual: added,
+                         prefetching: next, expandedUpTo: read.upperBound)
+        }
+    }
+
+    /// Multiplies the depthwise rows of output rows `strip` of image `i` into its `output` (plus
+    /// its `residual`), prefetching what the strip of output rows `next` reads: its input rows
+    /// from `expandedUpTo` on, and its residual.
+    private func project(_ project: Stage, strip: Range<Int>, image i: Int, depthwiseRows: UnsafePointer<Float>,
+                         output: UnsafeMutablePointer<Float>, residual: UnsafeMutablePointer<Float>?, prefetching next: Range<Int>,
+                         expandedUpTo: Int) {
+        let plane = g.inH * g.inW, outPlane = g.outH * g.outW
+        let first = strip.lowerBound * g.outW, columns = strip.count * g.outW
+        let nextRead = next.isEmpty ? expandedUpTo..<expandedUpTo : readRows(next)
+        let nextFresh = (max(expandedUpTo, nextRead.lowerBound)..<max(expandedUpTo, nextRead.upperBound)).clamped(to: 0..<g.inH)
+        var conv = SSConvGemm(weights: projectWeights!.floats, tap_offsets: projectOffsets, channels: Int64(outputs),
+                              taps: Int64(expanded), bias: project.bias, activation: project.activation.kind,
+                              alpha: project.activation.alpha, beta: project.activation.beta,
+                              stream_output: streamsOutput ? 1 : 0, pack: nil, column_step: 1)
+        withUnsafeTemporaryAllocation(of: SSPrefetchRuns.self, capacity: sources.parts.count + 1) { upcoming in
+            var count = 0, channel = 0
+            while !nextFresh.isEmpty, channel < inputs {
+                let inPart = sources.channelsInPart(from: channel, upTo: inputs)
+                upcoming[count] = SSPrefetchRuns(base: sources.plane(image: i, channel: channel) + nextFresh.lowerBound * g.inW,
+                                                 count: Int64(inPart), stride: Int64(plane), length: Int64(nextFresh.count * g.inW))
+                count += 1
+                channel += inPart
             }
-            if let after = project.activation.after {
-                for o in 0..<outputs { after.apply(output + o * outPlane + first, columns) }
+            // A residual that is X was just read by the expand.
+            if let residual, !next.isEmpty, residual != sources.plane(image: i, channel: 0) {
+                upcoming[count] = SSPrefetchRuns(base: residual + next.lowerBound * g.outW, count: Int64(outputs),
+                                                 stride: Int64(outPlane), length: Int64(next.count * g.outW))
+                count += 1
             }
+            ss_conv_gemm(&conv, depthwiseRows, 0, output + first, residual.map { UnsafePointer($0 + first) }, 0,
+                         Int64(outPlane), 1, Int64(columns), upcoming.baseAddress, Int64(count))
+        }
+        if let after = project.activation.after {
+            for o in 0..<outputs { after.apply(output + o * outPlane + first, columns) }
         }
     }
 }
