@@ -2,8 +2,9 @@ import Foundation
 
 /// Builds a `Session` for one set of input shapes: infers every value's shape, folds
 /// everything computable from constants and shapes (including Shape/Gather/Slice/
-/// Concat/Cast chains), assigns runtime values to memory slots reused by liveness,
-/// and creates one step per remaining node.
+/// Concat/Cast chains), on AVX-512 fuses 1x1 -> depthwise (-> 1x1) conv chains into
+/// `DepthwiseBlock`s, assigns runtime values to memory slots reused by liveness, and creates
+/// one step per remaining node.
 struct Planner {
     let graph: Graph
     let kernels: [Kernel]
