@@ -30,21 +30,20 @@ struct DepthwiseBlock: Kernel {
             + expand.inputs.dropFirst(4)
     }
 
-    /// Whether `expand` -> `depthwise` (-> `project`), each reading the one before as X, can run
-    /// fused, given X's shape and each conv's weight shape: 1x1 stride-1 unpadded group-1 outer
-    /// convs, a depthwise conv the AVX-512 rows run, no residual but the project's, and that of
-    /// Y's shape. X is the expand's whole input (all concatenated parts).
-    static func fits(expand: Node, depthwise: Node, project: Node?, x: [Int], weights: [[Int]], residual: [Int]?) -> Bool {
-        guard x.count == 4, weights.allSatisfy({ $0.count == 4 }), expand.inputs.count <= 3 || expand.inputs[3].isEmpty,
-              depthwise.inputs.count <= 3, (project?.inputs.count ?? 0) <= 4, !expand.epilogue.residual, !depthwise.epilogue.residual,
-              let a = try? Conv(expand), let b = try? Conv(depthwise) else { return false }
+    /// Whether the chain can run fused, given X's shape and each conv's weight shape: 1x1
+    /// stride-1 unpadded group-1 outer convs, a depthwise conv the AVX-512 rows run, no residual
+    /// but the project's, and that of Y's shape. X is the expand's whole input (all concatenated parts).
+    func fits(x: [Int], weights: [[Int]], residual: [Int]?) -> Bool {
+        guard x.count == 4, weights.count == convs.count, weights.allSatisfy({ $0.count == 4 }),
+              expand.inputs.count <= 3 || expand.inputs[3].isEmpty, depthwise.inputs.count <= 3,
+              (project?.inputs.count ?? 0) <= 4, !expand.epilogue.residual, !depthwise.epilogue.residual else { return false }
         let e = weights[0][0]
-        guard a.group == 1, b.group == e, weights[1][0] == e, let ga = try? a.geometry(x: x, w: weights[0]),
-              let gb = try? b.geometry(x: [x[0], e, ga.outH, ga.outW], w: weights[1]),
+        guard convs[0].group == 1, convs[1].group == e, weights[1][0] == e, let ga = try? convs[0].geometry(x: x, w: weights[0]),
+              let gb = try? convs[1].geometry(x: [x[0], e, ga.outH, ga.outW], w: weights[1]),
               ga.isPointwise, DepthwiseConv(gb).hasDirectRows else { return false }
-        guard let project else { return true }
-        guard let c = try? Conv(project), c.group == 1, weights.count == 3, weights[2][1] == e,
-              let gc = try? c.geometry(x: [x[0], e, gb.outH, gb.outW], w: weights[2]), gc.isPointwise else { return false }
+        guard project != nil else { return true }
+        guard convs[2].group == 1, weights[2][1] == e,
+              let gc = try? convs[2].geometry(x: [x[0], e, gb.outH, gb.outW], w: weights[2]), gc.isPointwise else { return false }
         return residual.map { $0 == [x[0], weights[2][0], gc.outH, gc.outW] } ?? true
     }
 
@@ -100,17 +99,12 @@ struct DepthwiseBlock: Kernel {
     /// "Block 1x1 +relu 64->128, 3x3 dw +relu, 1x1 +add ->64 @128x256"-style profile label
     /// (without a project, "Block 1x1 +relu 64->128, 3x3 dw +relu @128x256").
     func label(_ inputs: [Buffer?]) -> String {
-        func part(_ node: Node, _ w: [Int], depthwise: Bool = false) -> String {
-            var text = "\(w[2])x\(w[3])"
-            if let s = try? node.ints("strides"), s != [1, 1] { text += "/\(s[0])" }
-            if depthwise { text += " dw" }
-            if node.epilogue.residual { text += " +add" }
-            if let a = node.epilogue.activation { text += " +\(String(describing: a).prefix { $0 != "(" })" }
-            return text
-        }
         guard let x = inputs[0]?.shape, let w1 = inputs[1]?.shape, let w2 = inputs[3]?.shape else { return "Block" }
-        var text = "Block \(part(expand, w1)) \(w1[1])->\(w1[0]), \(part(depthwise, w2, depthwise: true))"
-        if let project, let w3 = inputs[5]?.shape { text += ", \(part(project, w3)) ->\(w3[0])" }
+        var text = "Block \(Planner.convTraits(expand, kernel: convs[0], w: w1, inputChannels: w1[1])) \(w1[1])->\(w1[0]), "
+            + Planner.convTraits(depthwise, kernel: convs[1], w: w2, inputChannels: w1[0])
+        if let project, let w3 = inputs[5]?.shape {
+            text += ", \(Planner.convTraits(project, kernel: convs[2], w: w3, inputChannels: w1[0])) ->\(w3[0])"
+        }
         return text + " @\(x[2])x\(x[3])"
     }
 }

@@ -13,9 +13,9 @@ import CKernels
 /// rows and residual of the next strip. A work unit is an image's band of strips; each band
 /// expands its first rows itself.
 final class DepthwiseBlockStrips {
-    /// The depthwise geometry: its input is the expanded tensor, as high and wide as X.
-    let g: Geometry
     let depthwise: DepthwiseConv
+    /// The depthwise geometry: its input is the expanded tensor, as high and wide as X.
+    var g: Geometry { depthwise.g }
     let images: Int
     /// Channels of X, of the expanded tensor, and of Y (the project's output, or the depthwise
     /// conv's without a project).
@@ -49,7 +49,6 @@ final class DepthwiseBlockStrips {
     ///   strips aim below.
     init(_ g: Geometry, sources: ChannelSources, images: Int, expanded: Int, projected: Int?, threads: Int,
          budget: Int = defaultBudget) {
-        self.g = g
         depthwise = DepthwiseConv(g)
         self.images = images
         self.sources = sources

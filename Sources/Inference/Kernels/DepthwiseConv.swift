@@ -29,11 +29,7 @@ struct DepthwiseConv {
     /// - Precondition: `hasDirectRows`, and the CPU has AVX-512.
     func plane(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, bias: Float, residual: UnsafePointer<Float>?,
                activation: FusedActivation, _ y: UnsafeMutablePointer<Float>) {
-        var conv = SSDepthwiseDirect(in_h: Int64(g.inH), in_w: Int64(g.inW), out_h: Int64(g.outH), out_w: Int64(g.outW),
-                                     kh: Int64(g.kh), kw: Int64(g.kw), stride_h: Int64(g.sh), stride_w: Int64(g.sw),
-                                     dilation_h: Int64(g.dh), dilation_w: Int64(g.dw), pad_top: Int64(g.padTop),
-                                     pad_left: Int64(g.padLeft), activation: activation.kind, alpha: activation.alpha,
-                                     beta: activation.beta, ring_rows: .max, ring_first: 0)
+        var conv = direct(inH: g.inH, inW: g.inW, outH: g.outH, padTop: g.padTop, padLeft: g.padLeft, activation: activation)
         ss_depthwise_direct(&conv, x, w, bias, residual, y)
         activation.after?.apply(y, g.outH * g.outW)
     }
@@ -45,15 +41,22 @@ struct DepthwiseConv {
     func ringRows(_ x: UnsafePointer<Float>, channels: Int, inputStride: Int, ring: Int, first: Int, rows: Int, rowWidth: Int,
                   outputRows: Int, _ w: UnsafePointer<Float>, bias: UnsafePointer<Float>?, activation: FusedActivation,
                   _ y: UnsafeMutablePointer<Float>, outputStride: Int) {
-        var conv = SSDepthwiseDirect(in_h: Int64(rows), in_w: Int64(rowWidth), out_h: Int64(outputRows), out_w: Int64(g.outW),
-                                     kh: Int64(g.kh), kw: Int64(g.kw), stride_h: Int64(g.sh), stride_w: Int64(g.sw),
-                                     dilation_h: Int64(g.dh), dilation_w: Int64(g.dw), pad_top: 0, pad_left: 0,
-                                     activation: activation.kind, alpha: activation.alpha, beta: activation.beta,
-                                     ring_rows: Int64(ring), ring_first: Int64(first))
+        var conv = direct(inH: rows, inW: rowWidth, outH: outputRows, padTop: 0, padLeft: 0, activation: activation,
+                          ring: ring, first: first)
         ss_depthwise_direct_channels(&conv, Int64(channels), x, Int64(inputStride), w, bias, y, Int64(outputStride))
         if let after = activation.after {
             for c in 0..<channels { after.apply(y + c * outputStride, outputRows * g.outW) }
         }
+    }
+
+    /// The `CKernels` geometry of this conv's kernel, strides and dilations over the given
+    /// input rows and output rows (input row r at row (`first` + r) % `ring` of the buffer).
+    private func direct(inH: Int, inW: Int, outH: Int, padTop: Int, padLeft: Int, activation: FusedActivation,
+                        ring: Int = .max, first: Int = 0) -> SSDepthwiseDirect {
+        SSDepthwiseDirect(in_h: Int64(inH), in_w: Int64(inW), out_h: Int64(outH), out_w: Int64(g.outW), kh: Int64(g.kh),
+                          kw: Int64(g.kw), stride_h: Int64(g.sh), stride_w: Int64(g.sw), dilation_h: Int64(g.dh),
+                          dilation_w: Int64(g.dw), pad_top: Int64(padTop), pad_left: Int64(padLeft), activation: activation.kind,
+                          alpha: activation.alpha, beta: activation.beta, ring_rows: Int64(ring), ring_first: Int64(first))
     }
 
     /// `y` [outH, outW] = depthwise conv of `x` [inH, inW] with `w` [kh, kw], using `scratch`

@@ -4,9 +4,13 @@ extension Planner {
     /// in the last conv's place, so the inner tensors are never allocated. The project joins
     /// when a 1x1 conv alone reads the depthwise output.
     func fuseDepthwiseBlocks(_ work: inout [Work], infos: [String: ValueInfo]) {
+        // Fusing leaves the outer values' reader counts as they were and removes the inner ones.
+        var readers: [String: Int] = [:]
+        for w in work { for input in w.inputs where !input.isEmpty { readers[input, default: 0] += 1 } }
+        for output in graph.outputs { readers[output.name, default: 0] += 2 }
         var j = 0
         while j < work.count {
-            if let fused = fuseDepthwiseBlock(at: j, &work, infos: infos) {
+            if let fused = fuseDepthwiseBlock(at: j, &work, infos: infos, readers: readers) {
                 j = fused + 1
             } else {
                 j += 1
@@ -15,10 +19,8 @@ extension Planner {
     }
 
     /// Fuses the chain whose depthwise conv is `work[j]`, if it fits: returns the block's index.
-    private func fuseDepthwiseBlock(at j: Int, _ work: inout [Work], infos: [String: ValueInfo]) -> Int? {
-        var readers: [String: Int] = [:]
-        for w in work { for input in w.inputs where !input.isEmpty { readers[input, default: 0] += 1 } }
-        for output in graph.outputs { readers[output.name, default: 0] += 2 }
+    /// `readers`: how many times each value is read (graph outputs count as readers).
+    private func fuseDepthwiseBlock(at j: Int, _ work: inout [Work], infos: [String: ValueInfo], readers: [String: Int]) -> Int? {
         /// The Conv alone reading `name` as X, or producing it for one reader.
         func conv(reading name: String) -> Int? {
             guard readers[name] == 1 else { return nil }
@@ -41,9 +43,8 @@ extension Planner {
             let residualName = project.flatMap { $0.inputs.count > 3 && !$0.inputs[3].isEmpty ? $0.inputs[3] : nil }
             let residual = residualName.flatMap { infos[$0]?.shape }
             guard weights.allSatisfy({ $0?.constant != nil }), residualName == nil || residual != nil,
-                  DepthwiseBlock.fits(expand: expand, depthwise: depthwise, project: project, x: x, weights: weights.map { $0!.shape },
-                                      residual: residual),
-                  let block = try? DepthwiseBlock(expand: expand, depthwise: depthwise, project: project) else { continue }
+                  let block = try? DepthwiseBlock(expand: expand, depthwise: depthwise, project: project),
+                  block.fits(x: x, weights: weights.map { $0!.shape }, residual: residual) else { continue }
             let last = c ?? j
             let node = Node(name: work[last].node.name, opType: "DepthwiseBlock", inputs: block.inputNames,
                             outputs: work[last].outputs, attributes: [:])

@@ -97,12 +97,17 @@ struct Planner {
     static func convLabel(_ node: Node, kernel: Kernel, inputs: [Buffer?]) -> String {
         guard let w = inputs[1]?.shape, let conv = kernel as? Conv,
               let x = try? conv.xShape(([inputs[0]] + inputs.dropFirst(4)).compactMap { $0?.shape }) else { return "Conv" }
-        var label = "Conv \(w[2])x\(w[3])"
-        if conv.window.strides != [1, 1] { label += "/\(conv.window.strides[0])" }
-        if conv.group > 1 { label += conv.group == x[1] && w[0] == x[1] ? " dw" : " g\(conv.group)" }
-        if node.epilogue.residual { label += " +add" }
-        if let a = node.epilogue.activation { label += " +\(String(describing: a).prefix { $0 != "(" })" }
-        return label + " \(x[1])->\(w[0]) @\(x[2])x\(x[3])"
+        return "Conv \(convTraits(node, kernel: conv, w: w, inputChannels: x[1])) \(x[1])->\(w[0]) @\(x[2])x\(x[3])"
+    }
+
+    /// A conv's kernel, stride, grouping and epilogue for labels: "3x3/2 dw +add +relu".
+    static func convTraits(_ node: Node, kernel conv: Conv, w: [Int], inputChannels c: Int) -> String {
+        var traits = "\(w[2])x\(w[3])"
+        if conv.window.strides != [1, 1] { traits += "/\(conv.window.strides[0])" }
+        if conv.group > 1 { traits += conv.group == c && w[0] == c ? " dw" : " g\(conv.group)" }
+        if node.epilogue.residual { traits += " +add" }
+        if let a = node.epilogue.activation { traits += " +\(String(describing: a).prefix { $0 != "(" })" }
+        return traits
     }
 
     /// Runs a node whose inputs are all constant, once, at planning time.
