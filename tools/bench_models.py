@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmarks segstream's inference engine against onnxruntime on the six test
+"""Benchmarks segstream's inference engine against onnxruntime on the seven test
 architectures at benchmark size, and measures the machine's sgemm peak, all in one run
 with the same thread count. Writes the "## Inference engine" section of BENCHMARKS.md.
 
@@ -22,7 +22,7 @@ import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODELS = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet"]
+MODELS = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fastfcn"]
 
 
 def segstream_bench(binary, model, batch, threads, runs):
@@ -93,7 +93,7 @@ def main():
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="segstream-bench-")
     subprocess.run([sys.executable, os.path.join(ROOT, "tools", "export_test_models.py"), "--out", work, "--size", args.size,
-                    "--width", str(args.width), "--no-reference"], check=True, capture_output=True)
+                    "--width", str(args.width), "--no-reference", "--only", *MODELS], check=True, capture_output=True)
     sgemm = os.path.join(work, "sgemm.onnx")
     sgemm_model(sgemm)
     peak = 2 * 1024 ** 3 / 1e6 / min(segstream_bench(args.segstream, sgemm, 1, args.threads, args.runs)[1] for _ in range(args.rounds))
@@ -126,7 +126,7 @@ def main():
     lines = [
         "## Inference engine", "",
         f"`tools/bench_models.py` on {cpu}, {args.threads} threads for both engines (onnxruntime {ort.__version__}, "
-        f"intra-op threads = {args.threads}), input {args.size}, the six test architectures at channel width x{args.width}. "
+        f"intra-op threads = {args.threads}), input {args.size}, the {len(MODELS)} test architectures at channel width x{args.width}. "
         f"Each engine ran {args.rounds} alternating rounds of {args.runs} timed runs; *median* is the median of the round "
         f"medians, *best* the fastest run. sgemm peak, measured in the same run (OpenBLAS 1024x1024x1024 through "
         f"`segstream model bench`): **{peak:.1f} GFLOP/s**. Load average at the end: {load:.1f} "

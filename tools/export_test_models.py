@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Exports small, seeded versions of six segmentation architectures to ONNX for the
+"""Exports small, seeded versions of seven segmentation architectures to ONNX for the
 parity tests, with onnxruntime reference outputs.
 
 Writes fixtures/models/test/<name>.onnx, <name>.input.npy (batch 2) and
@@ -212,6 +212,42 @@ class SegNet(nn.Module):
         return logits, logits.argmax(1)
 
 
+class SeparableConv(nn.Module):
+    """JPU's separable conv: dilated depthwise 3x3, BatchNorm, then pointwise 1x1."""
+    def __init__(self, cin, cout, dilation):
+        super().__init__()
+        self.depthwise = Conv2d(cin, cin, 3, padding=dilation, dilation=dilation, groups=cin, bias=False)
+        self.bn = BatchNorm2d(cin)
+        self.pointwise = Conv2d(cin, cout, 1, bias=False)
+
+    def forward(self, x):
+        return self.pointwise(self.bn(self.depthwise(x)))
+
+
+class FastFCN(nn.Module):
+    """FastFCN: a stride-32 backbone whose stride-8, 16 and 32 features meet in a Joint Pyramid
+    Upsampling module (upsampled to stride 8, concatenated, separable convs at dilations 1, 2,
+    4, 8), then an FCN head."""
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(cbr(3, 16, stride=2), cbr(16, 16, stride=2))
+        self.c3 = cbr(16, 24, stride=2)
+        self.c4 = cbr(24, 32, stride=2)
+        self.c5 = cbr(32, 48, stride=2)
+        self.reduce = nn.ModuleList([cbr(24, 16), cbr(32, 16), cbr(48, 16)])
+        self.dilations = nn.ModuleList([nn.Sequential(SeparableConv(48, 16, d), BatchNorm2d(16), nn.ReLU()) for d in (1, 2, 4, 8)])
+        self.head = nn.Sequential(cbr(64, 16), nn.Dropout(0.1), Conv2d(16, CLASSES, 1))
+
+    def forward(self, x):
+        c3 = self.c3(self.stem(x)); c4 = self.c4(c3); c5 = self.c5(c4)
+        feats = [r(c) for r, c in zip(self.reduce, (c3, c4, c5))]
+        size = feats[0].shape[-2:]
+        feats = [feats[0]] + [F.interpolate(f, size=size, mode="bilinear", align_corners=True) for f in feats[1:]]
+        joint = torch.cat(feats, 1)
+        out = self.head(torch.cat([d(joint) for d in self.dilations], 1))
+        return F.interpolate(out, size=x.shape[-2:], mode="bilinear", align_corners=True)
+
+
 class NHWCWrapper(nn.Module):
     """Takes and returns NHWC like a Keras model converted by tf2onnx (Transpose nodes)."""
     def __init__(self, inner):
@@ -251,6 +287,7 @@ MODELS = {
     # The same DeepLabV3+ through torch's default (dynamo) exporter: opset 20, ReduceMean
     # with an axes input, and weights in an external-data file beside the model.
     "deeplabv3plus_dynamo": DeepLabV3Plus,
+    "fastfcn": FastFCN,
 }
 
 
@@ -308,6 +345,7 @@ def main():
     parser.add_argument("--size", default="64x96", help="input HxW")
     parser.add_argument("--width", type=int, default=1, help="channel multiplier (benchmarks use 4)")
     parser.add_argument("--no-reference", action="store_true", help="skip the onnxruntime reference outputs")
+    parser.add_argument("--only", nargs="+", choices=list(MODELS), help="export only these models")
     args = parser.parse_args()
     global WIDTH
     WIDTH = args.width
@@ -315,6 +353,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     register_segnet_symbolics()
     for seed, name in enumerate(MODELS):
+        if args.only and name not in args.only:
+            continue
         export(name, args.out, h, w, seed, not args.no_reference)
 
 

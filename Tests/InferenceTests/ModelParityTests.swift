@@ -2,10 +2,11 @@ import Foundation
 import Testing
 @testable import Inference
 
-/// The six architectures (plus an NHWC variant and a dynamo-exported opset-20 model with
+/// The seven architectures (plus an NHWC variant and a dynamo-exported opset-20 model with
 /// external data) against onnxruntime outputs, at batch 2, with each instruction set this CPU has.
 @Suite struct ModelParityTests {
-    static let names = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fcn_nhwc", "deeplabv3plus_dynamo"]
+    static let names = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fastfcn", "fcn_nhwc",
+                         "deeplabv3plus_dynamo"]
 
     @Test(arguments: names, InstructionSet.supported)
     func matchesOnnxRuntime(_ name: String, _ instructionSet: InstructionSet) throws {
