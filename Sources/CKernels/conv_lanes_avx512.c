@@ -71,15 +71,40 @@ static const struct {
     {6, {0, tile_4_1_0, tile_4_2_0, tile_4_3_0, tile_4_4_0, tile_4_5_0, tile_4_6_0}, {tile_4_6_0, tile_4_6_1, tile_4_6_2}},
 };
 
-/* Outputs [x0, x1) that share kernel columns [kx0, kx1): full tiles, then one shorter tile. */
+/* The cache lines of input rows [row0, row_end) of channels [ic, ic_end), handed out a few at a time. */
+typedef struct {
+    const float *const *planes;
+    int64_t in_w, ic, ic_end, row0, row, row_end, line, lines;
+} Ahead;
+
+/* Prefetches the next `count` lines of `ahead` into L2. */
+static void prefetch_ahead(Ahead *ahead, int64_t count) {
+    for (; count > 0 && ahead->ic < ahead->ic_end; count--) {
+        _mm_prefetch((const char *)(ahead->planes[ahead->ic] + ahead->row * ahead->in_w) + 64 * ahead->line, _MM_HINT_T1);
+        if (++ahead->line < ahead->lines) continue;
+        ahead->line = 0;
+        if (++ahead->row < ahead->row_end) continue;
+        ahead->row = ahead->row0;
+        ahead->ic++;
+    }
+}
+
+/* Outputs [x0, x1) that share kernel columns [kx0, kx1): full tiles, then one shorter tile,
+ * each followed by `per_tile` lines of `ahead`. */
 static void run_of_outputs(const Row *row, int64_t ic0, int64_t ic1, int64_t x0, int64_t x1, int64_t kx0, int64_t kx1,
-                           int resume) {
+                           int resume, Ahead *ahead, int64_t per_tile) {
     const int v = row->conv->vectors - 3, full = tiles[v].full;
     const int64_t sw = row->conv->stride_w;
     const Tile full_tile = tiles[v].by_stride[sw == 1 || sw == 2 ? sw : 0];
     int64_t x = x0;
-    for (; x + full <= x1; x += full) full_tile(row, ic0, ic1, x, kx0, kx1, resume);
-    if (x < x1) tiles[v].by_count[x1 - x](row, ic0, ic1, x, kx0, kx1, resume);
+    for (; x + full <= x1; x += full) {
+        full_tile(row, ic0, ic1, x, kx0, kx1, resume);
+        prefetch_ahead(ahead, per_tile);
+    }
+    if (x < x1) {
+        tiles[v].by_count[x1 - x](row, ic0, ic1, x, kx0, kx1, resume);
+        prefetch_ahead(ahead, per_tile);
+    }
 }
 
 /* floor(a / b) for b > 0. */
@@ -156,14 +181,29 @@ TARGET_AVX512 static void store_row(const Row *row, const float *bias, const flo
     }
 }
 
-void ss_conv_lanes_row(const SSConvLanes *c, const float *const *planes, int64_t y, const float *bias,
-                       const float *residual, float *output, int64_t out_plane, float *scratch) {
+void ss_conv_lanes_row(const SSConvLanes *c, const float *const *planes, int64_t y, int64_t next_y,
+                       const float *bias, const float *residual, float *output, int64_t out_plane, float *scratch) {
     const int64_t top = y * c->stride_h - c->pad_top;
     int64_t ky0, ky1;
     taps_inside(top, c->dilation_h, c->kh, c->in_h, &ky0, &ky1);
     const Row row = {c, planes, top, ky0, ky1, 16 * (int64_t)c->vectors, scratch};
+    /* The rows output row next_y reads below this row's last one (none when next_y < 0). */
+    int64_t ahead_from = 0, ahead_to = 0;
+    if (next_y >= 0) {
+        const int64_t next_top = next_y * c->stride_h - c->pad_top;
+        int64_t nky0, nky1;
+        taps_inside(next_top, c->dilation_h, c->kh, c->in_h, &nky0, &nky1);
+        const int64_t last = ky1 > ky0 ? top + (ky1 - 1) * c->dilation_h : -1;
+        ahead_from = next_top + nky0 * c->dilation_h > last + 1 ? next_top + nky0 * c->dilation_h : last + 1;
+        ahead_to = nky1 > nky0 ? next_top + (nky1 - 1) * c->dilation_h + 1 : 0;
+    }
+    const int full = tiles[c->vectors - 3].full;
+    const int64_t tiles_per_pass = (c->out_w + full - 1) / full + 2, lines = (c->in_w * (int64_t)sizeof(float) + 63) / 64 + 1;
     for (int64_t ic0 = 0; ic0 < c->in_channels; ic0 += c->channel_block) {
         const int64_t ic1 = ic0 + c->channel_block < c->in_channels ? ic0 + c->channel_block : c->in_channels;
+        /* Rows between ahead_from and ahead_to that are not read are prefetched too (dilated kernels): harmless. */
+        Ahead ahead = {planes, c->in_w, ic0, ahead_to > ahead_from ? ic1 : ic0, ahead_from, ahead_from, ahead_to, 0, lines};
+        const int64_t per_tile = ahead_to > ahead_from ? ((ic1 - ic0) * (ahead_to - ahead_from) * lines + tiles_per_pass - 1) / tiles_per_pass : 0;
         /* Runs of outputs that read the same kernel columns: the left border, the interior, the right border. */
         int64_t x0 = 0, kx0, kx1;
         kernel_columns(c, 0, &kx0, &kx1);
@@ -171,7 +211,7 @@ void ss_conv_lanes_row(const SSConvLanes *c, const float *const *planes, int64_t
             int64_t next0 = -1, next1 = -1;
             if (x < c->out_w) kernel_columns(c, x, &next0, &next1);
             if (next0 == kx0 && next1 == kx1) continue;
-            run_of_outputs(&row, ic0, ic1, x0, x, kx0, kx1, ic0 > 0);
+            run_of_outputs(&row, ic0, ic1, x0, x, kx0, kx1, ic0 > 0, &ahead, per_tile);
             x0 = x, kx0 = next0, kx1 = next1;
         }
     }

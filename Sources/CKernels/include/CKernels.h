@@ -90,9 +90,10 @@ typedef struct {
 /// residual[o * out_plane + x] + sum over input channels i and taps (ky, kx) inside the input of
 /// weight(i, ky, kx, o) * planes[i][(y * stride_h - pad_top + ky * dilation_h) * in_w + x * stride_w
 /// - pad_left + kx * dilation_w]), for o < channels and x < out_w. bias and residual may be NULL;
-/// `scratch` holds out_w x 16 * vectors floats.
-void ss_conv_lanes_row(const SSConvLanes *conv, const float *const *planes, int64_t y, const float *bias,
-                       const float *residual, float *output, int64_t out_plane, float *scratch);
+/// `scratch` holds out_w x 16 * vectors floats. With `next_y` >= 0, it also prefetches into
+/// L2, a few lines per tile, the input rows that output row `next_y` (below y) reads and row y does not.
+void ss_conv_lanes_row(const SSConvLanes *conv, const float *const *planes, int64_t y, int64_t next_y,
+                       const float *bias, const float *residual, float *output, int64_t out_plane, float *scratch);
 
 /// A 3x3, stride-1 convolution computed as Winograd F(2x2, 3x3): each 2x2 block of outputs
 /// (a tile) comes from a 4x4 block of inputs, as 16 products (one per position `xi` of the

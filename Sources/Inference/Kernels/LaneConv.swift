@@ -9,7 +9,8 @@ import CKernels
 /// it reads the input where it lies, whatever the stride, and keeps its partial sums in a
 /// per-worker row of `lanes` floats per output, transposed into the output planes at the end.
 /// Bias, a same-shape residual and the activation are applied in that store (Sigmoid and
-/// Tanh right after). Rows are claimed by whichever worker is free.
+/// Tanh right after). Rows are claimed by whichever worker is free; while it computes a row's
+/// first lane group, a worker prefetches into L2 the input rows its next row adds.
 final class LaneConv {
     let g: Geometry
     let images: Int, group: Int
@@ -89,16 +90,20 @@ final class LaneConv {
               activation: Activation?, y: Buffer, context: PlanContext) -> Step {
         let activation = FusedActivation(activation)
         return packedConvStep(w: w, constantWeights: constantWeights, pack: pack, units: images * group * g.outH * laneGroups,
-                              scratchFloats: g.outW * lanes, context: context) { [self] u, _, scratch in
-            run(unit: u, bias: bias, residual: residual?.floats, activation: activation, y: y.floats, scratch: scratch)
+                              scratchFloats: g.outW * lanes, context: context) { [self] u, next, scratch in
+            run(unit: u, prefetching: next != nil, bias: bias, residual: residual?.floats, activation: activation, y: y.floats,
+                scratch: scratch)
         }
     }
 
     /// Computes unit `u`: one output row of one lane group (units ordered by image, group,
-    /// row, then lane group, so that consecutive units read the same input rows).
-    private func run(unit u: Int, bias: UnsafeMutablePointer<Float>?, residual: UnsafeMutablePointer<Float>?,
+    /// row, then lane group, so that consecutive units read the same input rows). With
+    /// `prefetching` (its worker computes the units after it), the first lane group prefetches
+    /// the input rows the next output row adds.
+    private func run(unit u: Int, prefetching: Bool, bias: UnsafeMutablePointer<Float>?, residual: UnsafeMutablePointer<Float>?,
                      activation: FusedActivation, y: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
         let lg = u % laneGroups, row = (u / laneGroups) % g.outH, gi = (u / (laneGroups * g.outH)) % group
+        let nextRow = prefetching && lg == 0 && row + 1 < g.outH ? row + 1 : -1
         let i = u / (laneGroups * g.outH * group)
         let firstChannel = gi * mg + lg * lanes, count = channels(inLaneGroup: lg), outPlane = g.outH * g.outW
         let at = (i * group * mg + firstChannel) * outPlane + row * g.outW
@@ -108,7 +113,7 @@ final class LaneConv {
                                pad_top: Int64(g.padTop), pad_left: Int64(g.padLeft), channels: Int64(count),
                                vectors: Int32(vectors), channel_block: Int64(channelBlock), activation: activation.kind,
                                alpha: activation.alpha, beta: activation.beta, stream_output: streamsOutput ? 1 : 0)
-        ss_conv_lanes_row(&conv, planes + i * channels + gi * cg, Int64(row), bias.map { UnsafePointer($0 + firstChannel) },
+        ss_conv_lanes_row(&conv, planes + i * channels + gi * cg, Int64(row), Int64(nextRow), bias.map { UnsafePointer($0 + firstChannel) },
                           residual.map { UnsafePointer($0 + at) }, y + at, Int64(outPlane), scratch)
         if let after = activation.after {
             for o in 0..<count { after.apply(y + at + o * outPlane, g.outW) }
