@@ -20,9 +20,13 @@ public final class ProgressLine: @unchecked Sendable {
         timer.resume()
     }
 
-    /// Stops drawing and clears the line.
+    /// Stops drawing and clears the line. Returns once no redraw is running (the timer's
+    /// handler holds this line unowned, so the caller may drop it right after).
     public func stop() {
+        let cancelled = DispatchSemaphore(value: 0)
+        timer.setCancelHandler { cancelled.signal() }
         timer.cancel()
+        cancelled.wait()
         FileHandle.standardError.write("\r\u{1B}[K".data(using: .utf8)!)
     }
 
