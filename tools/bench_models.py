@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmarks segstream's inference engine against onnxruntime on the seven test
 architectures at benchmark size, and measures the machine's sgemm peak, all in one run
-with the same thread count. Writes the "## Inference engine" section of BENCHMARKS.md.
+with the same thread count. Writes the latest-run table of the "## Inference engine" section
+of BENCHMARKS.md (between its bench_models.py markers; the notes around it stay).
 
     swift build -c release --product segstream
     /work/main/.venv/bin/python tools/bench_models.py [--threads T] [--size HxW] [--width 4]
@@ -69,14 +70,22 @@ def sgemm_model(path, n=1024):
     onnx.save(model, path)
 
 
+BEGIN, END = "<!-- bench_models.py: begin -->", "<!-- bench_models.py: end -->"
+
+
 def write_section(text, path):
+    """Replaces the latest-run block (between BEGIN and END) of the "## Inference engine"
+    section, keeping the notes around it; adds the section when there is none."""
     content = open(path).read() if os.path.exists(path) else "# Benchmarks\n"
-    start = content.find("## Inference engine")
-    if start >= 0:
-        end = content.find("\n## ", start + 1)
-        content = content[:start] + text + (content[end + 1:] if end >= 0 else "")
+    block = f"{BEGIN}\n{text}\n{END}"
+    start, end = content.find(BEGIN), content.find(END)
+    if start >= 0 and end > start:
+        content = content[:start] + block + content[end + len(END):]
+    elif (section := content.find("## Inference engine")) >= 0:
+        heading_end = content.index("\n", section) + 1
+        content = content[:heading_end] + "\n" + block + "\n" + content[heading_end:]
     else:
-        content = content.rstrip("\n") + "\n\n" + text
+        content = content.rstrip("\n") + "\n\n## Inference engine\n\n" + block + "\n"
     with open(path, "w") as f:
         f.write(content)
 
@@ -124,7 +133,6 @@ def main():
         pass
     load = os.getloadavg()[0]
     lines = [
-        "## Inference engine", "",
         f"`tools/bench_models.py` on {cpu}, {args.threads} threads for both engines (onnxruntime {ort.__version__}, "
         f"intra-op threads = {args.threads}), input {args.size}, the {len(MODELS)} test architectures at channel width x{args.width}. "
         f"Each engine ran {args.rounds} alternating rounds of {args.runs} timed runs; *median* is the median of the round "
@@ -139,7 +147,7 @@ def main():
         lines.append(f"| {r['name']} | {r['batch']} | {r['gflops']:.2f} | {r['ours']:.2f} | {r['ort']:.2f} | {r['ours'] / r['ort']:.2f}x | "
                      f"{r['ours_best']:.2f} | {r['ort_best']:.2f} | {r['ours_best'] / r['ort_best']:.2f}x | {gflops:.1f} | {100 * gflops / peak:.0f}% |")
     lines += ["", "Ratio = segstream time / onnxruntime time (below 1 means segstream is faster). On a shared machine "
-              "whole runs differ by up to about 30%; compare the two engines within one run.", ""]
+              "whole runs differ by up to about 30%; compare the two engines within one run."]
     write_section("\n".join(lines), args.out)
     print(f"wrote {args.out}")
 
