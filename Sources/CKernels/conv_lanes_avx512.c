@@ -71,20 +71,19 @@ static const struct {
     {6, {0, tile_4_1_0, tile_4_2_0, tile_4_3_0, tile_4_4_0, tile_4_5_0, tile_4_6_0}, {tile_4_6_0, tile_4_6_1, tile_4_6_2}},
 };
 
-/* The cache lines of input rows [row0, row_end) of channels [ic, ic_end), handed out a few at a time. */
+/* The cache lines of one stretch (`lines` lines from `offset` floats in) of the planes of
+ * channels [ic, ic_end), handed out a few at a time. */
 typedef struct {
     const float *const *planes;
-    int64_t in_w, ic, ic_end, row0, row, row_end, line, lines;
+    int64_t offset, ic, ic_end, line, lines;
 } Ahead;
 
 /* Prefetches the next `count` lines of `ahead` into L2. */
 static void prefetch_ahead(Ahead *ahead, int64_t count) {
     for (; count > 0 && ahead->ic < ahead->ic_end; count--) {
-        _mm_prefetch((const char *)(ahead->planes[ahead->ic] + ahead->row * ahead->in_w) + 64 * ahead->line, _MM_HINT_T1);
+        _mm_prefetch((const char *)(ahead->planes[ahead->ic] + ahead->offset) + 64 * ahead->line, _MM_HINT_T1);
         if (++ahead->line < ahead->lines) continue;
         ahead->line = 0;
-        if (++ahead->row < ahead->row_end) continue;
-        ahead->row = ahead->row0;
         ahead->ic++;
     }
 }
@@ -197,13 +196,15 @@ void ss_conv_lanes_row(const SSConvLanes *c, const float *const *planes, int64_t
         ahead_from = next_top + nky0 * c->dilation_h > last + 1 ? next_top + nky0 * c->dilation_h : last + 1;
         ahead_to = nky1 > nky0 ? next_top + (nky1 - 1) * c->dilation_h + 1 : 0;
     }
+    /* Rows between ahead_from and ahead_to that are not read are prefetched too (dilated kernels): harmless. */
+    const int64_t ahead_rows = ahead_to > ahead_from ? ahead_to - ahead_from : 0;
+    const int64_t lines = ahead_rows ? (ahead_rows * c->in_w * (int64_t)sizeof(float) + 63) / 64 + 1 : 0;
     const int full = tiles[c->vectors - 3].full;
-    const int64_t tiles_per_pass = (c->out_w + full - 1) / full + 2, lines = (c->in_w * (int64_t)sizeof(float) + 63) / 64 + 1;
+    const int64_t tiles_per_pass = (c->out_w + full - 1) / full + 2;
     for (int64_t ic0 = 0; ic0 < c->in_channels; ic0 += c->channel_block) {
         const int64_t ic1 = ic0 + c->channel_block < c->in_channels ? ic0 + c->channel_block : c->in_channels;
-        /* Rows between ahead_from and ahead_to that are not read are prefetched too (dilated kernels): harmless. */
-        Ahead ahead = {planes, c->in_w, ic0, ahead_to > ahead_from ? ic1 : ic0, ahead_from, ahead_from, ahead_to, 0, lines};
-        const int64_t per_tile = ahead_to > ahead_from ? ((ic1 - ic0) * (ahead_to - ahead_from) * lines + tiles_per_pass - 1) / tiles_per_pass : 0;
+        Ahead ahead = {planes, ahead_from * c->in_w, ic0, lines ? ic1 : ic0, 0, lines};
+        const int64_t per_tile = ((ic1 - ic0) * lines + tiles_per_pass - 1) / tiles_per_pass;
         /* Runs of outputs that read the same kernel columns: the left border, the interior, the right border. */
         int64_t x0 = 0, kx0, kx1;
         kernel_columns(c, 0, &kx0, &kx1);
