@@ -27,7 +27,7 @@ public final class SegmentationModel: @unchecked Sendable {
     ///     scores gets an arg max appended (fused with its last Resize), which is faster.
     /// - Throws: `InferenceError` for a bad model file, `PipelineError` for unusable metadata or
     ///   an input that is not a single RGB image.
-    public init(url: URL, size: (width: Int, height: Int)? = nil, threads: Int? = nil, keepsScores: Bool = false) throws {
+    public init(url: URL, size: ModelSize? = nil, threads: Int? = nil, keepsScores: Bool = false) throws {
         model = try Model(contentsOf: url, threads: threads, classMap: !keepsScores)
         self.url = url
         let metadata = model.metadata
@@ -45,23 +45,16 @@ public final class SegmentationModel: @unchecked Sendable {
             throw PipelineError("\(path): metadata mean/std must be three numbers each, std positive")
         }
         let hAxis = channelsLast ? 1 : 2, wAxis = channelsLast ? 2 : 3
-        let declared = metadata["input_size"].flatMap(Self.parseSize)
+        let declared = metadata["input_size"].flatMap(ModelSize.init)
         if let size {
-            (inputWidth, inputHeight) = size
+            (inputWidth, inputHeight) = (size.width, size.height)
         } else if case .fixed(let h) = dims[hAxis], case .fixed(let w) = dims[wAxis], h > 0, w > 0 {
             (inputWidth, inputHeight) = (w, h)
         } else if let declared {
-            (inputWidth, inputHeight) = declared
+            (inputWidth, inputHeight) = (declared.width, declared.height)
         } else {
             throw PipelineError("\(path): the model's input size is not fixed and its metadata has no input_size; pass --size HxW")
         }
-    }
-
-    /// "HxW" → (width, height).
-    public static func parseSize(_ text: String) -> (width: Int, height: Int)? {
-        let parts = text.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { return nil }
-        return (parts[1], parts[0])
     }
 
     /// Normalised model input for one RGB24 picture at the model size (CHW, or HWC when channels-last).

@@ -28,28 +28,33 @@ struct ClipsCommand: ParsableCommand {
     var output: String?
 
     @Option(help: "Overlay colour weight, 0 to 1.")
-    var alpha = 0.5
+    var alpha = OverlaySpec().alpha
 
     @OptionGroup var modelOptions: ModelOptions
     @OptionGroup var range: RangeOptions
     @OptionGroup var encoding: EncodingOptions
     @OptionGroup var runOptions: RunOptions
 
-    func validate() throws {
-        guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
-    }
+    private var overlay: OverlaySpec { OverlaySpec(alpha: alpha, legend: true) }
 
-    func run() throws {
-        let folder = output ?? "\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).clips"
-        var clips = ClipsSpec(folder: folder, when: when)
+    private var clips: ClipsSpec {
+        var clips = ClipsSpec(folder: output ?? "\(URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent).clips", when: when)
         clips.minimum = minimum.seconds
         clips.pre = pre.seconds
         clips.post = post.seconds
         clips.preset = encoding.preset
         clips.crf = encoding.crf
-        var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: modelOptions.stages + [
-            .overlay(alpha: alpha, contours: false, legend: true, palette: nil), .clips(clips),
-        ])
+        return clips
+    }
+
+    func validate() throws {
+        try overlay.validate(flags: [:])
+        try clips.validate(flags: ["min": "--min"])
+    }
+
+    func run() throws {
+        var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size,
+                                stages: modelOptions.stages + [overlay, clips])
         range.apply(to: &spec.decode)
         runOptions.apply(to: &spec)
         try runOptions.execute(PipelineBuilder.build(spec))

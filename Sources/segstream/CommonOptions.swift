@@ -30,27 +30,22 @@ struct RangeOptions: ParsableArguments {
 /// How the output video is encoded. `--encode-threads` 0 (x264 decides) is a measured default
 /// (BENCHMARKS.md, "End to end"): one x264 thread was not faster.
 struct EncodingOptions: ParsableArguments {
-    static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
-
-    @Option(help: "x264 preset: \(presets.joined(separator: ", ")).")
-    var preset = "medium"
+    @Option(help: "x264 preset: \(x264Presets.joined(separator: ", ")).")
+    var preset = VideoSpec(path: "").preset
 
     @Option(help: "x264 constant rate factor (0-51, lower is better).")
-    var crf = 23
+    var crf = VideoSpec(path: "").crf
 
     @Option(help: "Encoder threads (0: the encoder decides).")
-    var encodeThreads = 0
+    var encodeThreads = VideoSpec(path: "").threads
 
     func validate() throws {
-        guard Self.presets.contains(preset) else {
-            throw ValidationError("unknown --preset '\(preset)'; use one of \(Self.presets.joined(separator: ", "))")
-        }
-        guard (0...51).contains(crf) else { throw ValidationError("--crf must be between 0 and 51") }
-        guard encodeThreads >= 0 else { throw ValidationError("--encode-threads must not be negative") }
+        try videoStage(path: "").validate(flags: ["preset": "--preset", "crf": "--crf", "threads": "--encode-threads"])
     }
 
-    func videoStage(path: String) -> StageSpec {
-        .video(path: path, preset: preset, crf: crf, threads: encodeThreads)
+    /// A `video` stage writing to `path`; `overlaid` false encodes the decoded picture.
+    func videoStage(path: String, overlaid: Bool = true) -> VideoSpec {
+        VideoSpec(path: path, preset: preset, crf: crf, threads: encodeThreads, overlaid: overlaid)
     }
 }
 
@@ -105,6 +100,14 @@ func execute(_ pipeline: BuiltPipeline, quiet: Bool, stats: Bool) throws {
     if report.ending == .interrupted {
         printError("interrupted after \(report.frames) frames")
         throw ExitCode(130)
+    }
+}
+
+extension StageSpec {
+    /// `validate()`, naming the offending option as the command line spells it (`flags` maps
+    /// pipeline-file keys to options; others become `--KEY`).
+    func validate(flags: [String: String]) throws {
+        do { try validate() } catch { throw ValidationError("\(flags[error.key] ?? "--\(error.key)") \(error.reason)") }
     }
 }
 

@@ -10,11 +10,14 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "ONNX segmentation model (default: the bundled road-scene demo model).")
     var model: String?
 
-    @Option(help: "Model input size HxW, for models whose size is not fixed (default: from the model).")
-    var size: String?
+    @Option(help: "Model input size HxW, for models whose size is not fixed (default: from the model).", transform: { text in
+        guard let size = ModelSize(text) else { throw ValidationError("--size \(ModelSize.expected)") }
+        return size
+    })
+    var size: ModelSize?
 
     @Option(help: "Frames per inference call.")
-    var batch = 2
+    var batch = InferSpec().batch
 
     @Option(help: "Inference threads (default: all cores).")
     var threads: Int?
@@ -28,19 +31,22 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Run the model on one frame in N and carry the labels to the others along the motion (see the temporal stage).")
     var keyframeInterval = 1
 
+    private var infer: InferSpec { InferSpec(batch: batch, threads: threads) }
+
+    private var temporal: TemporalSpec {
+        var temporal = TemporalSpec()
+        temporal.settings.keyframes.interval = keyframeInterval
+        if !smooth { temporal.settings.blend = 1 }
+        return temporal
+    }
+
     /// preprocess → infer (→ temporal) (→ refine): the stages these options describe.
-    var stages: [StageSpec] {
-        var temporal = TemporalAggregation()
-        temporal.keyframes.interval = keyframeInterval
-        if !smooth { temporal.blend = 1 }
-        return [.preprocess, .infer(batch: batch, threads: threads)] + (smooth || keyframeInterval > 1 ? [.temporal(temporal)] : [])
-            + (refine ? [.refine(EdgeRefinement())] : [])
+    var stages: [any StageSpec] {
+        [PreprocessSpec(), infer] + (smooth || keyframeInterval > 1 ? [temporal] : []) + (refine ? [RefineSpec()] : [])
     }
 
     func validate() throws {
-        if let size, SegmentationModel.parseSize(size) == nil { throw ValidationError("--size must look like 512x1024 (HxW)") }
-        guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
-        guard (1...100).contains(keyframeInterval) else { throw ValidationError("--keyframe-interval must be between 1 and 100") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try infer.validate(flags: ["batch": "--batch", "threads": "--threads"])
+        try temporal.validate(flags: ["interval": "--keyframe-interval"])
     }
 }

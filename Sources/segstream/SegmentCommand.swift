@@ -32,7 +32,7 @@ struct SegmentCommand: ParsableCommand {
     var rle = false
 
     @Option(help: "Overlay colour weight, 0 to 1.")
-    var alpha = 0.5
+    var alpha = OverlaySpec().alpha
 
     @Flag(help: "Draw class boundaries in full colour on the overlay.")
     var contours = false
@@ -48,8 +48,10 @@ struct SegmentCommand: ParsableCommand {
     @OptionGroup var encoding: EncodingOptions
     @OptionGroup var runOptions: RunOptions
 
+    private var overlay: OverlaySpec { OverlaySpec(alpha: alpha, contours: contours, legend: legend, palette: palette) }
+
     func validate() throws {
-        guard (0...1).contains(alpha) else { throw ValidationError("--alpha must be between 0 and 1") }
+        try overlay.validate(flags: [:])
         if rle && json == nil { throw ValidationError("--rle needs --json OUT.jsonl") }
     }
 
@@ -64,13 +66,10 @@ struct SegmentCommand: ParsableCommand {
     /// The pipeline these options describe.
     var spec: PipelineSpec {
         var stages = modelOptions.stages
-        if let labelsOut { stages.append(.labels(path: labelsOut)) }
-        if let labelsPng { stages.append(.pngs(folder: labelsPng)) }
-        if let json { stages.append(.json(path: json, rle: rle)) }
-        if let overlayPath {
-            stages.append(.overlay(alpha: alpha, contours: contours, legend: legend, palette: palette))
-            stages.append(encoding.videoStage(path: overlayPath))
-        }
+        if let labelsOut { stages.append(LabelsSpec(path: labelsOut)) }
+        if let labelsPng { stages.append(PNGsSpec(folder: labelsPng)) }
+        if let json { stages.append(JSONSpec(path: json, rle: rle)) }
+        if let overlayPath { stages += [overlay, encoding.videoStage(path: overlayPath)] }
         var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: stages)
         range.apply(to: &spec.decode)
         runOptions.apply(to: &spec)

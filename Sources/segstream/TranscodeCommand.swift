@@ -19,7 +19,7 @@ struct TranscodeCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func run() throws {
-        var spec = PipelineSpec(input: input, stages: [encoding.videoStage(path: output)])
+        var spec = PipelineSpec(input: input, stages: [encoding.videoStage(path: output, overlaid: false)])
         range.apply(to: &spec.decode)
         runOptions.apply(to: &spec)
         try runOptions.execute(PipelineBuilder.build(spec))

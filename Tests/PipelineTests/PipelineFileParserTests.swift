@@ -1,5 +1,7 @@
+import Foundation
 import Segmentation
 import Testing
+import TestSupport
 @testable import Pipeline
 
 @Suite struct PipelineFileParserTests {
@@ -31,19 +33,21 @@ import Testing
               - json: {path: o.jsonl, rle: true}
               - clips: {folder: c, when: car>0.1, min: 0.5}
             """, file: "p.yaml")
-        #expect(spec.input == "in.mp4" && spec.model == "m.onnx" && spec.size == "256x512")
+        #expect(spec.input == "in.mp4" && spec.model == "m.onnx" && spec.size == ModelSize(width: 512, height: 256))
         #expect(spec.decode.threads == 1 && spec.decode.from == 1.5 && spec.decode.to == 4 && spec.decode.frames == 20)
         #expect(spec.queues.capacity == 3 && spec.queues.policy == .dropOldest)
         #expect(spec.stages.map(\.name) == ["preprocess", "infer", "temporal", "refine", "overlay", "video", "json", "clips"])
-        if case .temporal(let t) = spec.stages[2] {
+        if let t = (spec.stages[2] as? TemporalSpec)?.settings {
             #expect(t.keyframes == KeyframePolicy(interval: 3, sceneCut: 0.2) && t.blend == 0.8)
             #expect(t.matcher.searchRadius == 16 && t.matcher.blockSize == 24)
         } else { Issue.record("temporal") }
-        if case .refine(let r) = spec.stages[3] {
+        if let r = (spec.stages[3] as? RefineSpec)?.settings {
             #expect(r.radius == 4 && r.epsilon == 0.01 && r.weight == 3 && r.iterations == 2 && r.subsampling == 1)
         } else { Issue.record("refine") }
-        if case .overlay(let alpha, let contours, let legend, _) = spec.stages[4] { #expect(alpha == 0.25 && contours && legend) } else { Issue.record("overlay") }
-        if case .clips(let clips) = spec.stages[7] { #expect(clips.minimum == 0.5 && clips.pre == 2) } else { Issue.record("clips") }
+        if let o = spec.stages[4] as? OverlaySpec { #expect(o.alpha == 0.25 && o.contours && o.legend) } else { Issue.record("overlay") }
+        if let v = spec.stages[5] as? VideoSpec { #expect(v.path == "o.mp4" && v.preset == "fast" && v.crf == 20 && v.threads == 1) } else { Issue.record("video") }
+        if let j = spec.stages[6] as? JSONSpec { #expect(j.path == "o.jsonl" && j.rle) } else { Issue.record("json") }
+        if let clips = spec.stages[7] as? ClipsSpec { #expect(clips.path == "c" && clips.when == "car>0.1" && clips.minimum == 0.5 && clips.pre == 2) } else { Issue.record("clips") }
     }
 
     @Test func errorsNameTheFileLineAndKey() {
@@ -51,10 +55,11 @@ import Testing
         #expect(error(base + "  - video: {path: o.mp4, presett: fast}\n") == "p.yaml:6: unknown key 'presett' in video; expected path, preset, crf, threads")
         #expect(error(base + "  - video: {path: o.mp4, crf: 99}\n") == "p.yaml:6: 'crf' in video must be a whole number in 0...51")
         #expect(error(base + "  - teleport\n").hasPrefix("p.yaml:6: unknown stage 'teleport'"))
-        #expect(error("input: a.mp4\nstages:\n  - overlay\n  - video: {path: o.mp4}\n").contains("'overlay' needs 'infer' before it"))
+        #expect(error("input: a.mp4\nstages:\n  - overlay\n  - video: {path: o.mp4}\n")
+                == "p.yaml:3: 'overlay' takes labels, which 'infer', 'temporal' or 'refine' gives: put it before 'overlay'")
         #expect(error("input: a.mp4\nstages:\n  - preprocess\n  - infer\n").contains("no output"))
-        #expect(error(base + "  - labels: {path: o.mkv}\n  - refine\n").contains("'refine' must come right after 'infer' or 'temporal'"))
-        #expect(error(base + "  - labels: {path: o.mkv}\n  - temporal\n").contains("'temporal' must come right after 'infer'"))
+        #expect(error(base + "  - labels: {path: o.mkv}\n  - refine\n") == "p.yaml:7: 'refine' must come right after 'infer' or 'temporal'")
+        #expect(error(base + "  - labels: {path: o.mkv}\n  - temporal\n") == "p.yaml:7: 'temporal' must come right after 'infer'")
         #expect(error(base + "  - temporal: {interval: 0}\n  - labels: {path: o.mkv}\n") == "p.yaml:6: 'interval' in temporal must be a whole number in 1...100")
         #expect(error(base + "  - refine: {weight: -1}\n  - labels: {path: o.mkv}\n") == "p.yaml:6: 'weight' in refine must be a number in 0.0...100.0")
         #expect(error("stages:\n  - video: {path: o.mp4}\n") == "p.yaml:1: the pipeline needs 'input'")
@@ -67,14 +72,82 @@ import Testing
         overrides.input = "other.mp4"
         overrides.output = "elsewhere.mp4"
         overrides.settings = ["infer.batch=8", "decode.frames=5", "preprocess.x=1"]
-        let yaml = "input: a.mp4\nstages:\n  - preprocess\n  - infer\n  - video: {path: o.mp4}\n"
+        let yaml = "input: a.mp4\nstages:\n  - preprocess\n  - infer\n  - overlay\n  - video: {path: o.mp4}\n"
         #expect(throws: PipelineFileError.self) { try PipelineFileParser.parse(yaml, file: "p.yaml", overrides: overrides) }
         overrides.settings.removeLast()
         let spec = try PipelineFileParser.parse(yaml, file: "p.yaml", overrides: overrides)
         #expect(spec.input == "other.mp4" && spec.decode.frames == 5)
-        if case .infer(let batch, _) = spec.stages[1] { #expect(batch == 8) } else { Issue.record("infer") }
-        if case .video(let path, _, _, _) = spec.stages[2] { #expect(path == "elsewhere.mp4") } else { Issue.record("video") }
-        #expect(error(yaml, settings: ["overlay.alpha=0.2"]) == "p.yaml: --set: overlay.alpha: the pipeline has no 'overlay' stage")
-        #expect(error(yaml, settings: ["infer.batch=zero"]) == "p.yaml: --set: 'batch' in infer must be a whole number in 1...256")
+        #expect((spec.stages[1] as? InferSpec)?.batch == 8)
+        #expect((spec.stages[3] as? VideoSpec)?.path == "elsewhere.mp4")
+        #expect(error(yaml, settings: ["refine.radius=2"]) == "p.yaml: --set: refine.radius: the pipeline has no 'refine' stage")
+        #expect(error(yaml, settings: ["infer.batch=zero"]) == "p.yaml: --set: 'batch' in infer must be a whole number")
+        #expect(error(yaml, settings: ["infer.batch=300"]) == "p.yaml: --set: 'batch' in infer must be a whole number in 1...256")
+    }
+
+    @Test func stagesThatCannotWorkWhereTheyStandAreRefusedWithTheirLine() {
+        let head = "input: a.mp4\nstages:\n  - preprocess\n"
+        #expect(error(head + "  - video: {path: o.mp4}\n  - infer\n  - overlay\n")
+                == "p.yaml:4: 'video' takes the overlay picture, which 'overlay' gives: put it before 'video'")
+        #expect(error(head + "  - infer\n  - video: {path: o.mp4}\n  - overlay\n")
+                == "p.yaml:5: 'video' takes the overlay picture, which 'overlay' gives: put it before 'video'")
+        #expect(error("input: a.mp4\nstages:\n  - infer\n  - preprocess\n  - labels: {path: o.mkv}\n")
+                == "p.yaml:3: 'infer' takes the model input, which 'preprocess' gives: put it before 'infer'")
+        #expect(error(head + "  - infer\n  - overlay\n  - overlay\n  - video: {path: o.mp4}\n")
+                == "p.yaml:6: 'overlay' is given twice; a pipeline runs it once")
+        #expect(error(head + "  - infer\n  - overlay\n  - refine\n  - video: {path: o.mp4}\n")
+                == "p.yaml:6: 'refine' must come right after 'infer' or 'temporal'")
+        #expect(error(head + "  - infer\n  - overlay\n  - video: {path: a.mp4}\n  - video: {path: b.mp4}\n  - json: {path: c.jsonl}\n") == "no error")
+    }
+
+    @Test func contractsDecideWhatEachStageKeeps() throws {
+        let spec = try PipelineFileParser.parse("""
+            input: a.mp4
+            stages: [preprocess, infer, temporal, refine, overlay, {video: {path: o.mp4}}, {labels: {path: o.mkv}}]
+            """, file: "p.yaml")
+        let contracts = try spec.contracts()
+        #expect(contracts.map(\.gives) == [[.modelInput, .guide], [.scores], [.scores], [.labels], [.overlay], [], []])
+        #expect(contracts[2].takes == [.guide, .scores] && contracts[2].later.contains(.guide))
+        let keyframesOnly = PipelineSpec(input: "a.mp4", stages: [PreprocessSpec(), InferSpec(), TemporalSpec({
+            var settings = TemporalAggregation()
+            settings.blend = 1
+            return settings
+        }()), LabelsSpec(path: "o.mkv")])
+        let labelsCarried = try keyframesOnly.contracts()
+        #expect(labelsCarried[1].gives == [.labels] && labelsCarried[2].takes == [.guide, .labels] && !labelsCarried[2].later.contains(.guide))
+    }
+
+    /// Each stage's doc example, put in place of its stage in a full pipeline, parses.
+    @Test func everyStageDocExampleParses() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Sources/Pipeline/Stages")
+        let chain = ["preprocess", "infer", "temporal", "refine", "overlay", "video: {path: o.mp4}"]
+        var seen = Set<String>()
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for example in YAMLExamples.inDocComments(text) {
+                let name = String(example.dropFirst(2).prefix { $0.isLetter })
+                let entry = example.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+                var stages = chain.map { "  - " + $0 }
+                if let index = chain.firstIndex(where: { $0.hasPrefix(name) }) { stages[index] = entry } else { stages.append(entry) }
+                _ = try PipelineFileParser.parse("input: a.mp4\nstages:\n" + stages.joined(separator: "\n") + "\n", file: file)
+                seen.insert(name)
+            }
+        }
+        #expect(seen == Set(StageRegistry.names))
+    }
+
+    /// The pipeline files in pipelines/, the README's examples and the parser's own doc example parse.
+    @Test func everyPipelineFileAndDocumentedPipelineParses() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        let folder = root.appendingPathComponent("pipelines")
+        var pipelines: [(String, String)] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".yaml") {
+            pipelines.append((file, try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)))
+        }
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        pipelines += YAMLExamples.inMarkdown(readme).map { ("README.md", $0) }
+        let parser = try String(contentsOf: root.appendingPathComponent("Sources/Pipeline/PipelineFile/PipelineFileParser.swift"), encoding: .utf8)
+        pipelines += YAMLExamples.inDocComments(parser).map { ("PipelineFileParser.swift", $0) }
+        #expect(pipelines.count >= 5)
+        for (file, text) in pipelines { _ = try PipelineFileParser.parse(text, file: file) }
     }
 }

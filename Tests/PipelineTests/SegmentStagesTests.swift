@@ -127,7 +127,7 @@ import VideoIO
         let report = try PipelineRunner(source: source, stages: [
             try PreprocessStage(model: model, keyframes: settings.keyframes),
             InferenceStage(model: model, batchSize: 4, keepsScores: carriesScores),
-            TemporalStage(settings, guideWidth: model.inputWidth, guideHeight: model.inputHeight, carriesScores: carriesScores, givesScores: false),
+            TemporalStage(settings, guideWidth: model.inputWidth, guideHeight: model.inputHeight, carriesScores: carriesScores, givesScores: false, keepsGuide: false),
             recorder,
         ]).run()
         #expect(report.frames == 50)

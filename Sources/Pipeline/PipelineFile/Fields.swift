@@ -44,15 +44,29 @@ struct Fields {
         return text
     }
 
-    func int(_ key: String, _ range: some RangeExpression<Int>) throws -> Int? {
+    /// The whole number at `key`; a range, if it has one, is the stage's `validate()`'s to check.
+    func int(_ key: String) throws -> Int? {
         guard let text = try string(key) else { return nil }
-        guard let number = Int(text), range.contains(number) else { throw invalid(key, "must be a whole number in \(describe(range))") }
+        guard let number = Int(text) else { throw invalid(key, "must be a whole number") }
+        return number
+    }
+
+    func int(_ key: String, _ range: some RangeExpression<Int>) throws -> Int? {
+        let number = try int(key)
+        do { try OptionError.check(key, number, in: range) } catch { throw invalid(key, error.reason) }
+        return number
+    }
+
+    /// The number at `key`; a range, if it has one, is the stage's `validate()`'s to check.
+    func double(_ key: String) throws -> Double? {
+        guard let text = try string(key) else { return nil }
+        guard let number = Double(text), number.isFinite else { throw invalid(key, "must be a number") }
         return number
     }
 
     func double(_ key: String, _ range: some RangeExpression<Double>) throws -> Double? {
-        guard let text = try string(key) else { return nil }
-        guard let number = Double(text), number.isFinite, range.contains(number) else { throw invalid(key, "must be a number in \(describe(range))") }
+        guard let number = try double(key) else { return nil }
+        do { try OptionError.check(key, number, in: range) } catch { throw invalid(key, error.reason) }
         return number
     }
 
@@ -71,15 +85,5 @@ struct Fields {
 
     func invalid(_ key: String, _ reason: String) -> PipelineFileError {
         PipelineFileError(file: file, line: value(key)?.line ?? line, "'\(key)' in \(context) \(reason)")
-    }
-
-    private func describe<R: RangeExpression>(_ range: R) -> String {
-        switch range {
-        case let r as ClosedRange<Int>: return "\(r.lowerBound)...\(r.upperBound)"
-        case let r as PartialRangeFrom<Int>: return "\(r.lowerBound) or more"
-        case let r as ClosedRange<Double>: return "\(r.lowerBound)...\(r.upperBound)"
-        case let r as PartialRangeFrom<Double>: return "\(r.lowerBound) or more"
-        default: return "the allowed range"
-        }
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 import Segmentation
 
 /// Reads a pipeline file into a `PipelineSpec`, validating every key and value; errors name the
-/// file, line and key.
+/// file, line and key. Stages are checked against each other's contracts
+/// (`PipelineSpec.contracts()`): a stage that would find no labels, no overlay picture or no
+/// model input where it stands is refused with its line.
 ///
 /// ```yaml
 /// input: fixtures/videos/dashcam-sample.mp4
@@ -26,8 +28,6 @@ public enum PipelineFileParser {
         public init() {}
     }
 
-    public static let presets = ["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow"]
-
     /// Reads and validates the pipeline file at `path`.
     public static func load(path: String, overrides: Overrides = Overrides()) throws -> PipelineSpec {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -44,9 +44,10 @@ public enum PipelineFileParser {
         let top = try Fields(tree, context: "the pipeline", file: file)
         try top.allow(["input", "model", "size", "decode", "queues", "stages"])
         guard let input = try top.string("input") else { throw top.missing("input") }
-        var spec = PipelineSpec(input: input, model: try top.string("model"), size: try top.string("size"), stages: [])
-        if let size = spec.size, SegmentationModel.parseSize(size) == nil {
-            throw top.invalid("size", "must look like 512x1024 (HxW)")
+        var spec = PipelineSpec(input: input, model: try top.string("model"), stages: [])
+        if let size = try top.string("size") {
+            guard let parsed = ModelSize(size) else { throw top.invalid("size", ModelSize.expected) }
+            spec.size = parsed
         }
         if let decode = try top.fields("decode") {
             try decode.allow(["threads", "from", "to", "frames"])
@@ -62,10 +63,15 @@ public enum PipelineFileParser {
                 spec.queues.policy = value
             }
         }
-        spec.stages = try stages(top, file: file)
-        try checkOrder(spec.stages, top: top)
-        if let output = overrides.output, let first = spec.stages.firstIndex(where: \.isSink) {
-            spec.stages[first] = spec.stages[first].writing(to: output)
+        let (stages, lines) = try stages(top, file: file)
+        spec.stages = stages
+        do { _ = try spec.contracts() } catch {
+            throw PipelineFileError(file: file, line: error.stage.map { lines[$0] } ?? top.value("stages")?.line, error.description)
+        }
+        if let output = overrides.output, let first = spec.stages.firstIndex(where: { $0 is any SinkSpec }),
+           var sink = spec.stages[first] as? any SinkSpec {
+            sink.path = output
+            spec.stages[first] = sink
         }
         return spec
     }
@@ -76,7 +82,7 @@ public enum PipelineFileParser {
             throw PipelineFileError(file: file, line: 0, "'\(setting)' is not key=value")
         }
         var path = parts[0].split(separator: ".").map(String.init)
-        if let stage = path.first, StageSpec.names.contains(stage) {
+        if let stage = path.first, StageRegistry.names.contains(stage) {
             guard case .mapping(var pairs, let line) = tree, let index = pairs.firstIndex(where: { $0.key == "stages" }),
                   case .sequence(var entries, let stagesLine) = pairs[index].value,
                   let entry = entries.firstIndex(where: { Self.stageName($0) == stage }) else {
@@ -105,12 +111,13 @@ public enum PipelineFileParser {
         }
     }
 
-    private static func stages(_ top: Fields, file: String) throws -> [StageSpec] {
+    /// The stages, with the line of each.
+    private static func stages(_ top: Fields, file: String) throws -> ([any StageSpec], lines: [Int]) {
         guard let list = top.value("stages") else { throw top.missing("stages") }
         guard case .sequence(let entries, _) = list, !entries.isEmpty else {
             throw PipelineFileError(file: file, line: list.line, "'stages' must be a non-empty list")
         }
-        return try entries.map { entry in
+        let stages = try entries.map { entry in
             guard let name = stageName(entry) else {
                 throw PipelineFileError(file: file, line: entry.line, "a stage is a name (- preprocess) or a name with options (- infer: {batch: 2})")
             }
@@ -122,107 +129,16 @@ public enum PipelineFileParser {
             }
             return try stage(name, options, line: entry.line, file: file)
         }
+        return (stages, entries.map(\.line))
     }
 
-    private static func stage(_ name: String, _ o: Fields, line: Int, file: String) throws -> StageSpec {
-        switch name {
-        case "preprocess":
-            try o.allow([])
-            return .preprocess
-        case "infer":
-            try o.allow(["batch", "threads"])
-            return .infer(batch: try o.int("batch", 1...256) ?? 2, threads: try o.int("threads", 1...256))
-        case "temporal":
-            try o.allow(["interval", "scene_cut", "blend", "search", "block"])
-            var temporal = TemporalAggregation()
-            temporal.keyframes.interval = try o.int("interval", 1...100) ?? temporal.keyframes.interval
-            temporal.keyframes.sceneCut = Float(try o.double("scene_cut", 0...1) ?? Double(temporal.keyframes.sceneCut))
-            temporal.blend = Float(try o.double("blend", 0...1) ?? Double(temporal.blend))
-            temporal.matcher.searchRadius = try o.int("search", 0...128) ?? temporal.matcher.searchRadius
-            temporal.matcher.blockSize = try o.int("block", 4...256) ?? temporal.matcher.blockSize
-            return .temporal(temporal)
-        case "refine":
-            try o.allow(["radius", "epsilon", "weight", "iterations", "subsampling"])
-            var refinement = EdgeRefinement()
-            refinement.radius = try o.int("radius", 1...64) ?? refinement.radius
-            refinement.epsilon = Float(try o.double("epsilon", 1e-6...1) ?? Double(refinement.epsilon))
-            refinement.weight = Float(try o.double("weight", 0...100) ?? Double(refinement.weight))
-            refinement.iterations = try o.int("iterations", 1...10) ?? refinement.iterations
-            refinement.subsampling = try o.int("subsampling", 1...8) ?? refinement.subsampling
-            return .refine(refinement)
-        case "overlay":
-            try o.allow(["alpha", "contours", "legend", "palette"])
-            return .overlay(alpha: try o.double("alpha", 0...1) ?? 0.5, contours: try o.bool("contours") ?? false,
-                            legend: try o.bool("legend") ?? false, palette: try o.string("palette"))
-        case "video":
-            try o.allow(["path", "preset", "crf", "threads"])
-            let preset = try o.string("preset") ?? "medium"
-            guard presets.contains(preset) else { throw o.invalid("preset", "must be one of \(presets.joined(separator: ", "))") }
-            return .video(path: try o.required("path"), preset: preset, crf: try o.int("crf", 0...51) ?? 23, threads: try o.int("threads", 0...64) ?? 0)
-        case "labels":
-            try o.allow(["path"])
-            return .labels(path: try o.required("path"))
-        case "pngs":
-            try o.allow(["folder"])
-            return .pngs(folder: try o.required("folder"))
-        case "json":
-            try o.allow(["path", "rle"])
-            return .json(path: try o.required("path"), rle: try o.bool("rle") ?? false)
-        case "clips":
-            try o.allow(["folder", "when", "min", "pre", "post", "preset", "crf"])
-            var clips = ClipsSpec(folder: try o.required("folder"), when: try o.required("when"))
-            clips.minimum = try o.double("min", 0...) ?? clips.minimum
-            clips.pre = try o.double("pre", 0...) ?? clips.pre
-            clips.post = try o.double("post", 0...) ?? clips.post
-            clips.preset = try o.string("preset") ?? clips.preset
-            guard presets.contains(clips.preset) else { throw o.invalid("preset", "must be one of \(presets.joined(separator: ", "))") }
-            clips.crf = try o.int("crf", 0...51) ?? clips.crf
-            return .clips(clips)
-        default:
-            throw PipelineFileError(file: file, line: line, "unknown stage '\(name)'; stages are \(StageSpec.names.joined(separator: ", "))")
+    private static func stage(_ name: String, _ options: Fields, line: Int, file: String) throws -> any StageSpec {
+        guard var spec = StageRegistry.stage(named: name) else {
+            throw PipelineFileError(file: file, line: line, "unknown stage '\(name)'; stages are \(StageRegistry.names.joined(separator: ", "))")
         }
-    }
-
-    private static func checkOrder(_ stages: [StageSpec], top: Fields) throws {
-        var preprocessed = false, inferred = false
-        for (index, stage) in stages.enumerated() {
-            switch stage {
-            case .preprocess: preprocessed = true
-            case .infer:
-                guard preprocessed else { throw top.invalid("stages", "'infer' needs 'preprocess' before it") }
-                inferred = true
-            case .temporal:
-                guard index > 0, case .infer = stages[index - 1] else {
-                    throw top.invalid("stages", "'temporal' must come right after 'infer'")
-                }
-            case .refine:
-                guard index > 0, ["infer", "temporal"].contains(stages[index - 1].name) else {
-                    throw top.invalid("stages", "'refine' must come right after 'infer' or 'temporal'")
-                }
-            default:
-                if stage.needsLabels && !inferred { throw top.invalid("stages", "'\(stage.name)' needs 'infer' before it") }
-            }
-        }
-        guard stages.contains(where: \.isSink) else {
-            throw top.invalid("stages", "no output: add video, labels, pngs, json or clips")
-        }
-    }
-}
-
-extension StageSpec {
-    static let names = ["preprocess", "infer", "temporal", "refine", "overlay", "video", "labels", "pngs", "json", "clips"]
-
-    /// The same sink writing to `path` instead.
-    func writing(to path: String) -> StageSpec {
-        switch self {
-        case .video(_, let preset, let crf, let threads): return .video(path: path, preset: preset, crf: crf, threads: threads)
-        case .labels: return .labels(path: path)
-        case .pngs: return .pngs(folder: path)
-        case .json(_, let rle): return .json(path: path, rle: rle)
-        case .clips(var clips):
-            clips.folder = path
-            return .clips(clips)
-        case .preprocess, .infer, .temporal, .refine, .overlay: return self
-        }
+        try options.allow(type(of: spec).keys)
+        try spec.read(options)
+        do { try spec.validate() } catch { throw options.invalid(error.key, error.reason) }
+        return spec
     }
 }

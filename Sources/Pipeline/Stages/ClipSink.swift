@@ -27,12 +27,14 @@ public struct ClipEvent: Codable, Sendable, Equatable {
 /// start before its event is confirmed. Events closer than `pre + post` share a clip.
 ///
 /// ```yaml
-/// - stage: clips
-///   folder: out/clips
-///   when: person>0.02
-///   min: 1
-///   pre: 2
-///   post: 2
+/// - clips:
+///     folder: out/clips
+///     when: person>0.02   # CLASS>AREA: the class covers more than this share of the frame
+///     min: 1              # seconds the trigger must hold
+///     pre: 2              # seconds of padding before each event
+///     post: 2             # and after it
+///     preset: veryfast
+///     crf: 23
 /// ```
 public final class ClipSink: Stage {
     public let name = "clips"
@@ -147,5 +149,63 @@ public final class ClipSink: Stage {
         case .frame(let frame): try writer.write(frame.picture)
         case .audio(let packet): try writer.write(packet)
         }
+    }
+}
+
+/// `clips`: one annotated clip per event where a class's area share exceeds a threshold.
+public struct ClipsSpec: FileStageSpec, SinkSpec {
+    public static let name = "clips"
+    public static let writesFolder = true
+    static let keys = ["folder", "when", "min", "pre", "post", "preset", "crf"]
+    /// The clips folder.
+    public var path: String
+    /// The trigger, `NAME>FRACTION` (e.g. `person>0.02`).
+    public var when: String
+    /// Seconds the trigger must hold; seconds of padding before and after an event.
+    public var minimum: Double = 1
+    public var pre: Double = 2
+    public var post: Double = 2
+    public var preset = "medium"
+    public var crf = 23
+
+    public init(folder: String, when: String) {
+        path = folder
+        self.when = when
+    }
+
+    mutating func read(_ options: Fields) throws {
+        path = try options.required("folder")
+        when = try options.required("when")
+        minimum = try options.double("min") ?? minimum
+        pre = try options.double("pre") ?? pre
+        post = try options.double("post") ?? post
+        preset = try options.string("preset") ?? preset
+        crf = try options.int("crf") ?? crf
+    }
+
+    public func validate() throws(OptionError) {
+        try OptionError.check("min", minimum, in: 0...)
+        try OptionError.check("pre", pre, in: 0...)
+        try OptionError.check("post", post, in: 0...)
+        try OptionError.check("preset", preset, oneOf: x264Presets)
+        try OptionError.check("crf", crf, in: 0...51)
+    }
+
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [.labels], gives: [], repeatable: true)
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        let trigger: ClipTrigger
+        do { trigger = try ClipTrigger(parsing: when, labels: context.labels()) } catch let error as ClipTriggerError {
+            throw PipelineError("clips: \(error)")
+        }
+        var options = WriterOptions()
+        options.preset = preset
+        options.crf = crf
+        let sink = try ClipSink(folder: path, trigger: trigger, minimum: minimum, pre: pre, post: post,
+                                source: context.info, options: options)
+        context.reportWarnings { sink.warnings }
+        return sink
     }
 }

@@ -8,8 +8,9 @@
 /// close.
 ///
 /// ```yaml
-/// - stage: infer
-///   batch: 4
+/// - infer:
+///     batch: 4       # frames per inference call
+///     threads: 2     # inference threads (default: all cores)
 /// ```
 public final class InferenceStage: Stage {
     public let name = "infer"
@@ -53,5 +54,39 @@ public final class InferenceStage: Stage {
         pending.removeAll(keepingCapacity: true)
         pendingFrames.removeAll(keepingCapacity: true)
         for item in items { try emit(item) }
+    }
+}
+
+/// `infer`: frames per call and inference threads.
+public struct InferSpec: FileStageSpec {
+    public static let name = "infer"
+    static let keys = ["batch", "threads"]
+    /// Frames per inference call; 2 is the measured default (BENCHMARKS.md, "End to end").
+    public var batch = 2
+    /// Inference threads; nil: all cores.
+    public var threads: Int?
+
+    public init(batch: Int = 2, threads: Int? = nil) {
+        self.batch = batch
+        self.threads = threads
+    }
+
+    mutating func read(_ options: Fields) throws {
+        batch = try options.int("batch") ?? batch
+        threads = try options.int("threads") ?? threads
+    }
+
+    public func validate() throws(OptionError) {
+        try OptionError.check("batch", batch, in: 1...256)
+        try OptionError.check("threads", threads, in: 1...256)
+    }
+
+    /// Gives class scores when a later stage takes them, else labels.
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [.modelInput], gives: later.contains(.scores) ? [.scores] : [.labels])
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        InferenceStage(model: try context.segmentationModel(), batchSize: batch, keepsScores: contract.gives.contains(.scores))
     }
 }

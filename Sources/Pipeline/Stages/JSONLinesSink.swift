@@ -10,9 +10,9 @@ import VideoIO
 /// and moved into place when the stage closes.
 ///
 /// ```yaml
-/// - stage: json
-///   path: out.jsonl
-///   rle: true
+/// - json:
+///     path: out.jsonl
+///     rle: true      # each class mask as COCO RLE
 /// ```
 public final class JSONLinesSink: Stage {
     public let name = "json"
@@ -71,6 +71,36 @@ public final class JSONLinesSink: Stage {
         } catch {
             throw PipelineError("\(output.path): cannot write: \(error.localizedDescription)")
         }
+    }
+}
+
+/// `json`: frame-level JSON Lines.
+public struct JSONSpec: FileStageSpec, SinkSpec {
+    public static let name = "json"
+    public static let writesFolder = false
+    static let keys = ["path", "rle"]
+    public var path: String
+    /// Whether each class mask is added as COCO RLE.
+    public var rle = false
+
+    public init(path: String, rle: Bool = false) {
+        self.path = path
+        self.rle = rle
+    }
+
+    mutating func read(_ options: Fields) throws {
+        path = try options.required("path")
+        rle = try options.bool("rle") ?? rle
+    }
+
+    public func validate() throws(OptionError) {}
+
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [.labels], gives: [], repeatable: true)
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        try JSONLinesSink(path: path, model: context.segmentationModel(), labels: context.labels(), source: context.info, rle: rle)
     }
 }
 

@@ -9,8 +9,8 @@ import VideoIO
 /// name and renamed when complete, so the folder never holds a half-written file.
 ///
 /// ```yaml
-/// - stage: pngs
-///   folder: out/labels
+/// - pngs:
+///     folder: out/labels
 /// ```
 public final class LabelPNGSink: Stage {
     public let name = "pngs"
@@ -43,5 +43,30 @@ public final class LabelPNGSink: Stage {
             try output.commit()
         }
         try emit(item)
+    }
+}
+
+/// `pngs`: a folder of label PNGs.
+public struct PNGsSpec: FileStageSpec, SinkSpec {
+    public static let name = "pngs"
+    public static let writesFolder = true
+    static let keys = ["folder"]
+    /// The folder.
+    public var path: String
+
+    public init(folder: String) { path = folder }
+
+    mutating func read(_ options: Fields) throws {
+        path = try options.required("folder")
+    }
+
+    public func validate() throws(OptionError) {}
+
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [.labels], gives: [], repeatable: true)
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        try LabelPNGSink(folder: path, labels: context.labels(), source: context.info)
     }
 }

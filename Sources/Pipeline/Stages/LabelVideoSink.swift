@@ -6,8 +6,8 @@ import VideoIO
 /// Takes: `.frame` with `labels`; passes every item on, so other sinks can follow.
 ///
 /// ```yaml
-/// - stage: labels
-///   path: out.labels.mkv
+/// - labels:
+///     path: out.labels.mkv
 /// ```
 public final class LabelVideoSink: Stage {
     public let name = "labels"
@@ -32,5 +32,31 @@ public final class LabelVideoSink: Stage {
 
     public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
         try writer.close(after: ending)
+    }
+}
+
+/// `labels`: the label video.
+public struct LabelsSpec: FileStageSpec, SinkSpec {
+    public static let name = "labels"
+    public static let writesFolder = false
+    static let keys = ["path"]
+    public var path: String
+
+    public init(path: String) { self.path = path }
+
+    mutating func read(_ options: Fields) throws {
+        path = try options.required("path")
+    }
+
+    public func validate() throws(OptionError) {}
+
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [.labels], gives: [], repeatable: true)
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        let sink = try LabelVideoSink(path: path, source: context.info, timeOrigin: context.timeOrigin)
+        context.reportWarnings { sink.writer.warnings }
+        return sink
     }
 }

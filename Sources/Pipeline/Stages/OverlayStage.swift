@@ -10,10 +10,11 @@ import VideoIO
 /// classes present are listed top left.
 ///
 /// ```yaml
-/// - stage: overlay
-///   alpha: 0.5
-///   contours: true
-///   legend: true
+/// - overlay:
+///     alpha: 0.5
+///     contours: true
+///     legend: true
+///     palette: colours.json   # optional: see LabelSet.recoloured(byJSON:)
 /// ```
 public final class OverlayStage: Stage {
     public let name = "overlay"
@@ -151,5 +152,44 @@ private struct BlendTerms {
                 }
             }
         }
+    }
+}
+
+/// `overlay`: colour weight, contours, legend and palette.
+public struct OverlaySpec: FileStageSpec {
+    public static let name = "overlay"
+    static let keys = ["alpha", "contours", "legend", "palette"]
+    /// Colour weight, 0 (picture only) to 1 (colour only).
+    public var alpha = 0.5
+    public var contours = false
+    public var legend = false
+    /// A palette file recolouring the model's classes; nil: the model's colours.
+    public var palette: String?
+
+    public init(alpha: Double = 0.5, contours: Bool = false, legend: Bool = false, palette: String? = nil) {
+        self.alpha = alpha
+        self.contours = contours
+        self.legend = legend
+        self.palette = palette
+    }
+
+    mutating func read(_ options: Fields) throws {
+        alpha = try options.double("alpha") ?? alpha
+        contours = try options.bool("contours") ?? contours
+        legend = try options.bool("legend") ?? legend
+        palette = try options.string("palette") ?? palette
+    }
+
+    public func validate() throws(OptionError) {
+        try OptionError.check("alpha", alpha, in: 0...1)
+    }
+
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [.picture, .labels], gives: [.overlay])
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        try OverlayStage(labels: context.labels(), alpha: alpha, contours: contours,
+                         legendHeight: legend ? OverlayStage.legendTextHeight(frameHeight: context.info.video.height) : nil)
     }
 }

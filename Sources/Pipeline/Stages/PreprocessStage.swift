@@ -9,7 +9,7 @@ import VideoIO
 /// and no `modelInput`. Audio passes through.
 ///
 /// ```yaml
-/// - stage: preprocess      # options come from the model (size, mean, std, layout)
+/// - preprocess      # options come from the model (size, mean, std, layout)
 /// ```
 public final class PreprocessStage: Stage {
     public let name = "preprocess"
@@ -51,5 +51,26 @@ public final class PreprocessStage: Stage {
             }
             initialized = count
         }
+    }
+}
+
+/// `preprocess`: no options (they come from the model).
+public struct PreprocessSpec: FileStageSpec {
+    public static let name = "preprocess"
+    static let keys: [String] = []
+
+    public init() {}
+
+    mutating func read(_ options: Fields) throws {}
+
+    public func validate() throws(OptionError) {}
+
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [.picture], gives: later.intersection([.guide]).union([.modelInput]))
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        try PreprocessStage(model: context.segmentationModel(), keepsGuide: contract.gives.contains(.guide),
+                            keyframes: context.first(TemporalSpec.self)?.settings.keyframes)
     }
 }

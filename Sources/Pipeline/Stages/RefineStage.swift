@@ -45,3 +45,37 @@ public final class RefineStage: Stage {
         try emit(item)
     }
 }
+
+/// `refine`: the guided filter and the mean-field iterations.
+public struct RefineSpec: FileStageSpec {
+    public static let name = "refine"
+    static let keys = ["radius", "epsilon", "weight", "iterations", "subsampling"]
+    public var settings = EdgeRefinement()
+
+    public init(_ settings: EdgeRefinement = EdgeRefinement()) { self.settings = settings }
+
+    mutating func read(_ options: Fields) throws {
+        settings.radius = try options.int("radius") ?? settings.radius
+        settings.epsilon = try options.double("epsilon").map(Float.init) ?? settings.epsilon
+        settings.weight = try options.double("weight").map(Float.init) ?? settings.weight
+        settings.iterations = try options.int("iterations") ?? settings.iterations
+        settings.subsampling = try options.int("subsampling") ?? settings.subsampling
+    }
+
+    public func validate() throws(OptionError) {
+        try OptionError.check("radius", settings.radius, in: 1...64)
+        try OptionError.check("epsilon", Double(settings.epsilon), in: 1e-6...1)
+        try OptionError.check("weight", Double(settings.weight), in: 0...100)
+        try OptionError.check("iterations", settings.iterations, in: 1...10)
+        try OptionError.check("subsampling", settings.subsampling, in: 1...8)
+    }
+
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [.scores, .guide], gives: [.labels], follows: [InferSpec.name, TemporalSpec.name])
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        let model = try context.segmentationModel()
+        return RefineStage(refinement: settings, guideWidth: model.inputWidth, guideHeight: model.inputHeight)
+    }
+}

@@ -23,22 +23,26 @@ public final class TemporalStage: Stage {
     private let aggregator: TemporalAggregator
     private let carriesScores: Bool
     private let givesScores: Bool
+    private let keepsGuide: Bool
 
     /// - Parameters:
     ///   - guideWidth, guideHeight: the guide's size (the model's input size).
     ///   - carriesScores: carry class scores (needed to blend keyframes, and by `refine`);
     ///     otherwise label maps at picture size are carried.
     ///   - givesScores: give scores (a `refine` stage follows) instead of labels.
-    public init(_ settings: TemporalAggregation, guideWidth: Int, guideHeight: Int, carriesScores: Bool, givesScores: Bool) {
+    ///   - keepsGuide: leave each frame's guide for a later stage.
+    public init(_ settings: TemporalAggregation, guideWidth: Int, guideHeight: Int, carriesScores: Bool, givesScores: Bool,
+                keepsGuide: Bool) {
         precondition(carriesScores || !givesScores, "scores are given only when carried")
         aggregator = TemporalAggregator(settings, guideWidth: guideWidth, guideHeight: guideHeight)
         self.carriesScores = carriesScores
         self.givesScores = givesScores
+        self.keepsGuide = keepsGuide
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item {
-            guard let guide = frame.guide else { throw PipelineError("'temporal' needs 'preprocess' to keep each frame's guide") }
+            guard let guide = frame.guide else { preconditionFailure("'temporal' takes the guide (its contract)") }
             if carriesScores {
                 if frame.inferred && frame.scores == nil {
                     throw PipelineError("'temporal' with blend or refine needs a model that outputs class scores; this model outputs class ids")
@@ -56,7 +60,7 @@ public final class TemporalStage: Stage {
             } else {
                 frame.labels = aggregator.next(inferred: frame.inferred ? frame.labels : nil, guide: guide) ?? unknown(frame)
             }
-            if !givesScores { frame.guide = nil }
+            if !keepsGuide { frame.guide = nil }
         }
         try emit(item)
     }
@@ -66,5 +70,45 @@ public final class TemporalStage: Stage {
     private func unknown(_ frame: FrameItem) -> LabelMap {
         LabelMap(width: frame.picture.width, height: frame.picture.height,
                  pixels: [UInt8](repeating: LabelSet.ignore, count: frame.picture.width * frame.picture.height))
+    }
+}
+
+/// `temporal`: the keyframe policy, the keyframe blend and the motion search.
+public struct TemporalSpec: FileStageSpec {
+    public static let name = "temporal"
+    static let keys = ["interval", "scene_cut", "blend", "search", "block"]
+    public var settings = TemporalAggregation()
+
+    public init(_ settings: TemporalAggregation = TemporalAggregation()) { self.settings = settings }
+
+    mutating func read(_ options: Fields) throws {
+        settings.keyframes.interval = try options.int("interval") ?? settings.keyframes.interval
+        settings.keyframes.sceneCut = try options.double("scene_cut").map(Float.init) ?? settings.keyframes.sceneCut
+        settings.blend = try options.double("blend").map(Float.init) ?? settings.blend
+        settings.matcher.searchRadius = try options.int("search") ?? settings.matcher.searchRadius
+        settings.matcher.blockSize = try options.int("block") ?? settings.matcher.blockSize
+    }
+
+    public func validate() throws(OptionError) {
+        try OptionError.check("interval", settings.keyframes.interval, in: 1...100)
+        try OptionError.check("scene_cut", Double(settings.keyframes.sceneCut), in: 0...1)
+        try OptionError.check("blend", Double(settings.blend), in: 0...1)
+        try OptionError.check("search", settings.matcher.searchRadius, in: 0...128)
+        try OptionError.check("block", settings.matcher.blockSize, in: 4...256)
+    }
+
+    /// Carries scores when it blends keyframes or gives scores (a later stage takes them),
+    /// else labels.
+    public func contract(later: Set<FrameField>) -> StageContract {
+        let gives: FrameField = later.contains(.scores) ? .scores : .labels
+        let carries: FrameField = gives == .scores || settings.blend < 1 ? .scores : .labels
+        return StageContract(takes: [.guide, carries], gives: [gives], follows: [InferSpec.name])
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        let model = try context.segmentationModel()
+        return TemporalStage(settings, guideWidth: model.inputWidth, guideHeight: model.inputHeight,
+                             carriesScores: contract.takes.contains(.scores), givesScores: contract.gives.contains(.scores),
+                             keepsGuide: contract.later.contains(.guide))
     }
 }

@@ -5,6 +5,14 @@ import VideoIO
 /// Takes: `.frame` (its picture is encoded) and `.audio` (copied); passes every item on, so other
 /// sinks can follow. Closing after a finished or interrupted run finalises the file; after a
 /// failure (or an interruption before the first frame) the partial file is removed.
+///
+/// ```yaml
+/// - video:
+///     path: out/overlay.mp4   # .mp4, .mov or .mkv
+///     preset: veryfast        # x264 preset
+///     crf: 23                 # x264 constant rate factor, 0-51
+///     threads: 0              # encoder threads (0: the encoder decides)
+/// ```
 public final class VideoSink: Stage {
     public let name = "encode"
     public let writer: VideoWriter
@@ -23,6 +31,57 @@ public final class VideoSink: Stage {
 
     public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
         try writer.close(after: ending)
+    }
+}
+
+/// `video`: the overlay encoded to H.264, audio copied.
+public struct VideoSpec: FileStageSpec, SinkSpec {
+    public static let name = "video"
+    public static let writesFolder = false
+    static let keys = ["path", "preset", "crf", "threads"]
+    public var path: String
+    public var preset = "medium"
+    public var crf = 23
+    /// Encoder threads (0: x264 decides, a measured default: BENCHMARKS.md, "End to end").
+    public var threads = 0
+    /// Whether the encoded picture is the overlay; false encodes the decoded picture as is
+    /// (`segstream transcode`, a pipeline without inference).
+    public var overlaid = true
+
+    public init(path: String, preset: String = "medium", crf: Int = 23, threads: Int = 0, overlaid: Bool = true) {
+        self.path = path
+        self.preset = preset
+        self.crf = crf
+        self.threads = threads
+        self.overlaid = overlaid
+    }
+
+    mutating func read(_ options: Fields) throws {
+        path = try options.required("path")
+        preset = try options.string("preset") ?? preset
+        crf = try options.int("crf") ?? crf
+        threads = try options.int("threads") ?? threads
+    }
+
+    public func validate() throws(OptionError) {
+        try OptionError.check("preset", preset, oneOf: x264Presets)
+        try OptionError.check("crf", crf, in: 0...51)
+        try OptionError.check("threads", threads, in: 0...64)
+    }
+
+    public func contract(later: Set<FrameField>) -> StageContract {
+        StageContract(takes: [overlaid ? .overlay : .picture], gives: [], repeatable: true)
+    }
+
+    public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
+        var options = WriterOptions()
+        options.preset = preset
+        options.crf = crf
+        options.encodeThreads = threads
+        options.timeOrigin = context.timeOrigin
+        let sink = try VideoSink(path: path, source: context.info, options: options)
+        context.reportWarnings { sink.writer.warnings }
+        return sink
     }
 }
 

@@ -1,0 +1,50 @@
+import Foundation
+import Segmentation
+import VideoIO
+
+/// What a `StageSpec` makes its stage from: the opened input, the model (loaded when a stage
+/// first asks for it), the label set, and the pipeline's other stages.
+public final class StageContext {
+    /// The input's streams.
+    public let info: MediaInfo
+    /// Seconds of input skipped before the first frame (the pipeline's `decode.from`).
+    public let timeOrigin: Double
+    /// Every stage of the pipeline, in order.
+    public let stages: [any StageSpec]
+    private let loadModel: () throws -> SegmentationModel
+    private var model: SegmentationModel?
+    private(set) var warnings: [() -> [String]] = []
+
+    init(info: MediaInfo, timeOrigin: Double, stages: [any StageSpec], loadModel: @escaping () throws -> SegmentationModel) {
+        self.info = info
+        self.timeOrigin = timeOrigin
+        self.stages = stages
+        self.loadModel = loadModel
+    }
+
+    /// The pipeline's model, loaded on first use.
+    /// - Throws: errors loading the model (`SegmentationModel.init`).
+    public func segmentationModel() throws -> SegmentationModel {
+        if let model { return model }
+        let loaded = try loadModel()
+        model = loaded
+        return loaded
+    }
+
+    /// The model's classes, recoloured by the overlay's palette file when it names one.
+    public func labels() throws -> LabelSet {
+        let labels = try segmentationModel().labels
+        guard let palette = first(OverlaySpec.self)?.palette else { return labels }
+        return try labels.recoloured(byFile: palette)
+    }
+
+    /// The first stage of type `type` in the pipeline.
+    public func first<T: StageSpec>(_ type: T.Type) -> T? {
+        stages.lazy.compactMap { $0 as? T }.first
+    }
+
+    /// Adds warnings a stage reports after the run (one line each).
+    public func reportWarnings(_ warnings: @escaping () -> [String]) {
+        self.warnings.append(warnings)
+    }
+}
