@@ -22,6 +22,8 @@ public final class Model: @unchecked Sendable {
     public let operatorCounts: [String: Int]
     /// Number of parameters in float initializers of the file.
     public let parameterCount: Int
+    /// The linear Resize cut from the end of the graph at load time, if any (see `cutTrailingResize`).
+    public let trailingResize: TrailingResize?
     /// Worker threads for sgemm and the engine's own loops; defaults to all cores.
     /// Changing it drops cached plans.
     public var threads: Int {
@@ -54,19 +56,23 @@ public final class Model: @unchecked Sendable {
     ///     not declared 1), replace it by its arg max over C: Int64 N x 1 x H x W class ids
     ///     under the same name. A final Resize of the scores is then fused with the arg max,
     ///     so the full-size scores are never written.
+    ///   - cutTrailingResize: without `classMap`, when the first output is made by a linear
+    ///     Resize of class scores, remove that Resize: the output is then the scores at the
+    ///     network's own resolution, and `trailingResize` says how they were to be resized.
     /// - Throws: `InferenceError` when the file is unreadable or malformed, uses an
     ///   unsupported opset or operators (all are named), or a node's attributes are invalid.
-    public convenience init(contentsOf url: URL, threads: Int? = nil, classMap: Bool = false) throws {
-        try self.init(loaded: ModelLoader.load(contentsOf: url), threads: threads, classMap: classMap)
+    public convenience init(contentsOf url: URL, threads: Int? = nil, classMap: Bool = false, cutTrailingResize: Bool = false) throws {
+        try self.init(loaded: ModelLoader.load(contentsOf: url), threads: threads, classMap: classMap, cutTrailingResize: cutTrailingResize)
     }
 
-    init(loaded: LoadedModel, threads: Int?, classMap: Bool = false) throws {
+    init(loaded: LoadedModel, threads: Int?, classMap: Bool = false, cutTrailingResize: Bool = false) throws {
         var graph = loaded.graph
         let unsupported = KernelRegistry.unsupported(in: graph)
         guard unsupported.isEmpty else { throw InferenceError.unsupportedOperators(unsupported) }
         operatorCounts = graph.nodes.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 }
         parameterCount = graph.initializers.values.reduce(0) { $0 + ($1.elementType == .float32 ? $1.shape.reduce(1, *) : 0) }
         if classMap { GraphOptimizer.appendArgMax(&graph) }
+        trailingResize = !classMap && cutTrailingResize ? try TrailingResize.cut(from: &graph) : nil
         try GraphOptimizer.optimize(&graph)
         kernels = try graph.nodes.map { try KernelRegistry.make($0, opset: loaded.opset) }
         self.graph = graph

@@ -23,12 +23,14 @@ public final class SegmentationModel: @unchecked Sendable {
     /// - Parameters:
     ///   - size: input (width, height) to use when the model's is not fixed; overrides metadata.
     ///   - threads: inference threads.
-    ///   - keepsScores: give class scores (for temporal blending or refinement); otherwise a graph ending in class
-    ///     scores gets an arg max appended (fused with its last Resize), which is faster.
+    ///   - keepsScores: give class scores (for temporal blending or refinement), at the
+    ///     network's own resolution when the graph ends in a linear Resize (cut at load time;
+    ///     `LabelUpsampler` brings them up); otherwise a graph ending in class scores gets an arg
+    ///     max appended (fused with its last Resize), which is faster.
     /// - Throws: `InferenceError` for a bad model file, `PipelineError` for unusable metadata or
     ///   an input that is not a single RGB image.
     public init(url: URL, size: ModelSize? = nil, threads: Int? = nil, keepsScores: Bool = false) throws {
-        model = try Model(contentsOf: url, threads: threads, classMap: !keepsScores)
+        model = try Model(contentsOf: url, threads: threads, classMap: !keepsScores, cutTrailingResize: keepsScores)
         self.url = url
         let metadata = model.metadata
         let path = url.path
@@ -114,8 +116,10 @@ public final class SegmentationModel: @unchecked Sendable {
         case .float32(let scores) where scores.shape.count == 4 && scores.shape[1] > 1:
             let (classes, height, width) = (scores.shape[1], scores.shape[2], scores.shape[3])
             return (0..<batch.count).map { n in
-                .scores(ClassScores(storage: scores.data, offset: n * classes * height * width, classes: classes,
-                                    width: width, height: height))
+                var image = ClassScores(storage: scores.data, offset: n * classes * height * width, classes: classes,
+                                        width: width, height: height)
+                image.alignsCorners = model.trailingResize?.alignsCorners ?? false
+                return .scores(image)
             }
         case .int64(let ids):
             return try labelMaps(ids.shape, count: batch.count) { range in ids.data[range].map { UInt8(clamping: $0) } }.map { .labels($0) }

@@ -1,9 +1,13 @@
 /// One image's class scores (`classes x height x width` Float32, planar), viewed in the
-/// batch's output array without copying it.
+/// batch's output array without copying it. They may be at the network's own resolution,
+/// below the picture's: `LabelUpsampler` brings them up.
 public struct ClassScores: Sendable {
     public let classes: Int
     public let width: Int
     public let height: Int
+    /// Whether the scores' corner pixels sit on the picture's corners when brought up
+    /// (align_corners) rather than pixel centres on pixel centres (half_pixel).
+    public var alignsCorners = false
     private let storage: [Float]
     private let offset: Int
 
@@ -23,7 +27,7 @@ public struct ClassScores: Sendable {
         }
     }
 
-    /// The class with the highest score at each pixel.
+    /// The class with the highest score at each pixel, at the scores' resolution.
     public var argmax: LabelMap {
         withUnsafeBufferPointer { LabelMap(argmaxOf: $0, classes: classes, width: width, height: height) }
     }

@@ -34,6 +34,28 @@ import VideoIO
         #expect(disagreements == 0)
     }
 
+    /// Scores at the network's own resolution (the final Resize cut at load time), brought up by
+    /// `LabelUpsampler`, give the labels of the whole graph's ArgMax(Resize(scores)): half_pixel
+    /// (LR-ASPP, FCN, the bundled model) and align_corners (DeepLabV3+, FastFCN) alike.
+    @Test(arguments: ["lraspp_mobilenetv3", "fcn", "deeplabv3plus", "fastfcn", "../roadseg"])
+    func lowResolutionScoresBroughtUpGiveTheModelsLabels(name: String) throws {
+        let url = Fixtures.root.appendingPathComponent("fixtures/models/test/\(name).onnx").standardized
+        let whole = try SegmentationModel(url: url), cut = try SegmentationModel(url: url, keepsScores: true)
+        #expect(cut.model.trailingResize != nil)
+        var generator = SystemRandomNumberGenerator()
+        let rgb = (0..<whole.inputWidth * whole.inputHeight * 3).map { i in UInt8((i / 3 % whole.inputWidth) * 255 / whole.inputWidth / 2 + Int.random(in: 0...127, using: &generator)) }
+        let input = whole.input(fromRGB: rgb)
+        let expected = try whole.labels(for: [input])[0]
+        guard case .scores(let scores) = try cut.outputs(for: [input])[0] else {
+            Issue.record("\(name): the cut model gave no scores")
+            return
+        }
+        #expect(scores.width < whole.inputWidth && scores.height < whole.inputHeight)
+        let labels = LabelUpsampler(threads: 2).labels(scores, width: expected.width, height: expected.height)
+        let differing = zip(labels.pixels, expected.pixels).filter { $0 != $1 }.count
+        #expect(differing <= expected.pixels.count / 10_000, "\(name): \(differing) of \(expected.pixels.count) labels differ")
+    }
+
     @Test func normalisationFollowsMeanAndStd() throws {
         let model = try SegmentationModel(url: lraspp)
         var rgb = [UInt8](repeating: 0, count: 96 * 64 * 3)

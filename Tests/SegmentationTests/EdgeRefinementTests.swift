@@ -43,29 +43,36 @@ import Testing
         #expect(bilinearResize(ramp, width: 4, height: 2, toWidth: 4, height: 2) == ramp)
     }
 
-    @Test func refinerMatchesTheReference() {
-        var generator = SystemRandomNumberGenerator()
-        let (classes, width, height) = (5, 37, 23)
-        // Smooth logits (a few blobs per class) so that labels form regions, plus a noisy guide.
+    /// Smooth logits (a few blobs per class, so that labels form regions) with noise.
+    private func blobScores(classes: Int, width: Int, height: Int, _ generator: inout some RandomNumberGenerator) -> [Float] {
         let centres = (0..<classes * 3).map { _ in (Float.random(in: 0..<Float(width), using: &generator),
                                                     Float.random(in: 0..<Float(height), using: &generator)) }
-        let scores = (0..<classes * width * height).map { i -> Float in
+        return (0..<classes * width * height).map { i -> Float in
             let c = i / (width * height), x = Float(i % width), y = Float(i / width % height)
             let near = (0..<3).map { k in let (cx, cy) = centres[c * 3 + k]; return -((x - cx) * (x - cx) + (y - cy) * (y - cy)) / 60 }
             return near.max()! + Float.random(in: -0.3...0.3, using: &generator)
         }
-        let guide = randomPlane(width * height, &generator)
-        for (subsampling, iterations) in [(1, 1), (2, 1), (2, 2), (3, 2)] {
-            var settings = EdgeRefinement()
-            settings.radius = 4
-            settings.subsampling = subsampling
-            settings.iterations = iterations
-            let expected = settings.reference(scores: scores, classes: classes, width: width, height: height, guide: guide)
-            let labels = scores.withUnsafeBufferPointer {
-                EdgeRefiner(settings, threads: 2).labels(scores: $0, classes: classes, width: width, height: height, guide: guide)
+    }
+
+    @Test func refinerMatchesTheReference() {
+        var generator = SystemRandomNumberGenerator()
+        let (classes, width, height) = (5, 37, 23)
+        let scores = blobScores(classes: classes, width: width, height: height, &generator)
+        // Labels decided at the scores' size, and at twice it (scores at the network's stride 2).
+        for (outputWidth, outputHeight) in [(width, height), (2 * width, 2 * height)] {
+            let guide = randomPlane(outputWidth * outputHeight, &generator)
+            for (subsampling, iterations) in [(1, 1), (2, 1), (2, 2), (3, 2), (4, 1), (6, 2)] {
+                var settings = EdgeRefinement()
+                settings.radius = 4
+                settings.subsampling = subsampling
+                settings.iterations = iterations
+                let expected = settings.reference(scores: scores, classes: classes, width: width, height: height, guide: guide,
+                                                  outputWidth: outputWidth, outputHeight: outputHeight)
+                let labels = EdgeRefiner(settings, threads: 2).labels(ClassScores(storage: scores, offset: 0, classes: classes, width: width, height: height),
+                                                                      guide: guide, width: outputWidth, height: outputHeight)
+                let same = zip(labels.pixels, expected.pixels).filter { $0 == $1 }.count
+                #expect(same >= labels.pixels.count - 2, "\(outputWidth)x\(outputHeight) s\(subsampling) i\(iterations): \(labels.pixels.count - same) labels differ")
             }
-            let same = zip(labels.pixels, expected.pixels).filter { $0 == $1 }.count
-            #expect(same >= labels.pixels.count - 2, "s\(subsampling) i\(iterations): \(labels.pixels.count - same) labels differ")
         }
     }
 
@@ -77,25 +84,21 @@ import Testing
         let (width, height) = (64, 32)
         let stripe = 30...32, speckles: Set<Int> = [5 * width + 8, 12 * width + 50, 20 * width + 15, 27 * width + 44]
         let guide = (0..<width * height).map { Float(stripe.contains($0 % width) ? 0.8 : 0.2) }
-        let scores = (0..<2 * width * height).map { i -> Float in
+        let scores = ClassScores(storage: (0..<2 * width * height).map { i -> Float in
             let c = i / (width * height), pixel = i % (width * height)
             let one = stripe.contains(pixel % width) || speckles.contains(pixel)
             return (c == 1) == one ? 0.5 : -0.5
-        }
+        }, offset: 0, classes: 2, width: width, height: height)
         for subsampling in [1, 2] {
             var settings = EdgeRefinement()
             settings.subsampling = subsampling
-            let labels = scores.withUnsafeBufferPointer {
-                EdgeRefiner(settings, threads: 2).labels(scores: $0, classes: 2, width: width, height: height, guide: guide)
-            }
+            let labels = EdgeRefiner(settings, threads: 2).labels(scores, guide: guide, width: width, height: height)
             let expected = (0..<width * height).map { UInt8(stripe.contains($0 % width) ? 1 : 0) }
             #expect(labels.pixels == expected, "subsampling \(subsampling): \(zip(labels.pixels, expected).filter { $0 != $1 }.count) pixels differ")
         }
         var plain = EdgeRefinement()
         plain.epsilon = 1   // far above the picture's variance: the guided filter is a box mean
-        let smoothed = scores.withUnsafeBufferPointer {
-            EdgeRefiner(plain, threads: 1).labels(scores: $0, classes: 2, width: width, height: height, guide: guide)
-        }
+        let smoothed = EdgeRefiner(plain, threads: 1).labels(scores, guide: guide, width: width, height: height)
         #expect(!smoothed.pixels.contains(1))
     }
 }

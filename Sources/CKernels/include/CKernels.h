@@ -174,10 +174,27 @@ void ss_softmax_columns(float *values, int64_t classes, int64_t stride, int64_t 
 /// low[i] += the sum of row[i * factor ..< (i + 1) * factor] (the last block clipped to `width`).
 void ss_add_block_sums(const float *row, int64_t width, int64_t factor, float *low);
 
-/// target[x] += scale * (A * guide[x] + B), A and B read from the rows `a` and `b` between
-/// first[x] and second[x], weights[x] of the way, for x < count.
-void ss_add_message_row(const float *a, const float *b, const int32_t *first, const int32_t *second,
-                        const float *weights, const float *guide, float scale, int64_t count, float *target);
+/// One row of a bilinear upsampling: mixed[i] = top[i] + fy * (bottom[i] - top[i]) for
+/// i < source_count, then target[x] = m[first[x]] + weights[x] * (m[second[x]] - m[first[x]])
+/// for x < count (m = mixed).
+void ss_upsample_row(const float *top, const float *bottom, float fy, int64_t source_count, const int32_t *first,
+                     const int32_t *second, const float *weights, int64_t count, float *mixed, float *target);
+
+/// One class's step of a running arg max over `count` pixels of an output row: v is T brought
+/// up bilinearly (source rows t_top and t_bottom mixed by fy, columns first[x] and second[x]
+/// mixed by weights[x]), plus, when a_top is not NULL, A brought up the same way times
+/// guide[x]; where first_class is set or v > best[x], best[x] = v and labels[x] = class_id.
+void ss_guided_argmax_span(const float *t_top, const float *t_bottom, const float *a_top, const float *a_bottom, float fy,
+                           const int32_t *first, const int32_t *second, const float *weights, const float *guide,
+                           int64_t count, int first_class, uint8_t class_id, float *best, uint8_t *labels);
+
+/// For each of `count` pixels of `classes` planes (`plane` floats apart): with t the value and
+/// a the slope (0 where `slopes` is NULL or has_slope[c] is 0), a class's bounds over guides
+/// 0...1 are t + min(a, 0) and t + max(a, 0); lead[i] is the class with the highest lower
+/// bound and clearance[i] that bound minus the highest upper bound of the other classes.
+/// Runs the AVX-512 build where the CPU has it.
+void ss_lead_classes(const float *values, const float *slopes, const uint8_t *has_slope, int64_t classes, int64_t plane,
+                     int64_t count, uint8_t *lead, float *clearance);
 
 /// Motion compensation of one row of `classes` score planes (`plane` floats apart): output
 /// pixel x of each plane (row `output`, planes `plane` apart) is the bilinear sample S of the

@@ -22,8 +22,8 @@ public final class RefineStage: Stage {
     private let guideHeight: Int
 
     /// - Parameters:
-    ///   - guideWidth, guideHeight: the guide's size (the model's input size); it is resampled
-    ///     to the scores' size when the model's output is smaller.
+    ///   - guideWidth, guideHeight: the guide's size (the model's input size), where the labels
+    ///     are decided before they are scaled to the picture.
     public init(refinement: EdgeRefinement, guideWidth: Int, guideHeight: Int,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         refiner = EdgeRefiner(refinement, threads: threads)
@@ -33,11 +33,7 @@ public final class RefineStage: Stage {
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item, let scores = frame.scores, let guide = frame.guide {
-            let labels = scores.withUnsafeBufferPointer { values in
-                refiner.labels(scores: values, classes: scores.classes, width: scores.width, height: scores.height,
-                               guide: bilinearResize(guide, width: guideWidth, height: guideHeight,
-                                                     toWidth: scores.width, height: scores.height))
-            }
+            let labels = refiner.labels(scores, guide: guide, width: guideWidth, height: guideHeight)
             frame.labels = labels.resized(width: frame.picture.width, height: frame.picture.height)
             frame.scores = nil
             frame.guide = nil

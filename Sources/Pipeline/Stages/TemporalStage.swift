@@ -1,3 +1,4 @@
+import Foundation
 import Segmentation
 
 /// Temporal keyframe aggregation (see `TemporalAggregator`): frames the model skipped get the
@@ -6,7 +7,8 @@ import Segmentation
 ///
 /// Takes: `.frame` with `guide`, and `scores` (or, when nothing needs scores, `labels`) on
 /// frames the model ran on (set by `preprocess` with the stage's keyframe policy, and by
-/// `infer`). Gives: `scores` when a `refine` stage follows, else `labels` at picture size. A
+/// `infer`). Gives: `scores` when a `refine` stage follows, else `labels` at picture size (the
+/// carried scores brought up bilinearly, as the model's own final Resize would). A
 /// frame with nothing to carry from (a live queue dropped every keyframe before it) gets every
 /// pixel unlabelled (255).
 ///
@@ -24,6 +26,7 @@ public final class TemporalStage: Stage {
     private let carriesScores: Bool
     private let givesScores: Bool
     private let keepsGuide: Bool
+    private let upsampler: LabelUpsampler
 
     /// - Parameters:
     ///   - guideWidth, guideHeight: the guide's size (the model's input size).
@@ -38,6 +41,7 @@ public final class TemporalStage: Stage {
         self.carriesScores = carriesScores
         self.givesScores = givesScores
         self.keepsGuide = keepsGuide
+        upsampler = LabelUpsampler(threads: ProcessInfo.processInfo.activeProcessorCount)
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
@@ -51,7 +55,7 @@ public final class TemporalStage: Stage {
                     if givesScores {
                         frame.scores = scores
                     } else {
-                        frame.labels = scores.argmax.resized(width: frame.picture.width, height: frame.picture.height)
+                        frame.labels = upsampler.labels(scores, width: frame.picture.width, height: frame.picture.height)
                         frame.scores = nil
                     }
                 } else {

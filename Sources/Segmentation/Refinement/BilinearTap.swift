@@ -7,11 +7,19 @@ struct BilinearTap {
 
     /// Taps for `count` positions over a line of `sourceCount`, `scale` source pixels per position.
     static func taps(count: Int, sourceCount: Int, scale: Float) -> [BilinearTap] {
-        (0..<count).map { i in
-            let position = min(Float(sourceCount - 1), max(0, (Float(i) + 0.5) * scale - 0.5))
-            let first = Int(position)
-            return BilinearTap(first: first, second: min(first + 1, sourceCount - 1), weight: position - Float(first))
-        }
+        (0..<count).map { i in tap(at: (Float(i) + 0.5) * scale - 0.5, sourceCount: sourceCount) }
+    }
+
+    /// Taps for `count` positions over a line of `sourceCount` whose end pixels' centres meet
+    /// the line's end positions (align_corners).
+    static func cornerTaps(count: Int, sourceCount: Int) -> [BilinearTap] {
+        let scale = count > 1 ? Float(sourceCount - 1) / Float(count - 1) : 0
+        return (0..<count).map { i in tap(at: Float(i) * scale, sourceCount: sourceCount) }
+    }
+
+    private static func tap(at position: Float, sourceCount: Int) -> BilinearTap {
+        let p = min(Float(sourceCount - 1), max(0, position)), first = Int(p)
+        return BilinearTap(first: first, second: min(first + 1, sourceCount - 1), weight: p - Float(first))
     }
 }
 

@@ -6,13 +6,14 @@ import Foundation
 /// the bilateral kernel of a fully connected CRF. Labels move to the picture's edges: a class
 /// gains pixels its neighbours on the same side of an edge hold, and loses them across it.
 ///
-/// Each iteration: probabilities = softmax(logits + weight * messages) (messages start at 0),
-/// block-averaged to 1/`subsampling` resolution; each class's guided-filter coefficients are
-/// computed there (against the block-averaged guide) and upsampled bilinearly, so the message
-/// is `a * guide + b` at full resolution (He and Sun's fast guided filter). The labels are the
-/// arg max of logits + weight * messages.
+/// The iterations run at the scores' resolution (the network's own, usually below the
+/// picture's): probabilities = softmax(logits + weight * messages) (messages start at 0),
+/// block-averaged to the filter's grid, where each class's guided-filter coefficients are
+/// computed against the block-averaged guide; the message is `a * guide + b` with `a`, `b`
+/// brought up bilinearly (He and Sun's fast guided filter). The labels are the arg max of the
+/// logits + weight * messages brought up to the output size, with the output-size guide.
 public struct EdgeRefinement: Sendable, Equatable {
-    /// Window radius of the guided filter, in score pixels.
+    /// Window radius of the guided filter, in output (picture) pixels.
     public var radius = 8
     /// Guided filter regularisation (guide values 0–1): edges with a variance well above it stop
     /// the smoothing.
@@ -21,7 +22,7 @@ public struct EdgeRefinement: Sendable, Equatable {
     public var weight: Float = 6
     /// Mean-field iterations.
     public var iterations = 1
-    /// The guided filter's resolution divisor (1: full resolution).
+    /// The filter grid's pixel size, in output pixels (at least one score pixel).
     public var subsampling = 2
 
     public init() {}
@@ -29,48 +30,85 @@ public struct EdgeRefinement: Sendable, Equatable {
     /// Classes whose block-averaged probability stays below this everywhere get no message.
     static let inactiveProbability: Float = 0.01
 
-    /// Refined labels from plain full-resolution planes, the test oracle for `EdgeRefiner`.
+    /// The filter grid for scores `scoreWidth` wide refined to `outputWidth`: score pixels per
+    /// grid pixel, and the window radius in grid pixels.
+    func plan(scoreWidth: Int, outputWidth: Int) -> (factor: Int, radius: Int) {
+        let scale = Float(scoreWidth) / Float(outputWidth)
+        let factor = max(1, Int((Float(subsampling) * scale).rounded()))
+        return (factor, max(1, Int((Float(radius) * scale / Float(factor)).rounded())))
+    }
+
+    /// Refined labels from plain planes, the test oracle for `EdgeRefiner`.
     /// - Parameters:
-    ///   - scores: `classes x height x width` logits.
-    ///   - guide: the picture at the scores' size, gray 0–1.
-    public func reference(scores: [Float], classes: Int, width: Int, height: Int, guide: [Float]) -> LabelMap {
-        let plane = width * height, s = subsampling
-        let (lowWidth, lowHeight) = ((width + s - 1) / s, (height + s - 1) / s)
-        let filter = GuidedFilter(guide: areaDownsample(guide, width: width, height: height, factor: s),
-                                  width: lowWidth, height: lowHeight, radius: max(1, radius / s), epsilon: epsilon)
-        let columns = BilinearTap.taps(count: width, sourceCount: lowWidth, scale: 1 / Float(s))
-        let rows = BilinearTap.taps(count: height, sourceCount: lowHeight, scale: 1 / Float(s))
-        func upsample(_ low: [Float], _ x: Int, _ y: Int) -> Float {
-            func at(_ v: Int, _ u: Int) -> Float { low[v * lowWidth + u] }
-            let (r, c) = (rows[y], columns[x])
+    ///   - scores: `classes x height x width` logits (pixel centres on the output's).
+    ///   - guide: the picture in gray 0–1 at `outputWidth x outputHeight`.
+    public func reference(scores: [Float], classes: Int, width: Int, height: Int, guide: [Float],
+                          outputWidth: Int, outputHeight: Int) -> LabelMap {
+        let plane = width * height, (s, r) = plan(scoreWidth: width, outputWidth: outputWidth)
+        let (gridWidth, gridHeight) = ((width + s - 1) / s, (height + s - 1) / s), gridPlane = gridWidth * gridHeight
+        let scoreGuide = bilinearResize(guide, width: outputWidth, height: outputHeight, toWidth: width, height: height)
+        let gridGuide = areaDownsample(scoreGuide, width: width, height: height, factor: s)
+        let filter = GuidedFilter(guide: gridGuide, width: gridWidth, height: gridHeight, radius: r, epsilon: epsilon)
+        let logits = (0..<classes).map { c in Array(scores[(c * plane)..<((c + 1) * plane)]) }
+        let gridLogits = logits.map { areaDownsample($0, width: width, height: height, factor: s) }
+        var coefficients = [(a: [Float], b: [Float])?](repeating: nil, count: classes)
+        for _ in 0..<iterations {
+            var values = gridLogits
+            for c in 0..<classes {
+                guard let (a, b) = coefficients[c] else { continue }
+                for i in 0..<gridPlane { values[c][i] += weight * (a[i] * gridGuide[i] + b[i]) }
+            }
+            var probabilities = values
+            for i in 0..<gridPlane {
+                let top = (0..<classes).map { values[$0][i] }.max()!
+                let exps = (0..<classes).map { Foundation.exp(Double(values[$0][i] - top)) }, total = exps.reduce(0, +)
+                for c in 0..<classes { probabilities[c][i] = Float(exps[c] / total) }
+            }
+            for c in 0..<classes {
+                coefficients[c] = nil
+                guard probabilities[c].max()! >= Self.inactiveProbability else { continue }
+                var a = [Float](repeating: 0, count: gridPlane), b = a
+                filter.coefficients(of: probabilities[c], a: &a, b: &b, workspace: filter.makeWorkspace())
+                coefficients[c] = (a, b)
+            }
+        }
+        // Offsets and slopes at the scores' resolution, then the decision at the output's.
+        func up(_ plane: [Float]) -> [Float] {
+            bilinearResizeByFactor(plane, width: gridWidth, height: gridHeight, factor: s, toWidth: width, height: height)
+        }
+        var offsets = logits, slopes = [[Float]?](repeating: nil, count: classes)
+        for c in 0..<classes {
+            guard let (a, b) = coefficients[c] else { continue }
+            let (upA, upB) = (up(a), up(b))
+            for i in 0..<plane { offsets[c][i] += weight * upB[i] }
+            slopes[c] = upA.map { weight * $0 }
+        }
+        let offsetsUp = offsets.map { bilinearResize($0, width: width, height: height, toWidth: outputWidth, height: outputHeight) }
+        let slopesUp = slopes.map { $0.map { bilinearResize($0, width: width, height: height, toWidth: outputWidth, height: outputHeight) } }
+        var labels = [UInt8](repeating: 0, count: outputWidth * outputHeight)
+        for i in labels.indices {
+            var best = -Float.infinity
+            for c in 0..<classes {
+                let v = offsetsUp[c][i] + (slopesUp[c].map { $0[i] * guide[i] } ?? 0)
+                if v > best { (best, labels[i]) = (v, UInt8(c)) }
+            }
+        }
+        return LabelMap(width: outputWidth, height: outputHeight, pixels: labels)
+    }
+}
+
+/// `plane` on a grid of `factor`-pixel blocks brought up bilinearly to `width x height`, grid
+/// pixel centres on block centres.
+func bilinearResizeByFactor(_ plane: [Float], width: Int, height: Int, factor: Int, toWidth: Int, height toHeight: Int) -> [Float] {
+    let columns = BilinearTap.taps(count: toWidth, sourceCount: width, scale: 1 / Float(factor))
+    let rows = BilinearTap.taps(count: toHeight, sourceCount: height, scale: 1 / Float(factor))
+    return rows.flatMap { r in
+        columns.map { c in
+            func at(_ v: Int, _ u: Int) -> Float { plane[v * width + u] }
             let top = at(r.first, c.first) + c.weight * (at(r.first, c.second) - at(r.first, c.first))
             let bottom = at(r.second, c.first) + c.weight * (at(r.second, c.second) - at(r.second, c.first))
             return top + r.weight * (bottom - top)
         }
-        var values = scores
-        for _ in 0..<iterations {
-            var probabilities = values
-            for i in 0..<plane {
-                let column = (0..<classes).map { values[$0 * plane + i] }, top = column.max()!
-                let exps = column.map { Foundation.exp(Double($0 - top)) }, total = exps.reduce(0, +)
-                for c in 0..<classes { probabilities[c * plane + i] = Float(exps[c] / total) }
-            }
-            values = scores
-            for c in 0..<classes {
-                let p = Array(probabilities[(c * plane)..<((c + 1) * plane)])
-                let low = areaDownsample(p, width: width, height: height, factor: s)
-                guard low.max()! >= Self.inactiveProbability else { continue }
-                var a = [Float](repeating: 0, count: lowWidth * lowHeight), b = a
-                filter.coefficients(of: low, a: &a, b: &b, workspace: filter.makeWorkspace())
-                for y in 0..<height {
-                    for x in 0..<width {
-                        let i = y * width + x
-                        values[c * plane + i] += weight * (upsample(a, x, y) * guide[i] + upsample(b, x, y))
-                    }
-                }
-            }
-        }
-        return values.withUnsafeBufferPointer { LabelMap(argmaxOf: $0, classes: classes, width: width, height: height) }
     }
 }
 

@@ -102,6 +102,8 @@ public final class TemporalAggregator {
             }
             initialized = count
         }
-        return ClassScores(storage: values, offset: 0, classes: scores.classes, width: scores.width, height: scores.height)
+        var carried = ClassScores(storage: values, offset: 0, classes: scores.classes, width: scores.width, height: scores.height)
+        carried.alignsCorners = scores.alignsCorners
+        return carried
     }
 }
