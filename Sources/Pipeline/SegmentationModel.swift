@@ -59,9 +59,34 @@ public final class SegmentationModel: @unchecked Sendable {
         }
     }
 
-    /// Normalised model input for one RGB24 picture at the model size (CHW, or HWC when channels-last).
-    public func input(fromRGB rgb: [UInt8]) -> [Float] {
-        let plane = inputWidth * inputHeight
+    /// The model's input size scaled by `scale`, each side a multiple of 16 (at least 16): the
+    /// size of its cheap runs between keyframes.
+    public func reducedSize(scale: Float) -> ModelSize {
+        func side(_ full: Int) -> Int { max(16, Int((Float(full) * scale / 16).rounded()) * 16) }
+        return ModelSize(width: side(inputWidth), height: side(inputHeight))
+    }
+
+    /// Whether the model runs at `size`: its declared input size is not fixed to another, and
+    /// its graph plans at that size (a graph may need sides that are multiples of 16 or 32).
+    public func runs(at size: ModelSize) -> Bool {
+        guard let dims = model.inputs[0].dimensions else { return false }
+        let (h, w) = channelsLast ? (dims[1], dims[2]) : (dims[2], dims[3])
+        if case .fixed(let fixed) = h, fixed != size.height { return false }
+        if case .fixed(let fixed) = w, fixed != size.width { return false }
+        let shape = channelsLast ? [1, size.height, size.width, 3] : [1, 3, size.height, size.width]
+        return (try? model.prepare(inputShape: shape)) != nil
+    }
+
+    /// Whether the model's output is class ids (its graph ends in an arg max) rather than class scores.
+    public var outputsClassIDs: Bool {
+        let output = model.outputs[0]
+        return output.elementType != .float32 || output.dimensions.map { $0.count != 4 || $0[1] == .fixed(1) } ?? false
+    }
+
+    /// Normalised model input for one RGB24 picture at the model size, or at `size` (CHW, or HWC
+    /// when channels-last).
+    public func input(fromRGB rgb: [UInt8], size: ModelSize? = nil) -> [Float] {
+        let plane = (size?.width ?? inputWidth) * (size?.height ?? inputHeight)
         precondition(rgb.count == plane * 3, "RGB input does not match the model size")
         let scale = (0..<3).map { 1 / (255 * std[$0]) }, offset = (0..<3).map { -mean[$0] / std[$0] }
         // Per channel, every byte value's float: the inner loops are then look-ups.
@@ -101,12 +126,13 @@ public final class SegmentationModel: @unchecked Sendable {
         try outputs(for: batch).map(\.labels)
     }
 
-    /// Runs a batch of inputs (each from `input(fromRGB:)`) and returns what the model gives for
-    /// each, at its output resolution.
+    /// Runs a batch of inputs (each from `input(fromRGB:size:)`, all of `size`, by default the
+    /// model's) and returns what the model gives for each, at its output resolution.
     /// - Throws: `InferenceError` from the engine; `PipelineError` when the output is not class
     ///   scores (N x C x H x W) or class ids (N x H x W or N x 1 x H x W).
-    public func outputs(for batch: [[Float]]) throws -> [Output] {
-        let shape = channelsLast ? [batch.count, inputHeight, inputWidth, 3] : [batch.count, 3, inputHeight, inputWidth]
+    public func outputs(for batch: [[Float]], size: ModelSize? = nil) throws -> [Output] {
+        let (width, height) = (size?.width ?? inputWidth, size?.height ?? inputHeight)
+        let shape = channelsLast ? [batch.count, height, width, 3] : [batch.count, 3, height, width]
         var data = [Float]()
         data.reserveCapacity(shape.reduce(1, *))
         for input in batch { data.append(contentsOf: input) }

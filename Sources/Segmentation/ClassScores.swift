@@ -1,3 +1,5 @@
+import CKernels
+
 /// One image's class scores (`classes x height x width` Float32, planar), viewed in the
 /// batch's output array without copying it. They may be at the network's own resolution,
 /// below the picture's: `LabelUpsampler` brings them up.
@@ -30,5 +32,37 @@ public struct ClassScores: Sendable {
     /// The class with the highest score at each pixel, at the scores' resolution.
     public var argmax: LabelMap {
         withUnsafeBufferPointer { LabelMap(argmaxOf: $0, classes: classes, width: width, height: height) }
+    }
+}
+
+extension ClassScores {
+    /// The scores resampled bilinearly to `width x height` (pixel centres on pixel centres, or
+    /// corners on corners when `alignsCorners`), e.g. the scores of a reduced-size run of the
+    /// model brought to those of a full-size one.
+    public func resized(width: Int, height: Int) -> ClassScores {
+        if width == self.width && height == self.height { return self }
+        let columns = alignsCorners ? BilinearTap.cornerTaps(count: width, sourceCount: self.width)
+                                    : BilinearTap.taps(count: width, sourceCount: self.width, scale: Float(self.width) / Float(width))
+        let rows = alignsCorners ? BilinearTap.cornerTaps(count: height, sourceCount: self.height)
+                                 : BilinearTap.taps(count: height, sourceCount: self.height, scale: Float(self.height) / Float(height))
+        let first = columns.map { Int32($0.first) }, second = columns.map { Int32($0.second) }, weight = columns.map(\.weight)
+        let (plane, sourcePlane) = (width * height, self.width * self.height)
+        var mixed = [Float](repeating: 0, count: self.width)
+        let values = [Float](unsafeUninitializedCapacity: classes * plane) { output, count in
+            withUnsafeBufferPointer { source in
+                for c in 0..<classes {
+                    for (y, tap) in rows.enumerated() {
+                        let planeStart = source.baseAddress! + c * sourcePlane
+                        ss_upsample_row(planeStart + tap.first * self.width, planeStart + tap.second * self.width, tap.weight,
+                                        Int64(self.width), first, second, weight, Int64(width), &mixed,
+                                        output.baseAddress! + c * plane + y * width)
+                    }
+                }
+            }
+            count = classes * plane
+        }
+        var resized = ClassScores(storage: values, offset: 0, classes: classes, width: width, height: height)
+        resized.alignsCorners = alignsCorners
+        return resized
     }
 }

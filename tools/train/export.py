@@ -53,7 +53,7 @@ def export(model: nn.Module, path: str, input_hw, metadata: dict) -> dict:
     h, w = input_hw
     dummy = torch.randn(2, 3, h, w)
     torch.onnx.export(model, dummy, path, opset_version=17, input_names=["input"],
-                      output_names=["logits"], dynamic_axes={"input": {0: "N"}, "logits": {0: "N"}},
+                      output_names=["logits"], dynamic_axes={"input": {0: "N", 2: "height", 3: "width"}, "logits": {0: "N", 2: "height", 3: "width"}},
                       dynamo=False)
     m = onnx.load(path)
     constants_to_initializers(m.graph)

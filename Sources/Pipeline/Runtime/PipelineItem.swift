@@ -19,9 +19,14 @@ public final class FrameItem: @unchecked Sendable {
     /// The normalised model input (set by preprocessing on frames the model runs on, cleared
     /// after inference).
     public var modelInput: [Float]?
-    /// Whether the model runs on this frame; false for frames whose scores the `temporal`
-    /// stage carries from earlier frames (set by preprocessing).
+    /// Whether the model runs on this frame at full size; false for frames whose scores the
+    /// `temporal` stage carries from earlier frames (set by preprocessing).
     public var inferred = true
+    /// On frames between keyframes, the model input at the reduced size of the temporal stage's
+    /// updates (set by preprocessing when updates are on, cleared after inference).
+    public var updateInput: (input: [Float], size: ModelSize)?
+    /// The model's scores for `updateInput` (set by inference, cleared by the temporal stage).
+    public var updateScores: ClassScores?
     /// Whether the picture differs too much from the previous one for earlier scores to carry
     /// over (set by preprocessing when a `temporal` stage follows).
     public var sceneCut = false

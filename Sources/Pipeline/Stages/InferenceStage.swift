@@ -2,10 +2,10 @@
 ///
 /// Takes: `.frame` with `modelInput`. Gives: the same frames, in order, with `labels` set
 /// (argmax of the class scores, scaled to the picture by nearest neighbour), or with `scores`
-/// set instead when a `temporal` or `refine` stage follows and the model gives scores. Items
-/// wait until `batchSize` frames to run on are gathered; frames the model skips (`inferred`
-/// false) and audio packets wait with them so order is kept. The last, partial batch runs at
-/// close.
+/// set instead when a `temporal` or `refine` stage follows and the model gives scores. Frames
+/// with an `updateInput` get `updateScores` from a run at its reduced size. Items wait until
+/// `batchSize` frames to run on at either size are gathered; other frames and audio packets
+/// wait with them so order is kept. The last, partial batches run at close.
 ///
 /// ```yaml
 /// - infer:
@@ -19,6 +19,7 @@ public final class InferenceStage: Stage {
     private let keepsScores: Bool
     private var pending: [PipelineItem] = []
     private var pendingFrames: [FrameItem] = []
+    private var pendingUpdates: [FrameItem] = []
 
     /// - Parameter keepsScores: attach the class scores (for temporal aggregation or refinement) instead of the labels.
     public init(model: SegmentationModel, batchSize: Int, keepsScores: Bool = false) {
@@ -30,8 +31,10 @@ public final class InferenceStage: Stage {
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         pending.append(item)
-        if case .frame(let frame) = item, frame.inferred { pendingFrames.append(frame) }
-        if pendingFrames.count == batchSize { try flush(emit: emit) }
+        if case .frame(let frame) = item {
+            if frame.inferred { pendingFrames.append(frame) } else if frame.updateInput != nil { pendingUpdates.append(frame) }
+        }
+        if pendingFrames.count == batchSize || pendingUpdates.count == batchSize { try flush(emit: emit) }
     }
 
     public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
@@ -50,9 +53,17 @@ public final class InferenceStage: Stage {
                 frame.modelInput = nil
             }
         }
+        if let size = pendingUpdates.first?.updateInput?.size {
+            let inputs = pendingUpdates.map { $0.updateInput?.input ?? [] }
+            for (frame, output) in zip(pendingUpdates, try model.outputs(for: inputs, size: size)) {
+                if case .scores(let scores) = output { frame.updateScores = scores }
+                frame.updateInput = nil
+            }
+        }
         let items = pending
         pending.removeAll(keepingCapacity: true)
         pendingFrames.removeAll(keepingCapacity: true)
+        pendingUpdates.removeAll(keepingCapacity: true)
         for item in items { try emit(item) }
     }
 }

@@ -6,7 +6,8 @@ import VideoIO
 /// Takes: `.frame`. Gives: the same frame with `modelInput` set (NCHW or NHWC Float32, one
 /// image), and `guide` when asked for (a `temporal` or `refine` stage follows). With a
 /// keyframe policy (a `temporal` stage follows), frames the policy skips get `inferred` false
-/// and no `modelInput`. Audio passes through.
+/// and no `modelInput`, and when the temporal stage updates them, `updateInput` at its reduced
+/// size. Audio passes through.
 ///
 /// ```yaml
 /// - preprocess      # options come from the model (size, mean, std, layout)
@@ -17,14 +18,17 @@ public final class PreprocessStage: Stage {
     private let converter: PixelConverter
     private let keepsGuide: Bool
     private var keyframes: KeyframeSelector?
+    private let updateSize: ModelSize?
 
     /// - Parameters:
     ///   - keepsGuide: also attach the picture in gray at the model size, for refinement.
     ///   - keyframes: which frames the model runs on (default: all); implies `keepsGuide`.
-    public init(model: SegmentationModel, keepsGuide: Bool = false, keyframes: KeyframePolicy? = nil) throws {
+    ///   - updateSize: on the other frames, also give the model input at this size (`updateInput`).
+    public init(model: SegmentationModel, keepsGuide: Bool = false, keyframes: KeyframePolicy? = nil, updateSize: ModelSize? = nil) throws {
         self.model = model
         self.keepsGuide = keepsGuide || keyframes != nil
         self.keyframes = keyframes.map(KeyframeSelector.init)
+        self.updateSize = updateSize
         converter = try PixelConverter()
     }
 
@@ -35,7 +39,12 @@ public final class PreprocessStage: Stage {
             if let guide = frame.guide, let decision = keyframes?.next(gray: guide) {
                 (frame.inferred, frame.sceneCut) = decision
             }
-            if frame.inferred { frame.modelInput = model.input(fromRGB: rgb) }
+            if frame.inferred {
+                frame.modelInput = model.input(fromRGB: rgb)
+            } else if let updateSize {
+                let small = try converter.rgb(from: frame.picture, width: updateSize.width, height: updateSize.height)
+                frame.updateInput = (model.input(fromRGB: small, size: updateSize), updateSize)
+            }
         }
         try emit(item)
     }
@@ -70,7 +79,8 @@ public struct PreprocessSpec: FileStageSpec {
     }
 
     public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
-        try PreprocessStage(model: context.segmentationModel(), keepsGuide: contract.gives.contains(.guide),
-                            keyframes: context.first(TemporalSpec.self)?.settings.keyframes)
+        let model = try context.segmentationModel(), temporal = context.first(TemporalSpec.self)
+        return try PreprocessStage(model: model, keepsGuide: contract.gives.contains(.guide), keyframes: temporal?.settings.keyframes,
+                                   updateSize: temporal.flatMap { $0.updateSize(model) })
     }
 }

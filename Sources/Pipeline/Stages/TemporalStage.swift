@@ -17,6 +17,8 @@ import Segmentation
 ///     interval: 1        # run the model on one frame in N; carry scores to the others
 ///     scene_cut: 0.15    # also on a frame this different (mean gray difference) from the last
 ///     blend: 0.7         # weight of a keyframe's own scores against the carried ones (1: none)
+///     update: 0.5        # between keyframes, run the model at this scale of its input (0: never)
+///     update_weight: 0.3 # weight of those scores against the carried ones
 ///     search: 24         # motion search radius, model input pixels
 ///     block: 32          # motion block size, model input pixels
 /// ```
@@ -51,7 +53,10 @@ public final class TemporalStage: Stage {
                 if frame.inferred && frame.scores == nil {
                     throw PipelineError("'temporal' with blend or refine needs a model that outputs class scores; this model outputs class ids")
                 }
-                if let scores = aggregator.next(inferred: frame.inferred ? frame.scores : nil, restart: frame.sceneCut, guide: guide) {
+                let update = frame.updateScores
+                frame.updateScores = nil
+                if let scores = aggregator.next(inferred: frame.inferred ? frame.scores : nil, update: update, restart: frame.sceneCut,
+                                                guide: guide) {
                     if givesScores {
                         frame.scores = scores
                     } else {
@@ -80,7 +85,7 @@ public final class TemporalStage: Stage {
 /// `temporal`: the keyframe policy, the keyframe blend and the motion search.
 public struct TemporalSpec: FileStageSpec {
     public static let name = "temporal"
-    static let keys = ["interval", "scene_cut", "blend", "search", "block"]
+    static let keys = ["interval", "scene_cut", "blend", "update", "update_weight", "search", "block"]
     public var settings = TemporalAggregation()
 
     public init(_ settings: TemporalAggregation = TemporalAggregation()) { self.settings = settings }
@@ -89,12 +94,27 @@ public struct TemporalSpec: FileStageSpec {
         settings.keyframes.interval = try options.int("interval") ?? settings.keyframes.interval
         settings.keyframes.sceneCut = try options.double("scene_cut").map(Float.init) ?? settings.keyframes.sceneCut
         settings.blend = try options.double("blend").map(Float.init) ?? settings.blend
+        settings.update = try options.double("update").map(Float.init) ?? settings.update
+        settings.updateWeight = try options.double("update_weight").map(Float.init) ?? settings.updateWeight
         settings.matcher.searchRadius = try options.int("search") ?? settings.matcher.searchRadius
         settings.matcher.blockSize = try options.int("block") ?? settings.matcher.blockSize
     }
 
+    /// Whether the model runs at a reduced size between keyframes.
+    var updates: Bool { settings.update > 0 && settings.keyframes.interval > 1 }
+
+    /// The reduced size of `model`'s runs between keyframes, when they happen: not for models
+    /// that give class ids or do not run at that size (a fixed input size).
+    func updateSize(_ model: SegmentationModel) -> ModelSize? {
+        guard updates, !model.outputsClassIDs else { return nil }
+        let size = model.reducedSize(scale: settings.update)
+        return model.runs(at: size) ? size : nil
+    }
+
     public func validate() throws(OptionError) {
         try OptionError.check("interval", settings.keyframes.interval, in: 1...100)
+        try OptionError.check("update", Double(settings.update), in: 0...1)
+        try OptionError.check("update_weight", Double(settings.updateWeight), in: 0...1)
         try OptionError.check("scene_cut", Double(settings.keyframes.sceneCut), in: 0...1)
         try OptionError.check("blend", Double(settings.blend), in: 0...1)
         try OptionError.check("search", settings.matcher.searchRadius, in: 0...128)
@@ -105,14 +125,19 @@ public struct TemporalSpec: FileStageSpec {
     /// else labels.
     public func contract(later: Set<FrameField>) -> StageContract {
         let gives: FrameField = later.contains(.scores) ? .scores : .labels
-        let carries: FrameField = gives == .scores || settings.blend < 1 ? .scores : .labels
+        let carries: FrameField = gives == .scores || settings.blend < 1 || updates ? .scores : .labels
         return StageContract(takes: [.guide, carries], gives: [gives], follows: [InferSpec.name])
     }
 
     public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
         let model = try context.segmentationModel()
+        let needsScores = settings.blend < 1 || contract.gives.contains(.scores)
+        if model.outputsClassIDs && needsScores {
+            throw PipelineError("'temporal' with blend or refine needs a model that outputs class scores; this model outputs class ids")
+        }
+        // A model that gives class ids has its labels carried, without updates.
         return TemporalStage(settings, guideWidth: model.inputWidth, guideHeight: model.inputHeight,
-                             carriesScores: contract.takes.contains(.scores), givesScores: contract.gives.contains(.scores),
-                             keepsGuide: contract.later.contains(.guide))
+                             carriesScores: contract.takes.contains(.scores) && !model.outputsClassIDs,
+                             givesScores: contract.gives.contains(.scores), keepsGuide: contract.later.contains(.guide))
     }
 }

@@ -23,7 +23,7 @@ public struct EdgeRefinement: Sendable, Equatable {
     /// Mean-field iterations.
     public var iterations = 1
     /// The filter grid's pixel size, in output pixels (at least one score pixel).
-    public var subsampling = 2
+    public var subsampling = 4
 
     public init() {}
 

@@ -6,6 +6,11 @@ public struct TemporalAggregation: Sendable, Equatable {
     /// (1: none carried). 0.7 steadies labels between frames (sample clip: flicker -20 %, mIoU
     /// +0.009; 0.6 and 0.8 within 0.002 of it).
     public var blend: Float = 0.7
+    /// Scale of the model's input at which the model also runs on frames between keyframes
+    /// (0: it does not), for a cheap look at each frame's own picture.
+    public var update: Float = 0.5
+    /// Weight of such an update's scores against the scores carried along the motion.
+    public var updateWeight: Float = 0.3
     public var matcher = BlockMatcher()
 
     public init() {}
@@ -37,19 +42,21 @@ public final class TemporalAggregator {
     /// The scores of the next frame.
     /// - Parameters:
     ///   - inferred: the model's scores, or nil when the model did not run on this frame.
+    ///   - update: when the model did not run at full size, its scores at the reduced size
+    ///     (`settings.update`), blended with the carried scores.
     ///   - restart: do not blend with earlier frames (a scene cut).
     ///   - guide: the frame in gray (0–1).
     /// - Returns: nil when the model did not run and there is no earlier frame to carry from.
-    public func next(inferred: ClassScores?, restart: Bool, guide: [Float]) -> ClassScores? {
+    public func next(inferred: ClassScores?, update: ClassScores? = nil, restart: Bool, guide: [Float]) -> ClassScores? {
         var result: ClassScores
         if let inferred {
             result = inferred
-            if !restart, settings.blend < 1, let earlier = previousScores, earlier.classes == inferred.classes,
-               earlier.width == inferred.width, earlier.height == inferred.height, let field = motion(to: guide) {
-                result = carry(earlier, along: field, blendingWith: inferred)
+            if !restart, settings.blend < 1, let earlier = previousScores, earlier.matches(inferred), let field = motion(to: guide) {
+                result = carry(earlier, along: field, blendingWith: inferred, keep: settings.blend)
             }
         } else if let earlier = previousScores, let field = motion(to: guide) {
-            result = carry(earlier, along: field)
+            let fresh = update.map { $0.resized(width: earlier.width, height: earlier.height) }
+            result = carry(earlier, along: field, blendingWith: fresh, keep: settings.updateWeight)
         } else {
             return nil
         }
@@ -89,14 +96,14 @@ public final class TemporalAggregator {
         (previousGuide, previousPyramid, currentPyramid) = (guide, currentPyramid, nil)
     }
 
-    /// `scores` moved along `field`, blended with `fresh` scores when given.
-    private func carry(_ scores: ClassScores, along field: MotionField, blendingWith fresh: ClassScores? = nil) -> ClassScores {
+    /// `scores` moved along `field`; with `fresh` scores, `keep` x fresh + (1 - `keep`) x moved.
+    private func carry(_ scores: ClassScores, along field: MotionField, blendingWith fresh: ClassScores?, keep: Float) -> ClassScores {
         let count = scores.classes * scores.width * scores.height
         let values = [Float](unsafeUninitializedCapacity: count) { output, initialized in
             scores.withUnsafeBufferPointer { earlier in
                 func warp(_ freshValues: UnsafeBufferPointer<Float>?) {
                     warpScores(earlier, classes: scores.classes, width: scores.width, height: scores.height, along: field,
-                               blendingWith: freshValues, keep: settings.blend, into: output)
+                               blendingWith: freshValues, keep: keep, into: output)
                 }
                 if let fresh { fresh.withUnsafeBufferPointer(warp) } else { warp(nil) }
             }
@@ -105,5 +112,12 @@ public final class TemporalAggregator {
         var carried = ClassScores(storage: values, offset: 0, classes: scores.classes, width: scores.width, height: scores.height)
         carried.alignsCorners = scores.alignsCorners
         return carried
+    }
+}
+
+extension ClassScores {
+    /// Whether `other` has the same classes and size.
+    func matches(_ other: ClassScores) -> Bool {
+        classes == other.classes && width == other.width && height == other.height
     }
 }
