@@ -127,6 +127,29 @@ import Testing
         #expect(try values(aggregator.next(inferred: scores(1), restart: true, guide: guide)).allSatisfy { $0 == 1 })
     }
 
+    @Test func updatesBetweenKeyframesAreBroughtUpAndBlendedWithTheCarriedScores() throws {
+        let (width, height) = (64, 48)
+        var settings = TemporalAggregation()
+        settings.updateWeight = 0.25
+        let aggregator = TemporalAggregator(settings, guideWidth: width, guideHeight: height)
+        let guide = texture(width: width, height: height, seed: 4)
+        _ = aggregator.next(inferred: ClassScores(storage: [Float](repeating: 4, count: 2 * width * height), offset: 0, classes: 2,
+                                                  width: width, height: height), restart: true, guide: guide)
+        // A half-size update whose class 0 is a ramp across x and class 1 a constant 8.
+        let (halfWidth, halfHeight) = (width / 2, height / 2)
+        let update = ClassScores(storage: (0..<(2 * halfWidth * halfHeight)).map { $0 < halfWidth * halfHeight ? Float($0 % halfWidth) : 8 },
+                                 offset: 0, classes: 2, width: halfWidth, height: halfHeight)
+        let result = try #require(aggregator.next(inferred: nil, update: update, restart: false, guide: guide))
+        #expect(result.width == width && result.height == height)
+        let values = result.withUnsafeBufferPointer { Array($0) }
+        // Brought up on pixel centres: full-size x samples the half-size ramp at (x + 0.5) / 2 - 0.5.
+        for x in 0..<width {
+            let ramp = min(Float(halfWidth - 1), max(0, (Float(x) + 0.5) / 2 - 0.5))
+            #expect(abs(values[5 * width + x] - (0.25 * ramp + 0.75 * 4)) < 1e-5, "x \(x)")
+        }
+        #expect(values[(width * height)...].allSatisfy { abs($0 - (0.25 * 8 + 0.75 * 4)) < 1e-5 })
+    }
+
     @Test func aggregatorMovesScoresWithThePicture() throws {
         let (width, height) = (96, 64)
         let aggregator = TemporalAggregator(TemporalAggregation(), guideWidth: width, guideHeight: height)
