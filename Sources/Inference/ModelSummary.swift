@@ -45,8 +45,9 @@ public struct ModelSummary: Sendable {
 
 extension Model {
     /// A concrete shape for the (single) image input: symbolic dimensions become `batch`
-    /// (axis 0) or the given height/width. The spatial axes are 2,3 for NCHW inputs and
-    /// 1,2 for NHWC ones (channel count 1-4 on the last axis).
+    /// (axis 0) or the given height/width, else the size the metadata declare (`input_size`).
+    /// The spatial axes are 2,3 for NCHW inputs and 1,2 for NHWC ones (channel count 1-4 on the
+    /// last axis).
     /// - Throws: `InferenceError.invalidInput` when a dimension stays unknown.
     public func inputShape(batch: Int, height: Int?, width: Int?) throws -> [Int] {
         guard inputs.count == 1, let dims = inputs[0].dimensions, dims.count == 4 else {
@@ -56,6 +57,8 @@ extension Model {
         let nhwc: Bool
         if case .fixed(let c) = dims[3], (1...4).contains(c), dims[1] != .fixed(c) { nhwc = true } else { nhwc = false }
         let (hAxis, wAxis) = nhwc ? (1, 2) : (2, 3)
+        let declared = ModelSize.declared(in: metadata)
+        let (height, width) = (height ?? (dims[hAxis].isFixed ? nil : declared?.height), width ?? (dims[wAxis].isFixed ? nil : declared?.width))
         var shape: [Int] = []
         for (axis, d) in dims.enumerated() {
             if axis == 0 { shape.append(batch); continue }

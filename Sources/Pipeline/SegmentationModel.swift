@@ -47,7 +47,7 @@ public final class SegmentationModel: @unchecked Sendable {
             throw PipelineError("\(path): metadata mean/std must be three numbers each, std positive")
         }
         let hAxis = channelsLast ? 1 : 2, wAxis = channelsLast ? 2 : 3
-        let declared = metadata["input_size"].flatMap(ModelSize.init)
+        let declared = ModelSize.declared(in: metadata)
         if let size {
             (inputWidth, inputHeight) = (size.width, size.height)
         } else if case .fixed(let h) = dims[hAxis], case .fixed(let w) = dims[wAxis], h > 0, w > 0 {

@@ -17,7 +17,7 @@ struct BenchModelCommand: ParsableCommand {
     var batch = 1
 
     @Option(help: "Input size HxW (default: the model's declared size).")
-    var size: ImageSize?
+    var size: ModelSize?
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?

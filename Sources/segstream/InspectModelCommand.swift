@@ -13,7 +13,7 @@ struct InspectModelCommand: ParsableCommand {
     var model: String
 
     @Option(help: "Input size HxW for GFLOPs when the model's spatial size is dynamic.")
-    var size: ImageSize?
+    var size: ModelSize?
 
     @Flag(help: "Print JSON instead of text.")
     var json = false

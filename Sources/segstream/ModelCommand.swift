@@ -11,16 +11,9 @@ struct ModelCommand: ParsableCommand {
     )
 }
 
-/// Parses "HxW" (e.g. 512x1024).
-struct ImageSize: ExpressibleByArgument {
-    var height: Int
-    var width: Int
-
-    init?(argument: String) {
-        let parts = argument.lowercased().split(separator: "x").compactMap { Int($0) }
-        guard parts.count == 2, parts.allSatisfy({ $0 > 0 }) else { return nil }
-        (height, width) = (parts[0], parts[1])
-    }
+extension ModelSize: ExpressibleByArgument {
+    /// Parses "HxW" (e.g. 512x1024).
+    public init?(argument: String) { self.init(argument) }
 }
 
 /// Describes a declared tensor, e.g. "input: float32 [batch, 3, 512, 1024]".

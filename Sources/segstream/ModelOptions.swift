@@ -1,4 +1,5 @@
 import ArgumentParser
+import Inference
 import Pipeline
 import Segmentation
 

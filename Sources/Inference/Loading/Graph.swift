@@ -74,6 +74,10 @@ public enum Dimension: Sendable, Equatable, CustomStringConvertible {
     case fixed(Int)
     case symbolic(String)
 
+    public var isFixed: Bool {
+        if case .fixed = self { true } else { false }
+    }
+
     public var description: String {
         switch self {
         case .fixed(let v): return String(v)

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Segmentation
 
 /// Reads a pipeline file into a `PipelineSpec`, validating every key and value; errors name the

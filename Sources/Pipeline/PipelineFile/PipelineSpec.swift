@@ -1,3 +1,4 @@
+import Inference
 import Segmentation
 
 /// A pipeline as declared in a pipeline file (`pipelines/*.yaml`), after validation.

@@ -1,3 +1,4 @@
+import Inference
 import Segmentation
 import VideoIO
 

@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Segmentation
 
 /// Temporal keyframe aggregation (see `TemporalAggregator`): frames the model skipped get the

@@ -16,6 +16,11 @@ public struct ModelSize: Sendable, Equatable, CustomStringConvertible {
         self.init(width: width, height: height)
     }
 
+    /// The size a model's `metadata_props` declare as `input_size`, if any.
+    public static func declared(in metadata: [String: String]) -> ModelSize? {
+        metadata["input_size"].flatMap(ModelSize.init)
+    }
+
     /// What an unparsable size is told.
     public static let expected = "must look like 512x1024 (HxW)"
 
