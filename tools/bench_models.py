@@ -5,7 +5,7 @@ with the same thread count. Writes the latest-run table of the "## Inference eng
 of BENCHMARKS.md (between its bench_models.py markers; the notes around it stay).
 
     swift build -c release --product segstream
-    /work/main/.venv/bin/python tools/bench_models.py [--threads T] [--size HxW] [--width 4]
+    .venv/bin/python tools/bench_models.py [--threads T] [--size HxW] [--width 4]
 """
 import argparse
 import os

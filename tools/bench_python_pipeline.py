@@ -18,7 +18,7 @@ closed output; model loading excluded, as in segstream's `--stats`) and per-stag
 
 Install (into the project venv, which already has numpy and onnxruntime):
 
-    /work/main/.venv/bin/pip install av onnxruntime numpy    # PyAV wheels bundle FFmpeg + libx264
+    .venv/bin/pip install av onnxruntime numpy    # PyAV wheels bundle FFmpeg + libx264
 
 Usage:
 

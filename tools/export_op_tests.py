@@ -5,7 +5,7 @@ and saves onnxruntime's outputs as the reference.
 Writes fixtures/ops/<case>.onnx, <case>.in<i>.npy (graph inputs, in order) and
 <case>.out<i>.npy (graph outputs, in order).
 
-    /work/main/.venv/bin/python tools/export_op_tests.py [--out DIR]
+    .venv/bin/python tools/export_op_tests.py [--out DIR]
 """
 import argparse
 import os

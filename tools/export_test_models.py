@@ -6,7 +6,7 @@ Writes fixtures/models/test/<name>.onnx, <name>.input.npy (batch 2) and
 <name>.<output>.npy per output. Weights and BatchNorm statistics are random but
 seeded, so re-running reproduces the files bit for bit on the same torch version.
 
-    /work/main/.venv/bin/python tools/export_test_models.py [--out DIR] [--size HxW]
+    .venv/bin/python tools/export_test_models.py [--out DIR] [--size HxW]
 """
 import argparse
 import os
