@@ -50,8 +50,8 @@ public final class RunningCommand {
         }
     }
 
-    /// Sends SIGINT, as Ctrl-C would.
-    public func interrupt() { kill(process.processIdentifier, SIGINT) }
+    /// Sends `signal` (by default SIGINT, as Ctrl-C would).
+    public func interrupt(_ signal: Int32 = SIGINT) { kill(process.processIdentifier, signal) }
 
     /// Waits for the program to end and returns its status and output.
     public func wait() -> CommandResult {

@@ -83,8 +83,10 @@ struct RunOptions: ParsableArguments {
     }
 }
 
-/// Runs `pipeline` with SIGINT handling and progress, then prints warnings and statistics.
-/// - Throws: the run's first error; `ExitCode(130)` after an interruption.
+/// Runs `pipeline` with SIGINT and SIGTERM handling (the frames in flight finish and every output
+/// is finalised; a second signal abandons the queued frames) and progress, then prints warnings
+/// and statistics.
+/// - Throws: the run's first error; `ExitCode(130)` after SIGINT, `ExitCode(143)` after SIGTERM.
 func execute(_ pipeline: BuiltPipeline, quiet: Bool, stats: Bool) throws {
     let runner = pipeline.runner
     let interrupt = InterruptSignal { runner.interrupt() }
@@ -98,8 +100,9 @@ func execute(_ pipeline: BuiltPipeline, quiet: Bool, stats: Bool) throws {
     if dropped > 0 { printError("warning: \(dropped) item(s) were dropped by full queues (dropOldest); see --stats") }
     if stats { printError(report.table) }
     if report.ending == .interrupted {
-        printError("interrupted after \(report.frames) frames")
-        throw ExitCode(130)
+        let signal = interrupt.received == SIGTERM ? "SIGTERM" : "SIGINT"
+        printError("interrupted (\(signal)) after \(report.frames) frames")
+        throw ExitCode(interrupt.exitStatus ?? 130)
     }
 }
 

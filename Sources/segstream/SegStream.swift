@@ -11,7 +11,8 @@ struct SegStream: ParsableCommand {
         subcommands: [SegmentCommand.self, ClipsCommand.self, RunCommand.self, EvalCommand.self, ProbeCommand.self, TranscodeCommand.self, ModelCommand.self]
     )
 
-    /// Runs the command; exit codes: 0 ok, 1 runtime failure, 2 usage error, 130 after SIGINT.
+    /// Runs the command; exit codes: 0 ok, 1 runtime failure, 2 usage error, 130 after SIGINT,
+    /// 143 after SIGTERM (outputs finalised either way).
     static func main() {
         LibavLog.quiet()
         ss_keep_large_buffers_in_heap()
