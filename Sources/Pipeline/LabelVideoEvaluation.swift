@@ -37,7 +37,7 @@ public enum LabelVideoEvaluation {
         while let item = try reader.next() {
             guard case .video(let frame) = item else { continue }
             guard let pixels = frame.grayPixels() else {
-                throw PipelineError("\(reader.info.url) is not a label video: its pixels are \(frame.pixelFormat), expected gray (8-bit class ids)")
+                throw PipelineError("\(reader.info.displayURL) is not a label video: its pixels are \(frame.pixelFormat), expected gray (8-bit class ids)")
             }
             return (LabelMap(width: frame.width, height: frame.height, pixels: pixels), frame.seconds)
         }

@@ -66,6 +66,14 @@ public final class SegmentationModel: @unchecked Sendable {
         return ModelSize(width: side(inputWidth), height: side(inputHeight))
     }
 
+    /// Plans the model for batches of `batch` images at `size` (by default its input size), so
+    /// that the first run only runs.
+    /// - Throws: `InferenceError` when the model cannot take that shape.
+    public func prepare(batch: Int, size: ModelSize? = nil) throws {
+        let (width, height) = (size?.width ?? inputWidth, size?.height ?? inputHeight)
+        _ = try model.prepare(inputShape: channelsLast ? [batch, height, width, 3] : [batch, 3, height, width])
+    }
+
     /// Whether the model runs at `size`: its declared input size is not fixed to another, and
     /// its graph plans at that size (a graph may need sides that are multiples of 16 or 32).
     public func runs(at size: ModelSize) -> Bool {
@@ -73,8 +81,7 @@ public final class SegmentationModel: @unchecked Sendable {
         let (h, w) = channelsLast ? (dims[1], dims[2]) : (dims[2], dims[3])
         if case .fixed(let fixed) = h, fixed != size.height { return false }
         if case .fixed(let fixed) = w, fixed != size.width { return false }
-        let shape = channelsLast ? [1, size.height, size.width, 3] : [1, 3, size.height, size.width]
-        return (try? model.prepare(inputShape: shape)) != nil
+        return (try? prepare(batch: 1, size: size)) != nil
     }
 
     /// Whether the model's output is class ids (its graph ends in an arg max) rather than class scores.

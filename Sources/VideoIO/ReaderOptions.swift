@@ -16,6 +16,20 @@ public struct ReaderOptions: Sendable {
     public var maxFrames: Int?
     /// Seconds a network read may stall before the input counts as unreachable.
     public var networkTimeout: Double = 10
+    /// How RTSP media travels: `tcp` (interleaved in the RTSP connection, no losses) or `udp`.
+    public var rtspTransport = RTSPTransport.tcp
 
     public init() {}
+}
+
+/// How an RTSP camera's media travels.
+public enum RTSPTransport: String, Sendable, CaseIterable {
+    case tcp, udp
+}
+
+/// Whether `url` names a live network stream (RTSP, RTMP, SRT, UDP, RTP, TCP) rather than a
+/// file: such inputs run live by default (a full queue drops its oldest item).
+public func isLiveStream(_ url: String) -> Bool {
+    guard let scheme = url.range(of: "://").map({ url[..<$0.lowerBound].lowercased() }) else { return false }
+    return ["rtsp", "rtsps", "rtmp", "rtmps", "srt", "udp", "rtp", "tcp"].contains(scheme)
 }

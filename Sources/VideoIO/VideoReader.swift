@@ -53,22 +53,26 @@ public final class VideoReader {
     ///   or uses a codec this libavcodec cannot decode.
     public init(url: String, options: ReaderOptions = ReaderOptions()) throws {
         self.options = options
-        guard let context = avformat_alloc_context() else { throw VideoIOError("out of memory opening \(url)") }
+        let shown = redactingCredentials(url)
+        guard let context = avformat_alloc_context() else { throw VideoIOError("out of memory opening \(shown)") }
         context.pointee.interrupt_callback = interrupt.callback
         format = context
         var dictionary: OpaquePointer?
         defer { av_dict_free(&dictionary) }
         let timeout = String(Int64(options.networkTimeout * 1_000_000))
         av_dict_set(&dictionary, "rw_timeout", timeout, 0)
-        if url.hasPrefix("rtsp://") || url.hasPrefix("rtsps://") { av_dict_set(&dictionary, "timeout", timeout, 0) }
+        if url.hasPrefix("rtsp://") || url.hasPrefix("rtsps://") {
+            av_dict_set(&dictionary, "timeout", timeout, 0)
+            av_dict_set(&dictionary, "rtsp_transport", options.rtspTransport.rawValue, 0)
+        }
         var status = avformat_open_input(&format, url, nil, &dictionary)
         guard status >= 0, let format else {
-            throw VideoIOError(path: url, "cannot open input", code: status)
+            throw VideoIOError(path: shown, "cannot open input", code: status)
         }
         status = avformat_find_stream_info(format, nil)
         if status < 0 {
             avformat_close_input(&self.format)
-            throw VideoIOError(path: url, "cannot read stream information", code: status)
+            throw VideoIOError(path: shown, "cannot read stream information", code: status)
         }
         do {
             (info, decoder) = try Self.openVideo(format: format, url: url, options: options)
@@ -117,7 +121,7 @@ public final class VideoReader {
             let frame = try LibavFrame()
             let status = avcodec_receive_frame(decoder.pointer, frame.pointer)
             if status == ss_eagain() || status == ss_eof() { return nil }
-            if status == ss_averror(ENOMEM) { throw VideoIOError(path: info.url, "decoding failed", code: status) }
+            if status == ss_averror(ENOMEM) { throw VideoIOError(path: info.displayURL, "decoding failed", code: status) }
             if status < 0 { undecodablePackets += 1; continue }
             return makeVideoFrame(frame)
         }
@@ -144,7 +148,7 @@ public final class VideoReader {
         guard let format else { return nil }
         let status = av_read_frame(format, packet.pointer)
         if status < 0 {
-            if interrupt.isRaised { throw VideoIOError("\(info.url): reading was cancelled") }
+            if interrupt.isRaised { throw VideoIOError("\(info.displayURL): reading was cancelled") }
             if status != ss_eof() { readError = avErrorString(status) }
             draining = true
             avcodec_send_packet(decoder.pointer, nil)
@@ -155,7 +159,7 @@ public final class VideoReader {
         if streamIndex == info.video.index {
             if packet.pointer.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 { corruptPackets += 1 }
             let sent = avcodec_send_packet(decoder.pointer, packet.pointer)
-            if sent == ss_averror(ENOMEM) { throw VideoIOError(path: info.url, "decoding failed", code: sent) }
+            if sent == ss_averror(ENOMEM) { throw VideoIOError(path: info.displayURL, "decoding failed", code: sent) }
             if sent < 0 { undecodablePackets += 1 }
             return nil
         }
@@ -189,10 +193,10 @@ public final class VideoReader {
                 format.pointee.streams[$0]!.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO
             }
             let name = video.map { String(cString: avcodec_get_name(format.pointee.streams[$0]!.pointee.codecpar.pointee.codec_id)) } ?? "unknown"
-            throw VideoIOError("\(url): unsupported video codec '\(name)': this FFmpeg build has no decoder for it")
+            throw VideoIOError("\(redactingCredentials(url)): unsupported video codec '\(name)': this FFmpeg build has no decoder for it")
         }
         guard best >= 0, let codec else {
-            throw VideoIOError("\(url): no video stream (the input has \(format.pointee.nb_streams) stream(s), none of them video)")
+            throw VideoIOError("\(redactingCredentials(url)): no video stream (the input has \(format.pointee.nb_streams) stream(s), none of them video)")
         }
         let stream = format.pointee.streams[Int(best)]!
         let video = VideoStreamInfo(stream: stream, index: Int(best))
@@ -208,7 +212,7 @@ public final class VideoReader {
                              duration: duration, video: video, audio: audio)
         let decoder = try LibavCodecContext(codec: codec)
         var status = avcodec_parameters_to_context(decoder.pointer, stream.pointee.codecpar)
-        if status < 0 { throw VideoIOError(path: url, "cannot configure the \(video.codec) decoder", code: status) }
+        if status < 0 { throw VideoIOError(path: redactingCredentials(url), "cannot configure the \(video.codec) decoder", code: status) }
         decoder.pointer.pointee.pkt_timebase = stream.pointee.time_base
         decoder.pointer.pointee.thread_count = Int32(max(1, options.decodeThreads))
         decoder.pointer.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
@@ -216,7 +220,7 @@ public final class VideoReader {
         defer { av_dict_free(&decoderOptions) }
         if options.exportMotionVectors { av_dict_set(&decoderOptions, "flags2", "+export_mvs", 0) }
         status = avcodec_open2(decoder.pointer, codec, &decoderOptions)
-        if status < 0 { throw VideoIOError(path: url, "cannot open the \(video.codec) decoder", code: status) }
+        if status < 0 { throw VideoIOError(path: redactingCredentials(url), "cannot open the \(video.codec) decoder", code: status) }
         return (info, decoder)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import VideoIO
 
 /// Which part of the input to process.
 struct RangeOptions: ParsableArguments {
@@ -58,8 +59,14 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Items each queue between stages holds.")
     var queueCapacity = 8
 
-    @Flag(help: "For live sources: when a queue is full, drop the oldest item instead of waiting (drops are counted).")
+    @Flag(help: "When a queue is full, drop the oldest item instead of waiting (drops are counted); the default for live streams (rtsp://, rtmp://, srt://, udp://).")
     var dropOldest = false
+
+    @Flag(help: "Live streams too: when a queue is full, wait instead of dropping.")
+    var noDrop = false
+
+    @Option(help: "How RTSP media travels: tcp or udp.")
+    var rtspTransport = RTSPTransport.tcp
 
     @Flag(help: "Print per-stage busy time and queue statistics at the end.")
     var stats = false
@@ -70,12 +77,15 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         guard decodeThreads > 0 else { throw ValidationError("--decode-threads must be at least 1") }
         guard queueCapacity > 0 else { throw ValidationError("--queue-capacity must be at least 1") }
+        if dropOldest && noDrop { throw ValidationError("--drop-oldest and --no-drop contradict each other") }
     }
 
     func apply(to spec: inout PipelineSpec) {
         spec.decode.threads = decodeThreads
         spec.queues.capacity = queueCapacity
         if dropOldest { spec.queues.policy = .dropOldest }
+        if noDrop { spec.queues.policy = .block }
+        spec.decode.rtspTransport = rtspTransport
     }
 
     func execute(_ pipeline: BuiltPipeline) throws {
@@ -117,3 +127,5 @@ extension StageSpec {
 func printError(_ line: String) {
     FileHandle.standardError.write((line + "\n").data(using: .utf8)!)
 }
+
+extension RTSPTransport: ExpressibleByArgument {}

@@ -31,7 +31,7 @@ struct ProbeReport: Encodable {
     var audio: [Audio]
 
     init(_ info: MediaInfo) {
-        input = info.url
+        input = info.displayURL
         format = info.format
         duration = info.duration
         let v = info.video

@@ -81,6 +81,13 @@ import TestSupport
     }
 
     // A hang guard: the limit also counts time spent waiting for a free test worker.
+    /// A camera's password never reaches the terminal: errors show the URL with `***`.
+    @Test func errorsNeverPrintACamerasPassword() throws {
+        let result = try segstream("probe", "rtsp://admin:hunter2@127.0.0.1:9/cam")
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("rtsp://admin:***@127.0.0.1:9/cam") && !result.stderr.contains("hunter2"), "\(result.stderr)")
+    }
+
     /// SIGINT (Ctrl-C) and SIGTERM (`systemctl stop`, `docker stop`, Kubernetes) both finish the
     /// output: a playable file at its final name, nothing else left, exit 128 + the signal.
     @Test(.timeLimit(.minutes(5)), arguments: [SIGINT, SIGTERM])

@@ -22,7 +22,7 @@ import TestSupport
             input: in.mp4
             model: m.onnx
             size: 256x512
-            decode: {threads: 1, from: 1.5, to: 4, frames: 20}
+            decode: {threads: 1, from: 1.5, to: 4, frames: 20, rtsp_transport: udp}
             queues: {capacity: 3, policy: dropOldest}
             stages:
               - preprocess
@@ -36,6 +36,7 @@ import TestSupport
             """, file: "p.yaml")
         #expect(spec.input == "in.mp4" && spec.model == "m.onnx" && spec.size == ModelSize(width: 512, height: 256))
         #expect(spec.decode.threads == 1 && spec.decode.from == 1.5 && spec.decode.to == 4 && spec.decode.frames == 20)
+        #expect(spec.decode.rtspTransport == .udp)
         #expect(spec.queues.capacity == 3 && spec.queues.policy == .dropOldest)
         #expect(spec.stages.map(\.name) == ["preprocess", "infer", "temporal", "refine", "overlay", "video", "json", "clips"])
         if let t = (spec.stages[2] as? TemporalSpec)?.settings {
@@ -150,5 +151,20 @@ import TestSupport
         pipelines += YAMLExamples.inDocComments(parser).map { ("PipelineFileParser.swift", $0) }
         #expect(pipelines.count >= 5)
         for (file, text) in pipelines { _ = try PipelineFileParser.parse(text, file: file) }
+    }
+
+    /// Live network streams drop the oldest item of a full queue unless the file says otherwise;
+    /// files wait.
+    @Test func liveStreamsRunLiveByDefault() throws {
+        func policy(_ input: String, _ queues: String = "") throws -> QueuePolicy {
+            try PipelineFileParser.parse("input: \(input)\n\(queues)stages: [preprocess, infer, {labels: {path: o.mkv}}]\n", file: "p.yaml").queuePolicy
+        }
+        #expect(try policy("rtsp://cam/live") == .dropOldest)
+        #expect(try policy("srt://cam:9000") == .dropOldest)
+        #expect(try policy("clip.mp4") == .block)
+        #expect(try policy("rtsp://cam/live", "queues: {policy: block}\n") == .block)
+        #expect(try policy("clip.mp4", "queues: {policy: dropOldest}\n") == .dropOldest)
+        #expect(error("input: a.mp4\ndecode: {rtsp_transport: quic}\nstages: [preprocess, infer, {labels: {path: o.mkv}}]\n")
+                == "p.yaml:2: 'rtsp_transport' in 'decode' must be tcp or udp")
     }
 }

@@ -10,7 +10,7 @@ public struct BuiltPipeline {
 
     /// Damage in the input and warnings from the sinks, one line each.
     public var warnings: [String] {
-        (source.reader.damage.map { ["\(source.reader.info.url): \($0)"] } ?? []) + sinkWarnings.flatMap { $0() }
+        (source.reader.damage.map { ["\(source.reader.info.displayURL): \($0)"] } ?? []) + sinkWarnings.flatMap { $0() }
     }
 }
 
@@ -31,6 +31,7 @@ public enum PipelineBuilder {
         readerOptions.start = spec.decode.from
         readerOptions.end = spec.decode.to
         readerOptions.maxFrames = spec.decode.frames
+        readerOptions.rtspTransport = spec.decode.rtspTransport
         let source = try VideoSource(url: spec.input, options: readerOptions)
         let keepsScores = contracts.contains { $0.takes.contains(.scores) }
         let context = StageContext(info: source.reader.info, timeOrigin: spec.decode.from ?? 0, stages: spec.stages) {
@@ -43,7 +44,7 @@ public enum PipelineBuilder {
             if let sink = stage as? any SinkSpec { try createFolder(of: type(of: sink).writesFolder ? sink.path + "/" : sink.path) }
             stages.append(try stage.make(context, contract: contract))
         }
-        let runner = PipelineRunner(source: source, stages: stages, queueCapacity: spec.queues.capacity, queuePolicy: spec.queues.policy)
+        let runner = PipelineRunner(source: source, stages: stages, queueCapacity: spec.queues.capacity, queuePolicy: spec.queuePolicy)
         return BuiltPipeline(runner: runner, source: source, sinkWarnings: context.warnings)
     }
 

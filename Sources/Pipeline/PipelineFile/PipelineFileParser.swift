@@ -1,6 +1,7 @@
 import Foundation
 import Inference
 import Segmentation
+import VideoIO
 
 /// Reads a pipeline file into a `PipelineSpec`, validating every key and value; errors name the
 /// file, line and key. Stages are checked against each other's contracts
@@ -11,7 +12,7 @@ import Segmentation
 /// input: fixtures/videos/dashcam-sample.mp4
 /// model: fixtures/models/roadseg.onnx     # optional: the bundled model
 /// decode: {threads: 2, from: 0, to: 10}
-/// queues: {capacity: 8, policy: block}    # or dropOldest, for live sources
+/// queues: {capacity: 8, policy: block}    # default: dropOldest for live streams, block for files
 /// stages:
 ///   - preprocess
 ///   - infer: {batch: 2}
@@ -51,9 +52,13 @@ public enum PipelineFileParser {
             spec.size = parsed
         }
         if let decode = try top.fields("decode") {
-            try decode.allow(["threads", "from", "to", "frames"])
+            try decode.allow(["threads", "from", "to", "frames", "rtsp_transport"])
             spec.decode = DecodeSpec(threads: try decode.int("threads", 1...64), from: try decode.double("from", 0...),
                                      to: try decode.double("to", 0...), frames: try decode.int("frames", 1...))
+            if let transport = try decode.string("rtsp_transport") {
+                guard let value = RTSPTransport(rawValue: transport) else { throw decode.invalid("rtsp_transport", "must be tcp or udp") }
+                spec.decode.rtspTransport = value
+            }
             if let from = spec.decode.from, let to = spec.decode.to, to <= from { throw decode.invalid("to", "must be later than 'from'") }
         }
         if let queues = try top.fields("queues") {

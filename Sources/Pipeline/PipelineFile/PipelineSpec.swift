@@ -1,5 +1,6 @@
 import Inference
 import Segmentation
+import VideoIO
 
 /// A pipeline as declared in a pipeline file (`pipelines/*.yaml`), after validation.
 public struct PipelineSpec: Sendable {
@@ -27,10 +28,18 @@ public struct DecodeSpec: Sendable {
     public var from: Double?
     public var to: Double?
     public var frames: Int?
+    public var rtspTransport = RTSPTransport.tcp
 }
 
 /// `queues:` — the queues between stages.
 public struct QueueSpec: Sendable {
     public var capacity = 8
-    public var policy = QueuePolicy.block
+    /// nil: `dropOldest` for live network streams, `block` for files.
+    public var policy: QueuePolicy?
+}
+
+extension PipelineSpec {
+    /// What a full queue does: the policy given, else `dropOldest` for a live network stream
+    /// (a camera does not wait; every drop is counted) and `block` for a file.
+    public var queuePolicy: QueuePolicy { queues.policy ?? (isLiveStream(input) ? .dropOldest : .block) }
 }

@@ -25,12 +25,16 @@ public final class PipelineRunner: @unchecked Sendable {
 
     /// - Parameters:
     ///   - queueCapacity: items each queue holds before its producer waits (or drops).
-    ///   - queuePolicy: what a full queue does.
+    ///   - queuePolicy: what the intake queue (from the source to the first stage) does when
+    ///     full. The queues after it always wait: a live source loses frames only at intake, so
+    ///     every sink gets the same frames, and the waits there bound the latency.
     public init(source: SourceStage, stages: [Stage], queueCapacity: Int = 8, queuePolicy: QueuePolicy = .block) {
         precondition(!stages.isEmpty, "a pipeline needs at least one stage after its source")
         self.source = source
         self.stages = stages
-        queues = stages.map { BoundedQueue(name: "→ \($0.name)", capacity: queueCapacity, policy: queuePolicy) }
+        queues = stages.enumerated().map { index, stage in
+            BoundedQueue(name: "→ \(stage.name)", capacity: queueCapacity, policy: index == 0 ? queuePolicy : .block)
+        }
         statistics = [StageStatistics(name: source.name)] + stages.map { StageStatistics(name: $0.name) }
     }
 

@@ -97,7 +97,11 @@ public struct InferSpec: FileStageSpec {
         StageContract(takes: [.modelInput], gives: later.contains(.scores) ? [.scores] : [.labels])
     }
 
+    /// Plans the model for full batches before the run, so that a live source's first frames do
+    /// not wait for it.
     public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
-        InferenceStage(model: try context.segmentationModel(), batchSize: batch, keepsScores: contract.gives.contains(.scores))
+        let model = try context.segmentationModel()
+        try model.prepare(batch: batch)
+        return InferenceStage(model: model, batchSize: batch, keepsScores: contract.gives.contains(.scores))
     }
 }

@@ -136,7 +136,7 @@ struct FramesHeader: Encodable {
         self.labels = labels.names
         palette = labels.palette
         let video = source.video
-        input = Input(url: source.url, width: video.width, height: video.height, frameRate: video.frameRate.doubleValue,
+        input = Input(url: source.displayURL, width: video.width, height: video.height, frameRate: video.frameRate.doubleValue,
                       timeBase: [video.timeBase.num, video.timeBase.den], frameCount: source.estimatedFrameCount,
                       duration: video.duration ?? source.duration, rotation: video.rotation)
         self.rle = rle
