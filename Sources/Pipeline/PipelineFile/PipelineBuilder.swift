@@ -32,6 +32,7 @@ public enum PipelineBuilder {
         readerOptions.end = spec.decode.to
         readerOptions.maxFrames = spec.decode.frames
         readerOptions.rtspTransport = spec.decode.rtspTransport
+        readerOptions.exportMotionVectors = spec.stages.contains { ($0 as? TemporalSpec)?.settings.codecMotion == true }
         let source = try VideoSource(url: spec.input, options: readerOptions)
         let keepsScores = contracts.contains { $0.takes.contains(.scores) }
         let context = StageContext(info: source.reader.info, timeOrigin: spec.decode.from ?? 0, stages: spec.stages) {

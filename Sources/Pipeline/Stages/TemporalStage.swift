@@ -20,6 +20,7 @@ import Segmentation
 ///     blend: 0.7         # weight of a keyframe's own scores against the carried ones (1: none)
 ///     update: 0.5        # between keyframes, run the model at this scale of its input (0: never)
 ///     update_weight: 0.3 # weight of those scores against the carried ones
+///     motion: search     # or codec: the decoder's motion vectors where it has them
 ///     search: 24         # motion search radius, model input pixels
 ///     block: 32          # motion block size, model input pixels
 /// ```
@@ -57,7 +58,7 @@ public final class TemporalStage: Stage {
                 let update = frame.updateScores
                 frame.updateScores = nil
                 if let scores = aggregator.next(inferred: frame.inferred ? frame.scores : nil, update: update, restart: frame.sceneCut,
-                                                guide: guide) {
+                                                guide: guide, motion: codecMotion(frame)) {
                     if givesScores {
                         frame.scores = scores
                     } else {
@@ -68,11 +69,18 @@ public final class TemporalStage: Stage {
                     frame.labels = unknown(frame)
                 }
             } else {
-                frame.labels = aggregator.next(inferred: frame.inferred ? frame.labels : nil, guide: guide) ?? unknown(frame)
+                frame.labels = aggregator.next(inferred: frame.inferred ? frame.labels : nil, guide: guide, motion: codecMotion(frame))
+                    ?? unknown(frame)
             }
             if !keepsGuide { frame.guide = nil }
         }
         try emit(item)
+    }
+
+    /// The frame's motion from its codec's vectors, when asked for and exported.
+    private func codecMotion(_ frame: FrameItem) -> MotionField? {
+        guard aggregator.settings.codecMotion, let vectors = frame.picture.motionVectors else { return nil }
+        return MotionField(codecVectors: vectors, width: frame.picture.width, height: frame.picture.height)
     }
 
     /// Labels for a frame with nothing to carry from (its keyframe was dropped by a live queue):
@@ -86,7 +94,7 @@ public final class TemporalStage: Stage {
 /// `temporal`: the keyframe policy, the keyframe blend and the motion search.
 public struct TemporalSpec: FileStageSpec {
     public static let name = "temporal"
-    static let keys = ["interval", "scene_cut", "blend", "update", "update_weight", "search", "block"]
+    static let keys = ["interval", "scene_cut", "blend", "update", "update_weight", "motion", "search", "block"]
     public var settings = TemporalAggregation()
 
     public init(_ settings: TemporalAggregation = TemporalAggregation()) { self.settings = settings }
@@ -97,6 +105,10 @@ public struct TemporalSpec: FileStageSpec {
         settings.blend = try options.double("blend").map(Float.init) ?? settings.blend
         settings.update = try options.double("update").map(Float.init) ?? settings.update
         settings.updateWeight = try options.double("update_weight").map(Float.init) ?? settings.updateWeight
+        if let motion = try options.string("motion") {
+            guard ["codec", "search"].contains(motion) else { throw options.invalid("motion", "must be codec or search") }
+            settings.codecMotion = motion == "codec"
+        }
         settings.matcher.searchRadius = try options.int("search") ?? settings.matcher.searchRadius
         settings.matcher.blockSize = try options.int("block") ?? settings.matcher.blockSize
     }

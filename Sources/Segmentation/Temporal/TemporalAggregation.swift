@@ -12,6 +12,9 @@ public struct TemporalAggregation: Sendable, Equatable {
     /// Weight of such an update's scores against the scores carried along the motion.
     public var updateWeight: Float = 0.3
     public var matcher = BlockMatcher()
+    /// Take motion from the codec's motion vectors where the decoder exports them (H.264,
+    /// MPEG-4, MPEG-2), block matching elsewhere (intra frames, HEVC, VP9, AV1).
+    public var codecMotion = false
 
     public init() {}
 }
@@ -46,15 +49,17 @@ public final class TemporalAggregator {
     ///     (`settings.update`), blended with the carried scores.
     ///   - restart: do not blend with earlier frames (a scene cut).
     ///   - guide: the frame in gray (0–1).
+    ///   - motion: the motion from the previous frame when known (the codec's vectors); else it
+    ///     is estimated by block matching on the guides.
     /// - Returns: nil when the model did not run and there is no earlier frame to carry from.
-    public func next(inferred: ClassScores?, update: ClassScores? = nil, restart: Bool, guide: [Float]) -> ClassScores? {
+    public func next(inferred: ClassScores?, update: ClassScores? = nil, restart: Bool, guide: [Float], motion known: MotionField? = nil) -> ClassScores? {
         var result: ClassScores
         if let inferred {
             result = inferred
-            if !restart, settings.blend < 1, let earlier = previousScores, earlier.matches(inferred), let field = motion(to: guide) {
+            if !restart, settings.blend < 1, let earlier = previousScores, earlier.matches(inferred), let field = known ?? motion(to: guide) {
                 result = carry(earlier, along: field, blendingWith: inferred, keep: settings.blend)
             }
-        } else if let earlier = previousScores, let field = motion(to: guide) {
+        } else if let earlier = previousScores, let field = known ?? motion(to: guide) {
             let fresh = update.map { $0.resized(width: earlier.width, height: earlier.height) }
             result = carry(earlier, along: field, blendingWith: fresh, keep: settings.updateWeight)
         } else {
@@ -67,11 +72,11 @@ public final class TemporalAggregator {
 
     /// The labels of the next frame: the model's when it ran on the frame, else the previous
     /// frame's moved along the motion (nil when there is none).
-    public func next(inferred: LabelMap?, guide: [Float]) -> LabelMap? {
+    public func next(inferred: LabelMap?, guide: [Float], motion known: MotionField? = nil) -> LabelMap? {
         var result: LabelMap
         if let inferred {
             result = inferred
-        } else if let earlier = previousLabels, let field = motion(to: guide) {
+        } else if let earlier = previousLabels, let field = known ?? motion(to: guide) {
             result = warpLabels(earlier, along: field)
         } else {
             return nil
@@ -91,7 +96,8 @@ public final class TemporalAggregator {
         return matcher.motion(from: previous, to: current)
     }
 
-    /// Makes `guide` the previous frame's, with its pyramid when `motion(to:)` built it.
+    /// Makes `guide` the previous frame's, with its pyramid when `motion(to:)` built it (else it
+    /// is built when needed).
     private func keep(_ guide: [Float]) {
         (previousGuide, previousPyramid, currentPyramid) = (guide, currentPyramid, nil)
     }
