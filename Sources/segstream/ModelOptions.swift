@@ -29,25 +29,44 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Steady labels over time: blend each frame's class scores with the previous frame's, moved along the motion (see the temporal stage).")
     var smooth = false
 
-    @Option(help: "Run the model on one frame in N and carry the labels to the others along the motion (see the temporal stage).")
-    var keyframeInterval = 1
+    @Option(help: "Run the model on one frame in N, or 'auto' (as often as the picture changes, at most 4 apart), and carry the labels to the others along the motion (see the temporal stage).")
+    var keyframeInterval = KeyframeInterval.every(1)
 
     private var infer: InferSpec { InferSpec(batch: batch, threads: threads) }
 
     private var temporal: TemporalSpec {
         var temporal = TemporalSpec()
-        temporal.settings.keyframes.interval = keyframeInterval
+        switch keyframeInterval {
+        case .every(let n): temporal.settings.keyframes.interval = n
+        case .auto: temporal.settings.keyframes = .auto
+        }
         if !smooth { temporal.settings.blend = 1 }
         return temporal
     }
 
     /// preprocess → infer (→ temporal) (→ refine): the stages these options describe.
     var stages: [any StageSpec] {
-        [PreprocessSpec(), infer] + (smooth || keyframeInterval > 1 ? [temporal] : []) + (refine ? [RefineSpec()] : [])
+        [PreprocessSpec(), infer] + (smooth || keyframeInterval != .every(1) ? [temporal] : []) + (refine ? [RefineSpec()] : [])
     }
 
     func validate() throws {
         try infer.validate(flags: ["batch": "--batch", "threads": "--threads"])
         try temporal.validate(flags: ["interval": "--keyframe-interval"])
+    }
+}
+
+/// `--keyframe-interval`: a whole number, or `auto`.
+enum KeyframeInterval: Equatable, ExpressibleByArgument {
+    case every(Int)
+    case auto
+
+    init?(argument: String) {
+        if argument == "auto" {
+            self = .auto
+        } else if let n = Int(argument) {
+            self = .every(n)
+        } else {
+            return nil
+        }
     }
 }

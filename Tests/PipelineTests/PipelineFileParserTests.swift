@@ -167,4 +167,15 @@ import TestSupport
         #expect(error("input: a.mp4\ndecode: {rtsp_transport: quic}\nstages: [preprocess, infer, {labels: {path: o.mkv}}]\n")
                 == "p.yaml:2: 'rtsp_transport' in 'decode' must be tcp or udp")
     }
+
+    @Test func keyframesCanBeAdaptive() throws {
+        let spec = try PipelineFileParser.parse("""
+            input: a.mp4
+            stages: [preprocess, infer, {temporal: {interval: auto, max_interval: 5, change: 0.04}}, {labels: {path: o.mkv}}]
+            """, file: "p.yaml")
+        let keyframes = try #require(spec.stages[2] as? TemporalSpec).settings.keyframes
+        #expect(keyframes.adaptive && keyframes.interval == 5 && keyframes.change == 0.04)
+        #expect(error("input: a.mp4\nstages: [preprocess, infer, {temporal: {interval: often}}, {labels: {path: o.mkv}}]\n")
+                == "p.yaml:2: 'interval' in temporal must be a whole number")
+    }
 }

@@ -109,6 +109,21 @@ import Testing
         #expect(decisions.map(\.sceneCut) == [true, false, false, false, false, true, false, false, false, true])
     }
 
+    /// Adaptive keyframes: a still picture gets one every `interval` frames; a drifting one as
+    /// soon as it has drifted `change` from the last keyframe's picture.
+    @Test func adaptiveKeyframesFollowThePicturesChange() {
+        var policy = KeyframePolicy.auto
+        policy.change = 0.05
+        var selector = KeyframeSelector(policy)
+        let still = (0..<10).map { _ in [Float](repeating: 0.5, count: 64) }
+        #expect(still.map { selector.next(gray: $0).keyframe } == [true, false, false, false, true, false, false, false, true, false])
+        selector = KeyframeSelector(policy)
+        let drifting = (0..<8).map { [Float](repeating: 0.5 + 0.02 * Float($0), count: 64) }   // 0.02 a frame: below a scene cut
+        let decisions = drifting.map { selector.next(gray: $0) }
+        #expect(decisions.map(\.keyframe) == [true, false, false, true, false, false, true, false])
+        #expect(decisions.dropFirst().allSatisfy { !$0.sceneCut })
+    }
+
     @Test func aggregatorCarriesBlendsAndRestarts() throws {
         let (width, height) = (64, 48)
         var settings = TemporalAggregation()

@@ -15,7 +15,9 @@ import Segmentation
 ///
 /// ```yaml
 /// - temporal:
-///     interval: 1        # run the model on one frame in N; carry scores to the others
+///     interval: 1        # run the model on one frame in N (or auto); carry scores to the others
+///     max_interval: 4    # with auto: the longest gap between keyframes
+///     change: 0.03       # with auto: a keyframe once the picture changed this much since the last
 ///     scene_cut: 0.15    # also on a frame this different (mean gray difference) from the last
 ///     blend: 0.7         # weight of a keyframe's own scores against the carried ones (1: none)
 ///     update: 0.5        # between keyframes, run the model at this scale of its input (0: never)
@@ -94,13 +96,19 @@ public final class TemporalStage: Stage {
 /// `temporal`: the keyframe policy, the keyframe blend and the motion search.
 public struct TemporalSpec: FileStageSpec {
     public static let name = "temporal"
-    static let keys = ["interval", "scene_cut", "blend", "update", "update_weight", "motion", "search", "block"]
+    static let keys = ["interval", "max_interval", "change", "scene_cut", "blend", "update", "update_weight", "motion", "search", "block"]
     public var settings = TemporalAggregation()
 
     public init(_ settings: TemporalAggregation = TemporalAggregation()) { self.settings = settings }
 
     mutating func read(_ options: Fields) throws {
-        settings.keyframes.interval = try options.int("interval") ?? settings.keyframes.interval
+        if try options.string("interval") == "auto" {
+            settings.keyframes = .auto
+            settings.keyframes.interval = try options.int("max_interval") ?? settings.keyframes.interval
+        } else {
+            settings.keyframes.interval = try options.int("interval") ?? settings.keyframes.interval
+        }
+        settings.keyframes.change = try options.double("change").map(Float.init) ?? settings.keyframes.change
         settings.keyframes.sceneCut = try options.double("scene_cut").map(Float.init) ?? settings.keyframes.sceneCut
         settings.blend = try options.double("blend").map(Float.init) ?? settings.blend
         settings.update = try options.double("update").map(Float.init) ?? settings.update
@@ -126,6 +134,7 @@ public struct TemporalSpec: FileStageSpec {
 
     public func validate() throws(OptionError) {
         try OptionError.check("interval", settings.keyframes.interval, in: 1...100)
+        try OptionError.check("change", Double(settings.keyframes.change), in: 0...1)
         try OptionError.check("update", Double(settings.update), in: 0...1)
         try OptionError.check("update_weight", Double(settings.updateWeight), in: 0...1)
         try OptionError.check("scene_cut", Double(settings.keyframes.sceneCut), in: 0...1)

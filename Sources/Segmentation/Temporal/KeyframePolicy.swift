@@ -1,15 +1,29 @@
 /// Which frames the model runs on: every `interval`-th frame, the first one, and any frame
 /// whose picture differs from the previous one by more than `sceneCut` (a cut or a sudden
-/// change, where earlier scores no longer carry over).
+/// change, where earlier scores no longer carry over). When `adaptive`, `interval` is the
+/// longest gap, and a frame is also a keyframe once its picture differs from the last
+/// keyframe's by more than `change`: fast motion gets keyframes often, a still scene rarely.
 public struct KeyframePolicy: Sendable, Equatable {
-    /// Run the model on one frame in `interval` (1: every frame).
+    /// Run the model on one frame in `interval` (1: every frame); the longest gap when adaptive.
     public var interval = 1
     /// Mean absolute gray difference (0–1) to the previous picture that makes a frame a keyframe.
     public var sceneCut: Float = 0.15
+    /// Whether keyframes follow the picture's change since the last one (`--keyframe-interval auto`).
+    public var adaptive = false
+    /// With `adaptive`, the mean absolute gray difference to the last keyframe's picture that
+    /// makes a frame a keyframe.
+    public var change: Float = 0.03
 
     public init(interval: Int = 1, sceneCut: Float = 0.15) {
         self.interval = interval
         self.sceneCut = sceneCut
+    }
+
+    /// `--keyframe-interval auto`: adaptive keyframes at most 4 frames apart.
+    public static var auto: KeyframePolicy {
+        var policy = KeyframePolicy(interval: 4)
+        policy.adaptive = true
+        return policy
     }
 }
 
@@ -18,6 +32,7 @@ public struct KeyframeSelector: Sendable {
     public let policy: KeyframePolicy
     private var sinceKeyframe = 0
     private var previous: [Float]?
+    private var lastKeyframe: [Float]?
 
     public init(_ policy: KeyframePolicy) { self.policy = policy }
 
@@ -25,8 +40,10 @@ public struct KeyframeSelector: Sendable {
     public mutating func next(gray: [Float]) -> (keyframe: Bool, sceneCut: Bool) {
         let cut = previous.map { Self.difference($0, gray) > policy.sceneCut } ?? true
         previous = gray
-        let keyframe = cut || sinceKeyframe + 1 >= policy.interval
+        let changed = policy.adaptive && lastKeyframe.map { Self.difference($0, gray) > policy.change } ?? false
+        let keyframe = cut || changed || sinceKeyframe + 1 >= policy.interval
         sinceKeyframe = keyframe ? 0 : sinceKeyframe + 1
+        if keyframe && policy.adaptive { lastKeyframe = gray }
         return (keyframe, cut)
     }
 
