@@ -71,6 +71,45 @@ import TestSupport
         #expect(try segstream("--help").status == 0)
     }
 
+    /// Bad output paths are refused before any work, with nothing written: a folder, the same
+    /// path for two outputs. A leftover temporary file of a killed run is cleaned up.
+    @Test func badOutputPathsAreRefusedAtOnce() throws {
+        let folder = try TemporaryFolder()
+        let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
+        try FileManager.default.createDirectory(atPath: folder.path("taken.mp4"), withIntermediateDirectories: false)
+        let started = Date()
+        let intoFolder = try segstream("segment", Fixtures.clip("audio.mp4"), "--model", model, "-o", folder.path("taken.mp4"), "--quiet")
+        #expect(intoFolder.status == 1 && intoFolder.stderr.contains("is a folder"), "\(intoFolder.stderr)")
+        let twice = try segstream("segment", Fixtures.clip("audio.mp4"), "--model", model, "-o", folder.path("a.mkv"),
+                                  "--labels-out", folder.path("a.mkv"), "--quiet")
+        #expect(twice.status == 1 && twice.stderr.contains("written by both"), "\(twice.stderr)")
+        #expect(Date().timeIntervalSince(started) < 2)
+        #expect(folder.contents == ["taken.mp4"])
+        FileManager.default.createFile(atPath: folder.path(".out.mp4.partial-999999"), contents: Data([1]))
+        #expect(try segstream("transcode", Fixtures.clip("cfr.mp4"), "-o", folder.path("out.mp4"), "--preset", "ultrafast").status == 0)
+        #expect(folder.contents == ["out.mp4", "taken.mp4"])
+    }
+
+    /// `--json -` writes JSON Lines to standard output; a FIFO at an output path is written
+    /// through, never replaced.
+    @Test func jsonGoesToStandardOutputOrThroughAFIFO() throws {
+        let folder = try TemporaryFolder()
+        let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
+        let toStdout = try segstream("segment", Fixtures.clip("audio.mp4"), "--model", model, "--json", "-", "--quiet")
+        #expect(toStdout.status == 0)
+        #expect(toStdout.stdout.split(separator: "\n").count == 51 && folder.contents.isEmpty)
+        let fifo = folder.path("frames.jsonl")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let reader = try Command.start("/bin/cat", [fifo])
+        let intoFIFO = try segstream("segment", Fixtures.clip("audio.mp4"), "--model", model, "--json", fifo, "--quiet")
+        let read = reader.wait()
+        #expect(intoFIFO.status == 0, "\(intoFIFO.stderr)")
+        #expect(read.stdout.split(separator: "\n").count == 51)
+        var info = stat()
+        #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the FIFO is still a FIFO")
+        #expect(folder.contents == ["frames.jsonl"])
+    }
+
     @Test func refusesToOverwriteItsInput() throws {
         let folder = try TemporaryFolder()
         try FileManager.default.copyItem(atPath: Fixtures.clip("cfr.mp4"), toPath: folder.path("in.mp4"))

@@ -26,6 +26,7 @@ public enum PipelineBuilder {
         for stage in spec.stages {
             do { try stage.validate() } catch { throw PipelineError("\(stage.name): \(error)") }
         }
+        try checkDistinctOutputs(spec.stages.compactMap { $0 as? any SinkSpec })
         var readerOptions = ReaderOptions()
         if let threads = spec.decode.threads { readerOptions.decodeThreads = threads }
         readerOptions.start = spec.decode.from
@@ -42,11 +43,23 @@ public enum PipelineBuilder {
         }
         var stages: [Stage] = []
         for (stage, contract) in zip(spec.stages, contracts) {
-            if let sink = stage as? any SinkSpec { try createFolder(of: type(of: sink).writesFolder ? sink.path + "/" : sink.path) }
+            if let sink = stage as? any SinkSpec, sink.path != "-" {
+                try createFolder(of: type(of: sink).writesFolder ? sink.path + "/" : sink.path)
+            }
             stages.append(try stage.make(context, contract: contract))
         }
         let runner = PipelineRunner(source: source, stages: stages, queueCapacity: spec.queues.capacity, queuePolicy: spec.queuePolicy)
         return BuiltPipeline(runner: runner, source: source, sinkWarnings: context.warnings)
+    }
+
+    /// Refuses two outputs at one path (before any work: each would replace the other's file).
+    private static func checkDistinctOutputs(_ sinks: [any SinkSpec]) throws {
+        var seen: [String: String] = [:]
+        for sink in sinks where sink.path != "-" {
+            let key = URL(fileURLWithPath: sink.path).standardizedFileURL.path
+            if let other = seen[key] { throw PipelineError("\(sink.path): written by both '\(other)' and '\(sink.name)'; give each output its own path") }
+            seen[key] = sink.name
+        }
     }
 
     /// Creates the folder an output goes into, as pipeline files name folders like `out/`.

@@ -7,7 +7,8 @@ import VideoIO
 ///
 /// Takes: `.frame` with `labels`; passes every item on. Each line is written whole, so the file
 /// ends with a complete line even after an error or SIGINT; it is written under a temporary name
-/// and moved into place when the stage closes.
+/// and moved into place when the stage closes (path `-`: standard output; a FIFO or device at
+/// the path is written directly).
 ///
 /// ```yaml
 /// - json:
@@ -16,28 +17,37 @@ import VideoIO
 /// ```
 public final class JSONLinesSink: Stage {
     public let name = "json"
-    private let output: OutputFile
+    /// The file; nil for standard output (path `-`).
+    private let output: OutputFile?
+    private let path: String
     private let handle: FileHandle
     private let labels: LabelSet
     private let rle: Bool
     private let encoder = JSONEncoder.segstream(pretty: false)
     private var closed = false
 
-    /// Creates the file and writes the header line.
+    /// Creates the file (`-`: standard output) and writes the header line.
     /// - Parameter labels: class names and colours to report (the model's, possibly recoloured).
     public init(path: String, model: SegmentationModel, labels: LabelSet, source: MediaInfo, rle: Bool) throws {
-        output = try OutputFile(path: path, inputs: [source.url])
-        guard FileManager.default.createFile(atPath: output.temporaryPath, contents: nil),
-              let handle = FileHandle(forWritingAtPath: output.temporaryPath) else {
-            throw PipelineError("\(path): cannot create the file")
+        self.path = path
+        if path == "-" {
+            output = nil
+            handle = .standardOutput
+        } else {
+            let output = try OutputFile(path: path, inputs: [source.url])
+            guard output.isDirect || FileManager.default.createFile(atPath: output.temporaryPath, contents: nil),
+                  let handle = FileHandle(forWritingAtPath: output.temporaryPath) else {
+                throw PipelineError("\(path): cannot create the file")
+            }
+            self.output = output
+            self.handle = handle
         }
-        self.handle = handle
         self.labels = labels
         self.rle = rle
         do {
             try write(FramesHeader(model: model, labels: labels, source: source, rle: rle))
         } catch {
-            output.discard()
+            output?.discard()
             throw error
         }
     }
@@ -51,13 +61,14 @@ public final class JSONLinesSink: Stage {
 
     public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
         closed = true
+        guard let output else { return }
         try handle.close()
         try output.commit()
     }
 
     /// A sink dropped before its pipeline ran leaves no file.
     deinit {
-        if !closed {
+        if !closed, let output {
             try? handle.close()
             output.discard()
         }
@@ -69,7 +80,7 @@ public final class JSONLinesSink: Stage {
         do {
             try handle.write(contentsOf: data)
         } catch {
-            throw PipelineError("\(output.path): cannot write: \(error.localizedDescription)")
+            throw PipelineError("\(path): cannot write: \(error.localizedDescription)")
         }
     }
 }
