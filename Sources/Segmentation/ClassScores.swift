@@ -41,10 +41,8 @@ extension ClassScores {
     /// model brought to those of a full-size one.
     public func resized(width: Int, height: Int) -> ClassScores {
         if width == self.width && height == self.height { return self }
-        let columns = alignsCorners ? BilinearTap.cornerTaps(count: width, sourceCount: self.width)
-                                    : BilinearTap.taps(count: width, sourceCount: self.width, scale: Float(self.width) / Float(width))
-        let rows = alignsCorners ? BilinearTap.cornerTaps(count: height, sourceCount: self.height)
-                                 : BilinearTap.taps(count: height, sourceCount: self.height, scale: Float(self.height) / Float(height))
+        let columns = BilinearTap.taps(count: width, sourceCount: self.width, alignsCorners: alignsCorners)
+        let rows = BilinearTap.taps(count: height, sourceCount: self.height, alignsCorners: alignsCorners)
         let first = columns.map { Int32($0.first) }, second = columns.map { Int32($0.second) }, weight = columns.map(\.weight)
         let (plane, sourcePlane) = (width * height, self.width * self.height)
         var mixed = [Float](repeating: 0, count: self.width)

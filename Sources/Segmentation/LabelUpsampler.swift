@@ -68,10 +68,8 @@ public final class LabelUpsampler {
     /// slopes when given, and `leads` found for both.
     func labels(_ values: UnsafePointer<Float>, slopes: Slopes?, leads: Leads, classes: Int, sourceWidth: Int, sourceHeight: Int,
                 alignsCorners: Bool, width: Int, height: Int) -> LabelMap {
-        let columns = Taps(alignsCorners ? BilinearTap.cornerTaps(count: width, sourceCount: sourceWidth)
-                                         : BilinearTap.taps(count: width, sourceCount: sourceWidth, scale: Float(sourceWidth) / Float(width)))
-        let rows = alignsCorners ? BilinearTap.cornerTaps(count: height, sourceCount: sourceHeight)
-                                 : BilinearTap.taps(count: height, sourceCount: sourceHeight, scale: Float(sourceHeight) / Float(height))
+        let columns = Taps(BilinearTap.taps(count: width, sourceCount: sourceWidth, alignsCorners: alignsCorners))
+        let rows = BilinearTap.taps(count: height, sourceCount: sourceHeight, alignsCorners: alignsCorners)
         let tileRows = (height + Self.tileHeight - 1) / Self.tileHeight, workers = min(threads, tileRows)
         let grid = Grid(values: values, slopes: slopes, classes: classes, sourceWidth: sourceWidth, plane: sourceWidth * sourceHeight,
                         columns: columns, rows: rows, width: width, lead: leads.lead, clearance: leads.clearance)

@@ -177,5 +177,7 @@ import TestSupport
         #expect(keyframes.adaptive && keyframes.interval == 5 && keyframes.change == 0.04)
         #expect(error("input: a.mp4\nstages: [preprocess, infer, {temporal: {interval: often}}, {labels: {path: o.mkv}}]\n")
                 == "p.yaml:2: 'interval' in temporal must be a whole number")
+        #expect(error("input: a.mp4\nstages: [preprocess, infer, {temporal: {interval: 3, max_interval: 5}}, {labels: {path: o.mkv}}]\n")
+                == "p.yaml:2: 'max_interval' in temporal needs 'interval: auto'")
     }
 }

@@ -7,10 +7,8 @@ import Testing
                              alignsCorners: Bool, outputWidth: Int, outputHeight: Int) -> [UInt8] {
         let plane = width * height
         func up(_ p: [Float]) -> [Float] {
-            let columns = alignsCorners ? BilinearTap.cornerTaps(count: outputWidth, sourceCount: width)
-                                        : BilinearTap.taps(count: outputWidth, sourceCount: width, scale: Float(width) / Float(outputWidth))
-            let rows = alignsCorners ? BilinearTap.cornerTaps(count: outputHeight, sourceCount: height)
-                                     : BilinearTap.taps(count: outputHeight, sourceCount: height, scale: Float(height) / Float(outputHeight))
+            let columns = BilinearTap.taps(count: outputWidth, sourceCount: width, alignsCorners: alignsCorners)
+            let rows = BilinearTap.taps(count: outputHeight, sourceCount: height, alignsCorners: alignsCorners)
             return rows.flatMap { r in columns.map { c in
                 let top = p[r.first * width + c.first] + c.weight * (p[r.first * width + c.second] - p[r.first * width + c.first])
                 let bottom = p[r.second * width + c.first] + c.weight * (p[r.second * width + c.second] - p[r.second * width + c.first])

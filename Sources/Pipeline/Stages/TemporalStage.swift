@@ -16,8 +16,8 @@ import Segmentation
 /// ```yaml
 /// - temporal:
 ///     interval: 1        # run the model on one frame in N (or auto); carry scores to the others
-///     max_interval: 4    # with auto: the longest gap between keyframes
-///     change: 0.03       # with auto: a keyframe once the picture changed this much since the last
+///     # with interval: auto, a keyframe once the picture changed `change` (0.03) since the
+///     # last one, at most `max_interval` (4) frames apart
 ///     scene_cut: 0.15    # also on a frame this different (mean gray difference) from the last
 ///     blend: 0.7         # weight of a keyframe's own scores against the carried ones (1: none)
 ///     update: 0.5        # between keyframes, run the model at this scale of its input (0: never)
@@ -106,6 +106,7 @@ public struct TemporalSpec: FileStageSpec {
             settings.keyframes = .auto
             settings.keyframes.interval = try options.int("max_interval") ?? settings.keyframes.interval
         } else {
+            if options.value("max_interval") != nil { throw options.invalid("max_interval", "needs 'interval: auto'") }
             settings.keyframes.interval = try options.int("interval") ?? settings.keyframes.interval
         }
         settings.keyframes.change = try options.double("change").map(Float.init) ?? settings.keyframes.change

@@ -10,6 +10,13 @@ struct BilinearTap {
         (0..<count).map { i in tap(at: (Float(i) + 0.5) * scale - 0.5, sourceCount: sourceCount) }
     }
 
+    /// Taps bringing a line of `sourceCount` to `count`: corners on corners (align_corners), or
+    /// pixel centres on pixel centres.
+    static func taps(count: Int, sourceCount: Int, alignsCorners: Bool) -> [BilinearTap] {
+        alignsCorners ? cornerTaps(count: count, sourceCount: sourceCount)
+                      : taps(count: count, sourceCount: sourceCount, scale: Float(sourceCount) / Float(count))
+    }
+
     /// Taps for `count` positions over a line of `sourceCount` whose end pixels' centres meet
     /// the line's end positions (align_corners).
     static func cornerTaps(count: Int, sourceCount: Int) -> [BilinearTap] {
