@@ -29,7 +29,7 @@ struct RangeOptions: ParsableArguments {
 }
 
 /// How the output video is encoded. `--encode-threads` 0 (x264 decides) is a measured default
-/// (BENCHMARKS.md, "End to end"): one x264 thread was not faster.
+/// (BENCHMARKS.md, "Defaults"): one x264 thread was not faster.
 struct EncodingOptions: ParsableArguments {
     @Option(help: "x264 preset: \(x264Presets.joined(separator: ", ")).")
     var preset = VideoSpec(path: "").preset
@@ -51,7 +51,7 @@ struct EncodingOptions: ParsableArguments {
 }
 
 /// How a pipeline runs and reports. `--decode-threads` = all cores is a measured default
-/// (BENCHMARKS.md, "End to end"): one thread was not faster; `--queue-capacity` 8 was not varied.
+/// (BENCHMARKS.md, "Defaults"): one thread was not faster; `--queue-capacity` 8 was not varied.
 struct RunOptions: ParsableArguments {
     @Option(help: "Decoder threads.")
     var decodeThreads = ProcessInfo.processInfo.activeProcessorCount

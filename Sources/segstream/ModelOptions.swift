@@ -5,7 +5,7 @@ import Segmentation
 
 /// Which segmentation model to run and how.
 ///
-/// `--batch` 2 and `--threads` = all cores are measured defaults (see BENCHMARKS.md, "End to end"):
+/// `--batch` 2 and `--threads` = all cores are measured defaults (see BENCHMARKS.md, "Defaults"):
 /// on 2 cores no other batch size or thread count was faster beyond the run-to-run noise.
 struct ModelOptions: ParsableArguments {
     @Option(help: "ONNX segmentation model (default: the bundled road-scene demo model).")

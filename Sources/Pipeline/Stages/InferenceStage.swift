@@ -72,7 +72,7 @@ public final class InferenceStage: Stage {
 public struct InferSpec: FileStageSpec {
     public static let name = "infer"
     static let keys = ["batch", "threads"]
-    /// Frames per inference call; 2 is the measured default (BENCHMARKS.md, "End to end").
+    /// Frames per inference call; 2 is the measured default (BENCHMARKS.md, "Defaults").
     public var batch = 2
     /// Inference threads; nil: all cores.
     public var threads: Int?

@@ -42,7 +42,7 @@ public struct VideoSpec: FileStageSpec, SinkSpec {
     public var path: String
     public var preset = "medium"
     public var crf = 23
-    /// Encoder threads (0: x264 decides, a measured default: BENCHMARKS.md, "End to end").
+    /// Encoder threads (0: x264 decides, a measured default: BENCHMARKS.md, "Defaults").
     public var threads = 0
     /// Whether the encoded picture is the overlay; false encodes the decoded picture as is
     /// (`segstream transcode`, a pipeline without inference).
