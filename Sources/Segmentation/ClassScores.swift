@@ -43,7 +43,7 @@ extension ClassScores {
         if width == self.width && height == self.height { return self }
         let columns = BilinearTap.taps(count: width, sourceCount: self.width, alignsCorners: alignsCorners)
         let rows = BilinearTap.taps(count: height, sourceCount: self.height, alignsCorners: alignsCorners)
-        let first = columns.map { Int32($0.first) }, second = columns.map { Int32($0.second) }, weight = columns.map(\.weight)
+        let taps = ColumnTaps(columns)
         let (plane, sourcePlane) = (width * height, self.width * self.height)
         var mixed = [Float](repeating: 0, count: self.width)
         let values = [Float](unsafeUninitializedCapacity: classes * plane) { output, count in
@@ -52,7 +52,7 @@ extension ClassScores {
                     for (y, tap) in rows.enumerated() {
                         let planeStart = source.baseAddress! + c * sourcePlane
                         ss_upsample_row(planeStart + tap.first * self.width, planeStart + tap.second * self.width, tap.weight,
-                                        Int64(self.width), first, second, weight, Int64(width), &mixed,
+                                        Int64(self.width), taps.first, taps.second, taps.weight, Int64(width), &mixed,
                                         output.baseAddress! + c * plane + y * width)
                     }
                 }

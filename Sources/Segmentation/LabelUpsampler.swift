@@ -68,7 +68,7 @@ public final class LabelUpsampler {
     /// slopes when given, and `leads` found for both.
     func labels(_ values: UnsafePointer<Float>, slopes: Slopes?, leads: Leads, classes: Int, sourceWidth: Int, sourceHeight: Int,
                 alignsCorners: Bool, width: Int, height: Int) -> LabelMap {
-        let columns = Taps(BilinearTap.taps(count: width, sourceCount: sourceWidth, alignsCorners: alignsCorners))
+        let columns = ColumnTaps(BilinearTap.taps(count: width, sourceCount: sourceWidth, alignsCorners: alignsCorners))
         let rows = BilinearTap.taps(count: height, sourceCount: sourceHeight, alignsCorners: alignsCorners)
         let tileRows = (height + Self.tileHeight - 1) / Self.tileHeight, workers = min(threads, tileRows)
         let grid = Grid(values: values, slopes: slopes, classes: classes, sourceWidth: sourceWidth, plane: sourceWidth * sourceHeight,
@@ -116,7 +116,7 @@ public final class LabelUpsampler {
         let sourceWidth: Int
         /// Floats per class plane of the sources.
         let plane: Int
-        let columns: Taps
+        let columns: ColumnTaps
         let rows: [BilinearTap]
         let width: Int
         let lead: UnsafePointer<UInt8>
@@ -200,30 +200,6 @@ public final class LabelUpsampler {
                     }
                 }
             }
-        }
-    }
-
-    /// Column taps as three arrays, the C row kernels' form.
-    final class Taps: @unchecked Sendable {
-        let first: UnsafeMutablePointer<Int32>
-        let second: UnsafeMutablePointer<Int32>
-        let weight: UnsafeMutablePointer<Float>
-
-        init(_ taps: [BilinearTap]) {
-            first = .allocate(capacity: taps.count)
-            second = .allocate(capacity: taps.count)
-            weight = .allocate(capacity: taps.count)
-            for (i, tap) in taps.enumerated() {
-                (first + i).initialize(to: Int32(tap.first))
-                (second + i).initialize(to: Int32(tap.second))
-                (weight + i).initialize(to: tap.weight)
-            }
-        }
-
-        deinit {
-            first.deallocate()
-            second.deallocate()
-            weight.deallocate()
         }
     }
 }

@@ -13,6 +13,7 @@ public final class StageContext {
     public let stages: [any StageSpec]
     private let loadModel: () throws -> SegmentationModel
     private var model: SegmentationModel?
+    private var labelSet: LabelSet?
     private(set) var warnings: [() -> [String]] = []
 
     init(info: MediaInfo, timeOrigin: Double, stages: [any StageSpec], loadModel: @escaping () throws -> SegmentationModel) {
@@ -31,11 +32,14 @@ public final class StageContext {
         return loaded
     }
 
-    /// The model's classes, recoloured by the overlay's palette file when it names one.
+    /// The model's classes, recoloured by the overlay's palette file when it names one (read
+    /// once, for every stage that asks).
     public func labels() throws -> LabelSet {
-        let labels = try segmentationModel().labels
-        guard let palette = first(OverlaySpec.self)?.palette else { return labels }
-        return try labels.recoloured(byFile: palette)
+        if let labelSet { return labelSet }
+        var labels = try segmentationModel().labels
+        if let palette = first(OverlaySpec.self)?.palette { labels = try labels.recoloured(byFile: palette) }
+        labelSet = labels
+        return labels
     }
 
     /// The first stage of type `type` in the pipeline.

@@ -30,6 +30,31 @@ struct BilinearTap {
     }
 }
 
+/// Taps along a row as three arrays, the C row kernels' form (`ss_upsample_row`,
+/// `ss_guided_argmax_span`): first, second, weight.
+final class ColumnTaps: @unchecked Sendable {
+    let first: UnsafeMutablePointer<Int32>
+    let second: UnsafeMutablePointer<Int32>
+    let weight: UnsafeMutablePointer<Float>
+
+    init(_ taps: [BilinearTap]) {
+        first = .allocate(capacity: taps.count)
+        second = .allocate(capacity: taps.count)
+        weight = .allocate(capacity: taps.count)
+        for (i, tap) in taps.enumerated() {
+            (first + i).initialize(to: Int32(tap.first))
+            (second + i).initialize(to: Int32(tap.second))
+            (weight + i).initialize(to: tap.weight)
+        }
+    }
+
+    deinit {
+        first.deallocate()
+        second.deallocate()
+        weight.deallocate()
+    }
+}
+
 /// `plane` (`width x height`, row-major) resampled bilinearly to `newWidth x newHeight`.
 public func bilinearResize(_ plane: [Float], width: Int, height: Int, toWidth newWidth: Int, height newHeight: Int) -> [Float] {
     precondition(plane.count == width * height, "plane does not match \(width)x\(height)")

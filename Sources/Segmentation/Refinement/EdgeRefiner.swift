@@ -68,8 +68,10 @@ public final class EdgeRefiner {
                                 let target = probabilities + c * gridPlane
                                 gridLogits.withUnsafeBufferPointer { target.update(from: $0.baseAddress! + c * gridPlane, count: gridPlane) }
                                 guard active[c] else { continue }
-                                let (ca, cb) = (a + c * gridPlane, b + c * gridPlane)
-                                for i in 0..<gridPlane { target[i] += settings.weight * (ca[i] * filter.guide[i] + cb[i]) }
+                                let (ca, cb, weight) = (a + c * gridPlane, b + c * gridPlane, settings.weight)
+                                filter.guide.withUnsafeBufferPointer { guide in
+                                    for i in 0..<gridPlane { target[i] += weight * (ca[i] * guide[i] + cb[i]) }
+                                }
                             }
                             ss_softmax_columns(probabilities, Int64(scores.classes), Int64(gridPlane), Int64(gridPlane))
                             active = (0..<scores.classes).map { c in
@@ -137,10 +139,10 @@ public final class EdgeRefiner {
                     }
                     let low = (a: a + c * gridPlane, b: b + c * gridPlane)
                     ss_upsample_row(low.b + tap.first * g.lowWidth, low.b + tap.second * g.lowWidth, tap.weight, Int64(g.lowWidth),
-                                    g.columnFirst, g.columnSecond, g.columnWeight, Int64(g.width), row + g.width, row)
+                                    g.columns.first, g.columns.second, g.columns.weight, Int64(g.width), row + g.width, row)
                     for x in 0..<g.width { offsetRow[x] = scoreRow[x] + weight * row[x] }
                     ss_upsample_row(low.a + tap.first * g.lowWidth, low.a + tap.second * g.lowWidth, tap.weight, Int64(g.lowWidth),
-                                    g.columnFirst, g.columnSecond, g.columnWeight, Int64(g.width), row + g.width, row)
+                                    g.columns.first, g.columns.second, g.columns.weight, Int64(g.width), row + g.width, row)
                     for x in 0..<g.width { slopeRow[x] = weight * row[x] }
                 }
                 ss_lead_classes(offsets + y * g.width, slopes + y * g.width, hasSlope, Int64(g.classes), Int64(plane), Int64(g.width),
@@ -168,20 +170,15 @@ public final class EdgeRefiner {
 /// the bilinear taps from the grid to the scores.
 struct Geometry {
     let classes, width, height, factor, lowWidth, lowHeight: Int
-    /// Column taps as three arrays (the C row kernel's form): first, second, weight.
-    let columnFirst: [Int32]
-    let columnSecond: [Int32]
-    let columnWeight: [Float]
+    /// Taps from the grid's columns and rows to the scores'.
+    let columns: ColumnTaps
     let rowTaps: [BilinearTap]
 
     init(classes: Int, width: Int, height: Int, factor: Int) {
         (self.classes, self.width, self.height, self.factor) = (classes, width, height, factor)
         lowWidth = (width + factor - 1) / factor
         lowHeight = (height + factor - 1) / factor
-        let columns = BilinearTap.taps(count: width, sourceCount: lowWidth, scale: 1 / Float(factor))
-        columnFirst = columns.map { Int32($0.first) }
-        columnSecond = columns.map { Int32($0.second) }
-        columnWeight = columns.map(\.weight)
+        columns = ColumnTaps(BilinearTap.taps(count: width, sourceCount: lowWidth, scale: 1 / Float(factor)))
         rowTaps = BilinearTap.taps(count: height, sourceCount: lowHeight, scale: 1 / Float(factor))
     }
 }
