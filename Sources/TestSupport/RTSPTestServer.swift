@@ -3,11 +3,13 @@ import Foundation
 /// The loopback RTSP camera of tools/rtsp-test-server.py (GStreamer, Debian packages), for tests.
 public final class RTSPTestServer {
     public let url: String
+    public let port: Int
     private let process: RunningCommand
 
-    /// Starts the server on a free-looking port and waits until it accepts connections.
-    public init(seconds: Int = 60) throws {
-        let port = Int.random(in: 20000..<40000)
+    /// Starts the server on `port` (default: a free-looking one) and waits until it accepts
+    /// connections.
+    public init(port: Int = Int.random(in: 20000..<40000), seconds: Int = 60) throws {
+        self.port = port
         url = "rtsp://127.0.0.1:\(port)/cam"
         process = try Command.start("/usr/bin/python3", [Fixtures.root.appendingPathComponent("tools/rtsp-test-server.py").path,
                                                         "--port", "\(port)", "--seconds", "\(seconds)"])
@@ -26,9 +28,18 @@ public final class RTSPTestServer {
     /// Stops the server at once, as a camera losing power would. (SIGKILL: a child of the test
     /// runner may inherit a signal mask that blocks SIGTERM.)
     public func stop() {
-        if process.process.isRunning { kill(process.process.processIdentifier, SIGKILL) }
+        if process.process.isRunning {
+            kill(process.process.processIdentifier, SIGKILL)
+            thaw()
+        }
         _ = process.wait()
     }
+
+    /// Freezes the server with its sockets open (SIGSTOP), as a hung camera would.
+    public func freeze() { kill(process.process.processIdentifier, SIGSTOP) }
+
+    /// Lets a frozen server go on.
+    public func thaw() { kill(process.process.processIdentifier, SIGCONT) }
 
     private static func accepts(port: Int) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

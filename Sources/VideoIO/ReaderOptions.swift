@@ -16,6 +16,9 @@ public struct ReaderOptions: Sendable {
     public var maxFrames: Int?
     /// Seconds a network read may stall before the input counts as unreachable.
     public var networkTimeout: Double = 10
+    /// Seconds opening the input, or waiting for its next packet, may take before reading gives
+    /// up (the input counts as stalled); nil: no limit beyond `networkTimeout`.
+    public var stallTimeout: Double?
     /// How RTSP media travels: `tcp` (interleaved in the RTSP connection, no losses) or `udp`.
     public var rtspTransport = RTSPTransport.tcp
 

@@ -7,10 +7,10 @@ import CFFmpeg
 public final class VideoFrame: @unchecked Sendable {
     let frame: LibavFrame
     /// 0-based position in decode order of delivered frames.
-    public let index: Int
+    public internal(set) var index: Int
     /// Presentation timestamp in `timeBase` units.
     public var pts: Int64
-    public let timeBase: Rational
+    public internal(set) var timeBase: Rational
     /// Decoder-exported motion vectors, when the reader was asked for them.
     public let motionVectors: [MotionVector]?
 
@@ -47,6 +47,12 @@ public final class AudioPacket: @unchecked Sendable {
 
     /// Presentation timestamp in `timeBase` units (libav's no-value when absent).
     public var pts: Int64 { packet.pointer.pointee.pts }
+
+    /// Moves the packet `ticks` later on its timeline.
+    func shift(by ticks: Int64) {
+        if packet.pointer.pointee.pts != ss_nopts() { packet.pointer.pointee.pts += ticks }
+        if packet.pointer.pointee.dts != ss_nopts() { packet.pointer.pointee.dts += ticks }
+    }
     /// The packet's bytes.
     public var data: [UInt8] {
         let p = packet.pointer.pointee

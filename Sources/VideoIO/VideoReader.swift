@@ -5,6 +5,9 @@ import Foundation
 public enum MediaItem: @unchecked Sendable {
     case video(VideoFrame)
     case audio(AudioPacket)
+    /// A live input was lost and came back (from `LiveReader` only); the frames after it
+    /// continue the timeline with the gap kept.
+    case gap(StreamGap)
 }
 
 /// Demuxes and decodes the best video stream of a file or URL (`rtsp://`, `http://`, ...).
@@ -16,19 +19,25 @@ public final class VideoReader {
     public let info: MediaInfo
     /// What could not be read or decoded so far; nil while the input is intact.
     public var damage: String? {
+        var parts = decodeDamage.map { [$0] } ?? []
+        if let missing = missingFrames { parts.append("the input ended after \(delivered) of \(missing) frames; it looks truncated") }
+        if let readError { parts.append("reading stopped early: \(readError)") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// Packets and frames that could not be decoded cleanly so far; nil when there were none.
+    public var decodeDamage: String? {
         var parts: [String] = []
         if undecodablePackets > 0 { parts.append("\(undecodablePackets) video packet(s) could not be decoded") }
         if corruptPackets > 0 { parts.append("\(corruptPackets) video packet(s) were marked corrupt by the demuxer") }
         if damagedFrames > 0 { parts.append("\(damagedFrames) frame(s) were damaged (the decoder concealed errors)") }
-        if let missing = missingFrames { parts.append("the input ended after \(delivered) of \(missing) frames; it looks truncated") }
-        if let readError { parts.append("reading stopped early: \(readError)") }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     private var format: UnsafeMutablePointer<AVFormatContext>?
     private let decoder: LibavCodecContext
     private let packet: LibavPacket
-    private let interrupt = InterruptFlag()
+    private let interrupt: InterruptFlag
     private let options: ReaderOptions
     private var unlimited: Bool { options.start == nil && options.end == nil && options.maxFrames == nil }
     /// The container's frame count, when a complete read of the whole input delivered fewer.
@@ -46,13 +55,22 @@ public final class VideoReader {
     private var damagedFrames = 0
     private var corruptPackets = 0
     private var reachedEnd = false
-    private var readError: String?
+    /// Whether reading stopped at the end of the requested range or frame count.
+    public var reachedLimit: Bool { finished && !reachedEnd }
+    /// Why reading stopped before the end of the input (a read error or a stall); nil otherwise.
+    public private(set) var readError: String?
 
     /// Opens `url` and its video decoder.
     /// - Throws: `VideoIOError` naming the input when it cannot be opened, has no video stream,
     ///   or uses a codec this libavcodec cannot decode.
-    public init(url: String, options: ReaderOptions = ReaderOptions()) throws {
+    public convenience init(url: String, options: ReaderOptions = ReaderOptions()) throws {
+        try self.init(url: url, options: options, interrupt: InterruptFlag())
+    }
+
+    /// Opens `url`; `interrupt` cancels it (shared by the readers of one live input).
+    init(url: String, options: ReaderOptions, interrupt: InterruptFlag) throws {
         self.options = options
+        self.interrupt = interrupt
         let shown = redactingCredentials(url)
         guard let context = avformat_alloc_context() else { throw VideoIOError("out of memory opening \(shown)") }
         context.pointee.interrupt_callback = interrupt.callback
@@ -65,13 +83,17 @@ public final class VideoReader {
             av_dict_set(&dictionary, "timeout", timeout, 0)
             av_dict_set(&dictionary, "rtsp_transport", options.rtspTransport.rawValue, 0)
         }
+        interrupt.setDeadline(in: options.stallTimeout)
+        defer { interrupt.setDeadline(in: nil) }
         var status = avformat_open_input(&format, url, nil, &dictionary)
         guard status >= 0, let format else {
+            if interrupt.isPastDeadline { throw VideoIOError("\(shown): no answer within \(options.stallTimeout!.formatted()) s") }
             throw VideoIOError(path: shown, "cannot open input", code: status)
         }
         status = avformat_find_stream_info(format, nil)
         if status < 0 {
             avformat_close_input(&self.format)
+            if interrupt.isPastDeadline { throw VideoIOError("\(shown): no stream information within \(options.stallTimeout!.formatted()) s") }
             throw VideoIOError(path: shown, "cannot read stream information", code: status)
         }
         do {
@@ -146,10 +168,17 @@ public final class VideoReader {
     /// At the end of the input (or on a read error) it starts draining the decoder.
     private func readPacket() throws -> AudioPacket? {
         guard let format else { return nil }
+        interrupt.setDeadline(in: options.stallTimeout)
         let status = av_read_frame(format, packet.pointer)
+        let stalled = status < 0 && interrupt.isPastDeadline
+        interrupt.setDeadline(in: nil)
         if status < 0 {
             if interrupt.isRaised { throw VideoIOError("\(info.displayURL): reading was cancelled") }
-            if status != ss_eof() { readError = avErrorString(status) }
+            if stalled {
+                readError = "no data for \(options.stallTimeout!.formatted()) s (stalled)"
+            } else if status != ss_eof() {
+                readError = avErrorString(status)
+            }
             draining = true
             avcodec_send_packet(decoder.pointer, nil)
             return nil

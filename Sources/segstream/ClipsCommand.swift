@@ -57,6 +57,6 @@ struct ClipsCommand: ParsableCommand {
                                 stages: modelOptions.stages + [overlay, clips])
         range.apply(to: &spec.decode)
         runOptions.apply(to: &spec)
-        try runOptions.execute(PipelineBuilder.build(spec))
+        try runOptions.run(spec)
     }
 }

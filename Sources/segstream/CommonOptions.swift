@@ -68,6 +68,12 @@ struct RunOptions: ParsableArguments {
     @Option(help: "How RTSP media travels: tcp or udp.")
     var rtspTransport = RTSPTransport.tcp
 
+    @Option(help: "Live streams: time without data (or to answer when connecting) after which the stream counts as lost, e.g. 5s, 500ms.")
+    var stallTimeout = DurationArgument(seconds: DecodeSpec().stallTimeout)
+
+    @Option(help: "Live streams: how long a lost stream is given to come back, reconnecting with backoff (0.5 s to 5 s); then the run ends with exit 1.")
+    var reconnectWindow = DurationArgument(seconds: DecodeSpec().reconnectWindow)
+
     @Flag(help: "Print per-stage busy time and queue statistics at the end.")
     var stats = false
 
@@ -78,6 +84,7 @@ struct RunOptions: ParsableArguments {
         guard decodeThreads > 0 else { throw ValidationError("--decode-threads must be at least 1") }
         guard queueCapacity > 0 else { throw ValidationError("--queue-capacity must be at least 1") }
         if dropOldest && noDrop { throw ValidationError("--drop-oldest and --no-drop contradict each other") }
+        guard stallTimeout.seconds >= 0.1 else { throw ValidationError("--stall-timeout must be at least 100ms") }
     }
 
     func apply(to spec: inout PipelineSpec) {
@@ -86,18 +93,22 @@ struct RunOptions: ParsableArguments {
         if dropOldest { spec.queues.policy = .dropOldest }
         if noDrop { spec.queues.policy = .block }
         spec.decode.rtspTransport = rtspTransport
+        spec.decode.stallTimeout = stallTimeout.seconds
+        spec.decode.reconnectWindow = reconnectWindow.seconds
     }
 
-    func execute(_ pipeline: BuiltPipeline) throws {
-        try segstream.execute(pipeline, quiet: quiet, stats: stats)
+    func run(_ spec: PipelineSpec) throws {
+        try segstream.run(spec, quiet: quiet, stats: stats)
     }
 }
 
-/// Runs `pipeline` with SIGINT and SIGTERM handling (the frames in flight finish and every output
-/// is finalised; a second signal abandons the queued frames) and progress, then prints warnings
-/// and statistics.
-/// - Throws: the run's first error; `ExitCode(130)` after SIGINT, `ExitCode(143)` after SIGTERM.
-func execute(_ pipeline: BuiltPipeline, quiet: Bool, stats: Bool) throws {
+/// Builds and runs `spec` with SIGINT and SIGTERM handling (the frames in flight finish and every
+/// output is finalised; a second signal abandons the queued frames) and progress, then prints
+/// warnings and statistics. Reconnect attempts of a live input are warned of as they happen.
+/// - Throws: the run's first error; `ExitCode(130)` after SIGINT, `ExitCode(143)` after SIGTERM;
+///   `PipelineError` when a live input was lost for good (after its outputs were finalised).
+func run(_ spec: PipelineSpec, quiet: Bool, stats: Bool) throws {
+    let pipeline = try PipelineBuilder.build(spec) { printError("warning: \($0)") }
     let runner = pipeline.runner
     let interrupt = InterruptSignal { runner.interrupt() }
     let progress = ProgressLine(quiet: quiet, expectedFrames: runner.expectedFrames) { runner.framesCompleted }
@@ -108,12 +119,16 @@ func execute(_ pipeline: BuiltPipeline, quiet: Bool, stats: Bool) throws {
     let report = try result.get()
     let dropped = report.queues.reduce(0) { $0 + $1.dropped }
     if dropped > 0 { printError("warning: \(dropped) item(s) were dropped by full queues (dropOldest); see --stats") }
-    if stats { printError(report.table) }
+    if stats {
+        printError(report.table)
+        if isLiveStream(spec.input) { printError("reconnects: \(pipeline.source.reconnects)") }
+    }
     if report.ending == .interrupted {
         let signal = interrupt.received == SIGTERM ? "SIGTERM" : "SIGINT"
         printError("interrupted (\(signal)) after \(report.frames) frames")
         throw ExitCode(interrupt.exitStatus ?? 130)
     }
+    if let failure = pipeline.source.failure { throw PipelineError(failure) }
 }
 
 extension StageSpec {

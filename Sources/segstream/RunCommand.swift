@@ -32,6 +32,6 @@ struct RunCommand: ParsableCommand {
         overrides.output = output
         overrides.settings = settings
         let spec = try PipelineFileParser.load(path: pipeline, overrides: overrides)
-        try execute(PipelineBuilder.build(spec), quiet: quiet, stats: stats)
+        try segstream.run(spec, quiet: quiet, stats: stats)
     }
 }

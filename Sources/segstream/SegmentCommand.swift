@@ -77,6 +77,6 @@ struct SegmentCommand: ParsableCommand {
     }
 
     func run() throws {
-        try runOptions.execute(PipelineBuilder.build(spec))
+        try runOptions.run(spec)
     }
 }

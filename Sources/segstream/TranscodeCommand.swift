@@ -22,6 +22,6 @@ struct TranscodeCommand: ParsableCommand {
         var spec = PipelineSpec(input: input, stages: [encoding.videoStage(path: output, overlaid: false)])
         range.apply(to: &spec.decode)
         runOptions.apply(to: &spec)
-        try runOptions.execute(PipelineBuilder.build(spec))
+        try runOptions.run(spec)
     }
 }

@@ -24,3 +24,75 @@ import TestSupport
         #expect(lines.count == written + 1, "a header and one line per frame in the video")
     }
 }
+
+/// Cameras that go away, come back, freeze or never answer.
+@Suite(.timeLimit(.minutes(5))) struct CameraLossTests {
+    private let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
+
+    /// A camera killed and restarted mid-run: the run goes on after it with the gap kept in the
+    /// timestamps and recorded in the JSON Lines; once it is gone for good, the run ends after the
+    /// reconnect window with exit 1, a line naming the URL (without its password) and playable outputs.
+    @Test func reconnectsAndGivesUpAfterTheWindow() throws {
+        let folder = try TemporaryFolder()
+        var server = try RTSPTestServer()
+        let url = server.url.replacingOccurrences(of: "rtsp://", with: "rtsp://viewer:secret@")
+        let run = try Command.start(Fixtures.executable, ["segment", url, "--model", model, "--stall-timeout", "1s", "--reconnect-window", "4s",
+                                                          "-o", folder.path("live.mp4"), "--json", folder.path("live.jsonl"), "--preset", "ultrafast"])
+        Thread.sleep(forTimeInterval: 3)
+        server.stop()
+        Thread.sleep(forTimeInterval: 1.5)
+        server = try RTSPTestServer(port: server.port)
+        Thread.sleep(forTimeInterval: 3)
+        server.stop()
+        let result = run.wait()
+
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("error: rtsp://viewer:***@127.0.0.1:\(server.port)/cam: "), "\(result.stderr)")
+        #expect(result.stderr.contains("reconnecting in 0.5 s (attempt 1)"))
+        #expect(!result.stderr.contains("secret"))
+        let lines = try String(contentsOfFile: folder.path("live.jsonl"), encoding: .utf8).split(separator: "\n")
+        let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let gaps = records.filter { $0["type"] as? String == "gap" }
+        try #require(gaps.count == 1, "\(lines.filter { !$0.contains("\"frame\"") })")
+        let gapAt = records.firstIndex { $0["type"] as? String == "gap" }!
+        let frameSeconds = records.filter { $0["type"] as? String == "frame" }.map { $0["seconds"] as! Double }
+        let before = records[..<gapAt].filter { $0["type"] as? String == "frame" }.count
+        #expect(before > 0 && frameSeconds.count - before > 10, "\(before) frames before the gap, \(frameSeconds.count - before) after")
+        #expect(zip(frameSeconds, frameSeconds.dropFirst()).allSatisfy { $0 < $1 })
+        let lost = frameSeconds[before] - frameSeconds[before - 1]
+        #expect(lost > 1.5, "the timestamps keep the time the camera was gone (\(lost) s)")
+        let pts = try FFprobe.framePTS(folder.path("live.mp4"))
+        #expect(pts.count == frameSeconds.count, "the video holds every frame of the JSON Lines")
+    }
+
+    /// A camera that freezes with its connection open is noticed after the stall timeout.
+    @Test func aFrozenCameraCountsAsLost() throws {
+        let server = try RTSPTestServer()
+        let folder = try TemporaryFolder()
+        let run = try Command.start(Fixtures.executable, ["segment", server.url, "--model", model, "--stall-timeout", "1s", "--reconnect-window", "2s",
+                                                          "--json", folder.path("live.jsonl")])
+        Thread.sleep(forTimeInterval: 2.5)
+        server.freeze()
+        let frozen = Date()
+        let result = run.wait()
+        server.stop()
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("no data for 1 s (stalled)"), "\(result.stderr)")
+        #expect(Date().timeIntervalSince(frozen) < 8)
+        #expect(try String(contentsOfFile: folder.path("live.jsonl"), encoding: .utf8).contains("\"frame\""))
+    }
+
+    /// A URL that accepts the connection but never answers fails within the stall timeout plus a
+    /// second, with one line and nothing written.
+    @Test func aCameraThatNeverAnswersFailsWithinTheStallTimeout() throws {
+        let silent = try SilentTCPServer()
+        let folder = try TemporaryFolder()
+        let started = Date()
+        let result = try Command.run(Fixtures.executable, ["segment", "rtsp://127.0.0.1:\(silent.port)/cam", "--model", model,
+                                                           "--stall-timeout", "2s", "--json", folder.path("never.jsonl")])
+        #expect(result.status == 1)
+        #expect(Date().timeIntervalSince(started) < 3.5)
+        #expect(result.stderr == "segstream: error: rtsp://127.0.0.1:\(silent.port)/cam: no answer within 2 s\n")
+        #expect(folder.contents.isEmpty)
+    }
+}

@@ -35,6 +35,16 @@ import Testing
         #expect(queue.statistics.blockedSeconds >= 0.2)
     }
 
+    @Test func dropOldestSparesTheItemsItKeeps() {
+        let queue = BoundedQueue<Int>(name: "q", capacity: 3, policy: .dropOldest, keeps: { $0 % 10 == 0 })
+        for i in [10, 1, 2, 3, 20, 4] { queue.push(i) }
+        queue.close()
+        var received: [Int] = []
+        while let item = queue.pop() { received.append(item) }
+        #expect(received == [10, 20, 4])
+        #expect(queue.statistics.dropped == 3)
+    }
+
     @Test func dropOldestKeepsTheNewestAndCountsDrops() {
         let queue = BoundedQueue<Int>(name: "q", capacity: 3, policy: .dropOldest)
         for i in 0..<10 { queue.push(i) }

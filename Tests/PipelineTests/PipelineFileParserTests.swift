@@ -22,7 +22,7 @@ import TestSupport
             input: in.mp4
             model: m.onnx
             size: 256x512
-            decode: {threads: 1, from: 1.5, to: 4, frames: 20, rtsp_transport: udp}
+            decode: {threads: 1, from: 1.5, to: 4, frames: 20, rtsp_transport: udp, stall_timeout: 2.5, reconnect_window: 30}
             queues: {capacity: 3, policy: dropOldest}
             stages:
               - preprocess
@@ -36,7 +36,7 @@ import TestSupport
             """, file: "p.yaml")
         #expect(spec.input == "in.mp4" && spec.model == "m.onnx" && spec.size == ModelSize(width: 512, height: 256))
         #expect(spec.decode.threads == 1 && spec.decode.from == 1.5 && spec.decode.to == 4 && spec.decode.frames == 20)
-        #expect(spec.decode.rtspTransport == .udp)
+        #expect(spec.decode.rtspTransport == .udp && spec.decode.stallTimeout == 2.5 && spec.decode.reconnectWindow == 30)
         #expect(spec.queues.capacity == 3 && spec.queues.policy == .dropOldest)
         #expect(spec.stages.map(\.name) == ["preprocess", "infer", "temporal", "refine", "overlay", "video", "json", "clips"])
         if let t = (spec.stages[2] as? TemporalSpec)?.settings {

@@ -12,6 +12,7 @@ func readAll(_ path: String, options: ReaderOptions = ReaderOptions()) throws ->
         switch item {
         case .video(let frame): frames.append(frame)
         case .audio(let packet): audio.append(packet)
+        case .gap: break
         }
     }
     return (reader, frames, audio)

@@ -13,6 +13,7 @@ func transcode(_ input: String, to output: String, options: WriterOptions = Writ
         switch item {
         case .video(let frame): try writer.write(frame)
         case .audio(let packet): try writer.write(packet)
+        case .gap: break
         }
     }
     try writer.finish()

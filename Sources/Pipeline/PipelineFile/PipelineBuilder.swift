@@ -18,9 +18,10 @@ public struct BuiltPipeline {
 /// model when a stage needs it, and creates every sink.
 public enum PipelineBuilder {
     /// Builds `spec`.
+    /// - Parameter warn: told of each reconnect attempt of a live input, while it runs.
     /// - Throws: `PipelineError` for stages that cannot work in the order given or options out of
     ///   range, and the first error opening the input, the model, a palette or an output.
-    public static func build(_ spec: PipelineSpec) throws -> BuiltPipeline {
+    public static func build(_ spec: PipelineSpec, warn: @escaping @Sendable (String) -> Void = { _ in }) throws -> BuiltPipeline {
         let contracts: [StageContract]
         do { contracts = try spec.contracts() } catch { throw PipelineError("stages: \(error)") }
         for stage in spec.stages {
@@ -34,7 +35,7 @@ public enum PipelineBuilder {
         readerOptions.maxFrames = spec.decode.frames
         readerOptions.rtspTransport = spec.decode.rtspTransport
         readerOptions.exportMotionVectors = spec.stages.contains { ($0 as? TemporalSpec)?.settings.codecMotion == true }
-        let source = try VideoSource(url: spec.input, options: readerOptions)
+        let source = try VideoSource(url: spec.input, options: readerOptions, reconnect: spec.decode.reconnect, warn: warn)
         let keepsScores = contracts.contains { $0.takes.contains(.scores) }
         let context = StageContext(info: source.reader.info, timeOrigin: spec.decode.from ?? 0, stages: spec.stages) {
             let url = try spec.model.map { URL(fileURLWithPath: $0) } ?? BundledModel.url()

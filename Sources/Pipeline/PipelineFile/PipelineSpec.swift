@@ -29,6 +29,20 @@ public struct DecodeSpec: Sendable {
     public var to: Double?
     public var frames: Int?
     public var rtspTransport = RTSPTransport.tcp
+    /// Seconds a live stream may go without data before it counts as lost.
+    public var stallTimeout: Double = 5
+    /// Seconds a lost live stream is given to come back (reconnecting with backoff).
+    public var reconnectWindow: Double = 60
+
+    public init(threads: Int? = nil, from: Double? = nil, to: Double? = nil, frames: Int? = nil) {
+        self.threads = threads
+        self.from = from
+        self.to = to
+        self.frames = frames
+    }
+
+    /// How a lost live stream comes back.
+    public var reconnect: ReconnectPolicy { ReconnectPolicy(stallTimeout: stallTimeout, window: reconnectWindow) }
 }
 
 /// `queues:` — the queues between stages.

@@ -25,8 +25,8 @@ public struct QueueStatistics: Sendable {
 /// A thread-safe FIFO of at most `capacity` items connecting two stages.
 ///
 /// `pop` blocks until an item arrives or the queue is closed and empty; `push` blocks while the
-/// queue is full (policy `block`) or drops the oldest item (`dropOldest`). `cancel` wakes both
-/// sides at once and makes further pushes and pops fail.
+/// queue is full (policy `block`) or drops the oldest item that `keeps` does not protect
+/// (`dropOldest`). `cancel` wakes both sides at once and makes further pushes and pops fail.
 public final class BoundedQueue<Item>: @unchecked Sendable {
     private var items: [Item?]
     private var head = 0
@@ -34,13 +34,16 @@ public final class BoundedQueue<Item>: @unchecked Sendable {
     private var closed = false
     private var cancelled = false
     private let policy: QueuePolicy
+    private let keeps: @Sendable (Item) -> Bool
     private let condition = NSCondition()
     private var stats: QueueStatistics
 
-    public init(name: String, capacity: Int, policy: QueuePolicy = .block) {
+    /// - Parameter keeps: items `dropOldest` never drops (unless nothing else is queued).
+    public init(name: String, capacity: Int, policy: QueuePolicy = .block, keeps: @escaping @Sendable (Item) -> Bool = { _ in false }) {
         precondition(capacity > 0, "queue capacity must be positive")
         items = Array(repeating: nil, count: capacity)
         self.policy = policy
+        self.keeps = keeps
         stats = QueueStatistics(name: name, capacity: capacity)
     }
 
@@ -56,12 +59,7 @@ public final class BoundedQueue<Item>: @unchecked Sendable {
         }
         guard !cancelled else { return false }
         precondition(!closed, "push after close")
-        if count == items.count {
-            items[head] = nil
-            head = (head + 1) % items.count
-            count -= 1
-            stats.dropped += 1
-        }
+        if count == items.count { dropOldest() }
         items[(head + count) % items.count] = item
         count += 1
         stats.pushed += 1
@@ -69,6 +67,19 @@ public final class BoundedQueue<Item>: @unchecked Sendable {
         stats.maxDepth = max(stats.maxDepth, count)
         condition.broadcast()
         return true
+    }
+
+    /// Removes the oldest item `keeps` does not protect (the oldest of all if it protects every
+    /// one), moving the younger ones up.
+    private func dropOldest() {
+        let offset = (0..<count).first { !keeps(items[(head + $0) % items.count]!) } ?? 0
+        for i in stride(from: offset, to: 0, by: -1) {
+            items[(head + i) % items.count] = items[(head + i - 1) % items.count]
+        }
+        items[head] = nil
+        head = (head + 1) % items.count
+        count -= 1
+        stats.dropped += 1
     }
 
     /// Removes the oldest item; nil once the queue is closed and empty, or cancelled.

@@ -2,13 +2,20 @@ import Inference
 import Segmentation
 import VideoIO
 
-/// What flows between stages: frames, and audio packets that sinks copy unchanged.
+/// What flows between stages: frames, audio packets that sinks copy unchanged, and the gaps
+/// where a live stream was lost and came back. Stages pass on every item they do not consume.
 public enum PipelineItem: @unchecked Sendable {
     case frame(FrameItem)
     case audio(AudioPacket)
+    /// Comes right before the first frame after the gap; a full queue never drops it.
+    case gap(StreamGap)
 
     var isFrame: Bool {
         if case .frame = self { true } else { false }
+    }
+
+    var isGap: Bool {
+        if case .gap = self { true } else { false }
     }
 }
 

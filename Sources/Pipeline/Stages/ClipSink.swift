@@ -76,6 +76,8 @@ public final class ClipSink: Stage {
             if let labels = frame.labels { try observe(area: trigger.area(in: labels), at: seconds) }
         case .audio(let packet):
             seconds = Double(packet.pts) * packet.timeBase.doubleValue
+        case .gap:
+            return try emit(item)
         }
         if recording != nil, case .frame = item, let last = lastTriggered, seconds - last > post { try finishClip() }
         if let writer = recording?.writer {
@@ -148,6 +150,7 @@ public final class ClipSink: Stage {
         switch item {
         case .frame(let frame): try writer.write(frame.picture)
         case .audio(let packet): try writer.write(packet)
+        case .gap: break
         }
     }
 }

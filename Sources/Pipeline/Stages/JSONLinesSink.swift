@@ -5,7 +5,8 @@ import VideoIO
 /// Sink stage: one JSON object per frame (JSON Lines), after a header line describing the model,
 /// labels, palette and input. Schema: `schemas/frames.schema.json`.
 ///
-/// Takes: `.frame` with `labels`; passes every item on. Each line is written whole, so the file
+/// Takes: `.frame` with `labels`; passes every item on. A `.gap` (a live stream lost and back)
+/// becomes a line of its own, before the first frame after it. Each line is written whole, so the file
 /// ends with a complete line even after an error or SIGINT; it is written under a temporary name
 /// and moved into place when the stage closes (path `-`: standard output; a FIFO or device at
 /// the path is written directly).
@@ -53,8 +54,13 @@ public final class JSONLinesSink: Stage {
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
-        if case .frame(let frame) = item, let map = frame.labels {
-            try write(FrameLine(frame: frame, labels: map, names: labels.names, rle: rle))
+        switch item {
+        case .frame(let frame):
+            if let map = frame.labels { try write(FrameLine(frame: frame, labels: map, names: labels.names, rle: rle)) }
+        case .gap(let gap):
+            try write(GapLine(gap))
+        case .audio:
+            break
         }
         try emit(item)
     }
@@ -151,6 +157,23 @@ struct FramesHeader: Encodable {
                       timeBase: [video.timeBase.num, video.timeBase.den], frameCount: source.estimatedFrameCount,
                       duration: video.duration ?? source.duration, rotation: video.rotation)
         self.rle = rle
+    }
+}
+
+/// Where a live stream was lost and came back.
+struct GapLine: Encodable {
+    var type = "gap"
+    /// Seconds of the last frame before the loss (nil: none had arrived) and of the first after it.
+    var from: Double?
+    var to: Double
+    var reason: String
+    var attempts: Int
+
+    init(_ gap: StreamGap) {
+        from = gap.from
+        to = gap.to
+        reason = gap.reason
+        attempts = gap.attempts
     }
 }
 

@@ -8,7 +8,7 @@ import VideoIO
 /// image), and `guide` when asked for (a `temporal` or `refine` stage follows). With a
 /// keyframe policy (a `temporal` stage follows), frames the policy skips get `inferred` false
 /// and no `modelInput`, and when the temporal stage updates them, `updateInput` at its reduced
-/// size. Audio passes through.
+/// size; the first frame after a `.gap` is a keyframe and a scene cut. Other items pass through.
 ///
 /// ```yaml
 /// - preprocess      # options come from the model (size, mean, std, layout)
@@ -46,6 +46,8 @@ public final class PreprocessStage: Stage {
                 let small = try converter.rgb(from: frame.picture, width: updateSize.width, height: updateSize.height)
                 frame.updateInput = (model.input(fromRGB: small, size: updateSize), updateSize)
             }
+        } else if case .gap = item {
+            keyframes?.restart()
         }
         try emit(item)
     }

@@ -25,6 +25,7 @@ public final class VideoSink: Stage {
         switch item {
         case .frame(let frame): try writer.write(frame.picture)
         case .audio(let packet): try writer.write(packet)
+        case .gap: break
         }
         try emit(item)
     }

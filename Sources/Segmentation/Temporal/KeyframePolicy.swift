@@ -47,6 +47,14 @@ public struct KeyframeSelector: Sendable {
         return (keyframe, cut)
     }
 
+    /// Forgets the pictures seen: the next frame is a keyframe and a scene cut (after a live
+    /// stream's gap, say).
+    public mutating func restart() {
+        sinceKeyframe = 0
+        previous = nil
+        lastKeyframe = nil
+    }
+
     /// Mean absolute difference of two pictures over every fourth pixel.
     static func difference(_ a: [Float], _ b: [Float]) -> Float {
         guard a.count == b.count, !a.isEmpty else { return .infinity }
