@@ -12,6 +12,18 @@ public enum FFprobe {
         return (json["frames"] as? [[String: Any]] ?? []).compactMap { ($0["pts_time"] as? String).flatMap(Double.init) }
     }
 
+    /// Whether each decoded video frame is a keyframe, in output order.
+    public static func keyFrames(_ path: String) throws -> [Bool] {
+        let json = try probe(path, ["-select_streams", "v:0", "-show_entries", "frame=key_frame"])
+        return (json["frames"] as? [[String: Any]] ?? []).map { $0["key_frame"] as? Int == 1 }
+    }
+
+    /// Whether ffmpeg decodes the whole file without an error message.
+    public static func decodesCleanly(_ path: String) throws -> Bool {
+        let result = try Command.run("ffmpeg", ["-v", "error", "-i", path, "-f", "null", "-"])
+        return result.status == 0 && result.stderr.isEmpty
+    }
+
     /// MD5 of each audio packet's payload, in file order.
     public static func audioPacketHashes(_ path: String) throws -> [String] {
         let json = try probe(path, ["-select_streams", "a", "-show_packets", "-show_data_hash", "md5"])

@@ -91,7 +91,8 @@ public final class VideoWriter {
         try drainEncoder()
     }
 
-    /// Copies one audio packet unchanged (its timestamps shifted by `timeOrigin` only).
+    /// Copies one audio packet unchanged (its timestamps shifted by `timeOrigin` only); with a
+    /// `timeOrigin`, packets from before it are left out.
     public func write(_ audio: AudioPacket) throws {
         guard let stream = audioStreams[audio.streamIndex] else { return }
         let status = av_packet_ref(packet.pointer, audio.packet.pointer)
@@ -99,6 +100,10 @@ public final class VideoWriter {
         let shift = Int64((timeOrigin / audio.timeBase.doubleValue).rounded())
         if packet.pointer.pointee.pts != ss_nopts() { packet.pointer.pointee.pts -= shift }
         if packet.pointer.pointee.dts != ss_nopts() { packet.pointer.pointee.dts -= shift }
+        if timeOrigin > 0, packet.pointer.pointee.pts != ss_nopts(), packet.pointer.pointee.pts < 0 {
+            av_packet_unref(packet.pointer)
+            return
+        }
         av_packet_rescale_ts(packet.pointer, audio.timeBase.av, stream.pointee.time_base)
         packet.pointer.pointee.stream_index = stream.pointee.index
         packet.pointer.pointee.pos = -1

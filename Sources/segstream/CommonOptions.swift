@@ -28,6 +28,20 @@ struct RangeOptions: ParsableArguments {
     }
 }
 
+/// Whether outputs are cut into pieces by media time.
+struct SplitOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Cut every output into pieces of this much media time (e.g. 10min, 600s), each finished and moved into place when the next starts; paths take {n} (piece number) and strftime fields (%Y%m%d-%H%M%S, the piece's wall-clock start), else get -{n} before the extension.", valueName: "duration"))
+    var splitEvery: DurationArgument?
+
+    func validate() throws {
+        if let splitEvery, splitEvery.seconds < 1 { throw ValidationError("--split-every must be at least 1s") }
+    }
+
+    func apply(to spec: inout PipelineSpec) {
+        spec.splitEvery = splitEvery?.seconds
+    }
+}
+
 /// How the output video is encoded. `--encode-threads` 0 (x264 decides) is a measured default
 /// (BENCHMARKS.md, "Defaults"): one x264 thread was not faster.
 struct EncodingOptions: ParsableArguments {

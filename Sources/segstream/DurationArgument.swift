@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// A duration given as seconds (`2`, `1.5s`) or milliseconds (`500ms`).
+/// A duration given as seconds (`2`, `1.5s`), milliseconds (`500ms`), minutes (`10min`, `10m`)
+/// or hours (`1h`).
 struct DurationArgument: ExpressibleByArgument {
     var seconds: Double
 
@@ -10,8 +11,8 @@ struct DurationArgument: ExpressibleByArgument {
 
     init?(argument: String) {
         let text = argument.lowercased()
-        let (number, scale) = text.hasSuffix("ms") ? (text.dropLast(2), 0.001) : text.hasSuffix("s") ? (text.dropLast(), 1.0) : (text[...], 1.0)
-        guard let value = Double(number), value >= 0, value.isFinite else { return nil }
-        seconds = value * scale
+        let unit = [("ms", 0.001), ("min", 60.0), ("h", 3600.0), ("m", 60.0), ("s", 1.0)].first { text.hasSuffix($0.0) }
+        guard let value = Double(text.dropLast(unit?.0.count ?? 0)), value >= 0, value.isFinite else { return nil }
+        seconds = value * (unit?.1 ?? 1)
     }
 }

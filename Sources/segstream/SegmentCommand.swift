@@ -47,6 +47,7 @@ struct SegmentCommand: ParsableCommand {
     @OptionGroup var range: RangeOptions
     @OptionGroup var encoding: EncodingOptions
     @OptionGroup var runOptions: RunOptions
+    @OptionGroup var split: SplitOptions
 
     private var overlay: OverlaySpec { OverlaySpec(alpha: alpha, contours: contours, legend: legend, palette: palette) }
 
@@ -73,6 +74,7 @@ struct SegmentCommand: ParsableCommand {
         var spec = PipelineSpec(input: input, model: modelOptions.model, size: modelOptions.size, stages: stages)
         range.apply(to: &spec.decode)
         runOptions.apply(to: &spec)
+        split.apply(to: &spec)
         return spec
     }
 

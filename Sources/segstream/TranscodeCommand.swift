@@ -17,11 +17,13 @@ struct TranscodeCommand: ParsableCommand {
     @OptionGroup var range: RangeOptions
     @OptionGroup var encoding: EncodingOptions
     @OptionGroup var runOptions: RunOptions
+    @OptionGroup var split: SplitOptions
 
     func run() throws {
         var spec = PipelineSpec(input: input, stages: [encoding.videoStage(path: output, overlaid: false)])
         range.apply(to: &spec.decode)
         runOptions.apply(to: &spec)
+        split.apply(to: &spec)
         try runOptions.run(spec)
     }
 }

@@ -30,14 +30,16 @@ import TestSupport
     private let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
 
     /// A camera killed and restarted mid-run: the run goes on after it with the gap kept in the
-    /// timestamps and recorded in the JSON Lines; once it is gone for good, the run ends after the
-    /// reconnect window with exit 1, a line naming the URL (without its password) and playable outputs.
+    /// timestamps and recorded in the JSON Lines, in outputs cut every 2 s; once the camera is gone
+    /// for good, the run ends after the reconnect window with exit 1, a line naming the URL
+    /// (without its password) and every piece playable.
     @Test func reconnectsAndGivesUpAfterTheWindow() throws {
         let folder = try TemporaryFolder()
         var server = try RTSPTestServer()
         let url = server.url.replacingOccurrences(of: "rtsp://", with: "rtsp://viewer:secret@")
         let run = try Command.start(Fixtures.executable, ["segment", url, "--model", model, "--stall-timeout", "1s", "--reconnect-window", "4s",
-                                                          "-o", folder.path("live.mp4"), "--json", folder.path("live.jsonl"), "--preset", "ultrafast"])
+                                                          "--split-every", "2s", "-o", folder.path("live.mp4"), "--json", folder.path("live.jsonl"),
+                                                          "--preset", "ultrafast"])
         Thread.sleep(forTimeInterval: 3)
         server.stop()
         Thread.sleep(forTimeInterval: 1.5)
@@ -50,10 +52,16 @@ import TestSupport
         #expect(result.stderr.contains("error: rtsp://viewer:***@127.0.0.1:\(server.port)/cam: "), "\(result.stderr)")
         #expect(result.stderr.contains("reconnecting in 0.5 s (attempt 1)"))
         #expect(!result.stderr.contains("secret"))
-        let lines = try String(contentsOfFile: folder.path("live.jsonl"), encoding: .utf8).split(separator: "\n")
-        let records = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let pieces = folder.contents
+        let jsonPieces = pieces.filter { $0.hasSuffix(".jsonl") }, videoPieces = pieces.filter { $0.hasSuffix(".mp4") }
+        #expect(jsonPieces.count >= 3 && jsonPieces.count == videoPieces.count, "\(pieces)")
+        var records: [[String: Any]] = []
+        for piece in jsonPieces {
+            let lines = try String(contentsOfFile: folder.path(piece), encoding: .utf8).split(separator: "\n")
+            records += try lines.dropFirst().map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        }
         let gaps = records.filter { $0["type"] as? String == "gap" }
-        try #require(gaps.count == 1, "\(lines.filter { !$0.contains("\"frame\"") })")
+        try #require(gaps.count == 1)
         let gapAt = records.firstIndex { $0["type"] as? String == "gap" }!
         let frameSeconds = records.filter { $0["type"] as? String == "frame" }.map { $0["seconds"] as! Double }
         let before = records[..<gapAt].filter { $0["type"] as? String == "frame" }.count
@@ -61,8 +69,32 @@ import TestSupport
         #expect(zip(frameSeconds, frameSeconds.dropFirst()).allSatisfy { $0 < $1 })
         let lost = frameSeconds[before] - frameSeconds[before - 1]
         #expect(lost > 1.5, "the timestamps keep the time the camera was gone (\(lost) s)")
-        let pts = try FFprobe.framePTS(folder.path("live.mp4"))
-        #expect(pts.count == frameSeconds.count, "the video holds every frame of the JSON Lines")
+        var videoFrames = 0
+        for piece in videoPieces {
+            #expect(try FFprobe.decodesCleanly(folder.path(piece)), "\(piece)")
+            videoFrames += try FFprobe.framePTS(folder.path(piece)).count
+        }
+        #expect(videoFrames == frameSeconds.count, "the video pieces hold every frame of the JSON Lines")
+    }
+
+    /// SIGTERM (`systemctl stop`, `docker stop`) on a camera run with split outputs: exit 143,
+    /// every piece finished and playable, no temporary file left.
+    @Test func sigtermFinishesEveryPiece() throws {
+        let server = try RTSPTestServer()
+        let folder = try TemporaryFolder()
+        let run = try Command.start(Fixtures.executable, ["segment", server.url, "--model", model, "--split-every", "1s", "-o", folder.path("cam.mp4"),
+                                                          "--labels-out", folder.path("cam.labels.mkv"), "--json", folder.path("cam.jsonl"),
+                                                          "--preset", "ultrafast"])
+        Thread.sleep(forTimeInterval: 3.5)
+        run.interrupt(SIGTERM)
+        let result = run.wait()
+        server.stop()
+        #expect(result.status == 143, "\(result.stderr)")
+        let files = folder.contents
+        #expect(!files.contains { $0.contains(".partial-") }, "\(files)")
+        let videos = files.filter { $0.hasSuffix(".mp4") || $0.hasSuffix(".mkv") }
+        #expect(videos.count >= 4 && files.count(where: { $0.hasSuffix(".jsonl") }) * 2 == videos.count, "\(files)")
+        for video in videos { #expect(try FFprobe.decodesCleanly(folder.path(video)) && FFprobe.framePTS(folder.path(video)).count > 0, "\(video)") }
     }
 
     /// A camera that freezes with its connection open is noticed after the stall timeout.

@@ -181,3 +181,16 @@ import TestSupport
                 == "p.yaml:2: 'max_interval' in temporal needs 'interval: auto'")
     }
 }
+
+@Suite struct PieceNamingTests {
+    @Test func numbersPiecesBeforeTheExtensionUnlessThePathSaysWhere() {
+        let piece = PieceStart(index: 7, seconds: 70, wallClock: Date(timeIntervalSince1970: 0))
+        #expect(PieceNaming(splitting: "out/cam.mp4").path(for: piece) == "out/cam-000007.mp4")
+        #expect(PieceNaming(splitting: "out/cam.labels.mkv").path(for: piece) == "out/cam.labels-000007.mkv")
+        #expect(PieceNaming(splitting: "out/pngs").path(for: piece) == "out/pngs-000007")
+        #expect(PieceNaming(splitting: "out/{n}/cam.mp4").path(for: piece) == "out/000007/cam.mp4")
+        let local = DateFormatter()
+        local.dateFormat = "yyyyMMdd-HHmmss"
+        #expect(PieceNaming(splitting: "out/%Y%m%d-%H%M%S.mp4").path(for: piece) == "out/\(local.string(from: piece.wallClock)).mp4")
+    }
+}

@@ -27,7 +27,7 @@ public enum PipelineBuilder {
         for stage in spec.stages {
             do { try stage.validate() } catch { throw PipelineError("\(stage.name): \(error)") }
         }
-        try checkDistinctOutputs(spec.stages.compactMap { $0 as? any SinkSpec })
+        try checkDistinctOutputs(spec.stages.compactMap { $0 as? any SinkSpec }, split: spec.splitEvery != nil)
         var readerOptions = ReaderOptions()
         if let threads = spec.decode.threads { readerOptions.decodeThreads = threads }
         readerOptions.start = spec.decode.from
@@ -35,16 +35,16 @@ public enum PipelineBuilder {
         readerOptions.maxFrames = spec.decode.frames
         readerOptions.rtspTransport = spec.decode.rtspTransport
         readerOptions.exportMotionVectors = spec.stages.contains { ($0 as? TemporalSpec)?.settings.codecMotion == true }
-        let source = try VideoSource(url: spec.input, options: readerOptions, reconnect: spec.decode.reconnect, warn: warn)
+        let source = try VideoSource(url: spec.input, options: readerOptions, reconnect: spec.decode.reconnect, splitEvery: spec.splitEvery, warn: warn)
         let keepsScores = contracts.contains { $0.takes.contains(.scores) }
-        let context = StageContext(info: source.reader.info, timeOrigin: spec.decode.from ?? 0, stages: spec.stages) {
+        let context = StageContext(info: source.reader.info, timeOrigin: spec.decode.from ?? 0, stages: spec.stages, splitEvery: spec.splitEvery) {
             let url = try spec.model.map { URL(fileURLWithPath: $0) } ?? BundledModel.url()
             let threads = spec.stages.lazy.compactMap { ($0 as? InferSpec)?.threads }.first
             return try SegmentationModel(url: url, size: spec.size, threads: threads, keepsScores: keepsScores)
         }
         var stages: [Stage] = []
         for (stage, contract) in zip(spec.stages, contracts) {
-            if let sink = stage as? any SinkSpec, sink.path != "-" {
+            if let sink = stage as? any SinkSpec, sink.path != "-", spec.splitEvery == nil {
                 try createFolder(of: type(of: sink).writesFolder ? sink.path + "/" : sink.path)
             }
             stages.append(try stage.make(context, contract: contract))
@@ -53,25 +53,18 @@ public enum PipelineBuilder {
         return BuiltPipeline(runner: runner, source: source, sinkWarnings: context.warnings)
     }
 
-    /// Refuses two outputs at one path (before any work: each would replace the other's file).
-    private static func checkDistinctOutputs(_ sinks: [any SinkSpec]) throws {
+    /// Refuses two outputs at one path, or with one piece naming when split (before any work:
+    /// each would replace the other's files).
+    private static func checkDistinctOutputs(_ sinks: [any SinkSpec], split: Bool) throws {
         var seen: [String: String] = [:]
         for sink in sinks where sink.path != "-" {
-            let key = URL(fileURLWithPath: sink.path).standardizedFileURL.path
+            let path = split ? PieceNaming(splitting: sink.path).template : sink.path
+            let key = URL(fileURLWithPath: path).standardizedFileURL.path
             if let other = seen[key] { throw PipelineError("\(sink.path): written by both '\(other)' and '\(sink.name)'; give each output its own path") }
             seen[key] = sink.name
         }
     }
 
-    /// Creates the folder an output goes into, as pipeline files name folders like `out/`.
-    private static func createFolder(of path: String) throws {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw PipelineError("\(path): cannot create the folder \(folder.path): \(error.localizedDescription)")
-        }
-    }
 }
 
 extension LabelSet {

@@ -13,6 +13,7 @@ import VideoIO
 /// model: fixtures/models/roadseg.onnx     # optional: the bundled model
 /// decode: {threads: 2, from: 0, to: 10}       # live streams: stall_timeout: 5, reconnect_window: 60
 /// queues: {capacity: 8, policy: block}    # default: dropOldest for live streams, block for files
+/// split_every: 600                        # seconds of media per output piece (paths take {n}, %Y%m%d-%H%M%S)
 /// stages:
 ///   - preprocess
 ///   - infer: {batch: 2}
@@ -44,9 +45,10 @@ public enum PipelineFileParser {
         for setting in overrides.settings { try apply(setting, to: &tree, file: file) }
         if let input = overrides.input { _ = tree.set(["input"], to: input) }
         let top = try Fields(tree, context: "the pipeline", file: file)
-        try top.allow(["input", "model", "size", "decode", "queues", "stages"])
+        try top.allow(["input", "model", "size", "decode", "queues", "split_every", "stages"])
         guard let input = try top.string("input") else { throw top.missing("input") }
         var spec = PipelineSpec(input: input, model: try top.string("model"), stages: [])
+        spec.splitEvery = try top.double("split_every", 1...)
         if let size = try top.string("size") {
             guard let parsed = ModelSize(size) else { throw top.invalid("size", ModelSize.expected) }
             spec.size = parsed

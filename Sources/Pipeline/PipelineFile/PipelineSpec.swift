@@ -12,6 +12,8 @@ public struct PipelineSpec: Sendable {
     public var size: ModelSize?
     public var decode = DecodeSpec()
     public var queues = QueueSpec()
+    /// Seconds of media per piece of every output (`split_every`); nil: one file each.
+    public var splitEvery: Double?
     public var stages: [any StageSpec]
 
     public init(input: String, model: String? = nil, size: ModelSize? = nil, stages: [any StageSpec]) {

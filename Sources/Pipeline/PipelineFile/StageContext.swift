@@ -11,15 +11,19 @@ public final class StageContext {
     public let timeOrigin: Double
     /// Every stage of the pipeline, in order.
     public let stages: [any StageSpec]
+    /// Seconds of media per piece of every output (`--split-every`); nil: one file each.
+    public let splitEvery: Double?
     private let loadModel: () throws -> SegmentationModel
     private var model: SegmentationModel?
     private var labelSet: LabelSet?
     private(set) var warnings: [() -> [String]] = []
 
-    init(info: MediaInfo, timeOrigin: Double, stages: [any StageSpec], loadModel: @escaping () throws -> SegmentationModel) {
+    init(info: MediaInfo, timeOrigin: Double, stages: [any StageSpec], splitEvery: Double?,
+         loadModel: @escaping () throws -> SegmentationModel) {
         self.info = info
         self.timeOrigin = timeOrigin
         self.stages = stages
+        self.splitEvery = splitEvery
         self.loadModel = loadModel
     }
 
@@ -45,6 +49,12 @@ public final class StageContext {
     /// The first stage of type `type` in the pipeline.
     public func first<T: StageSpec>(_ type: T.Type) -> T? {
         stages.lazy.compactMap { $0 as? T }.first
+    }
+
+    /// The paths of the pieces of the output at `path` when outputs are split (never standard
+    /// output, `-`); nil otherwise.
+    public func naming(of path: String) -> PieceNaming? {
+        splitEvery != nil && path != "-" ? PieceNaming(splitting: path) : nil
     }
 
     /// Adds warnings a stage reports after the run (one line each).

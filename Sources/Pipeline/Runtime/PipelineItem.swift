@@ -9,13 +9,20 @@ public enum PipelineItem: @unchecked Sendable {
     case audio(AudioPacket)
     /// Comes right before the first frame after the gap; a full queue never drops it.
     case gap(StreamGap)
+    /// Sinks start new files here (`--split-every`); the next frame is the piece's first. A full
+    /// queue never drops it.
+    case piece(PieceStart)
 
     var isFrame: Bool {
         if case .frame = self { true } else { false }
     }
 
-    var isGap: Bool {
-        if case .gap = self { true } else { false }
+    /// Whether this item marks a point in the stream (a gap, a new piece): full queues keep it.
+    var isMarker: Bool {
+        switch self {
+        case .gap, .piece: true
+        case .frame, .audio: false
+        }
     }
 }
 

@@ -33,7 +33,7 @@ public final class PipelineRunner: @unchecked Sendable {
         self.source = source
         self.stages = stages
         queues = stages.enumerated().map { index, stage in
-            BoundedQueue(name: "→ \(stage.name)", capacity: queueCapacity, policy: index == 0 ? queuePolicy : .block, keeps: \.isGap)
+            BoundedQueue(name: "→ \(stage.name)", capacity: queueCapacity, policy: index == 0 ? queuePolicy : .block, keeps: \.isMarker)
         }
         statistics = [StageStatistics(name: source.name)] + stages.map { StageStatistics(name: $0.name) }
     }

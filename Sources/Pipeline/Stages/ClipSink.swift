@@ -76,7 +76,7 @@ public final class ClipSink: Stage {
             if let labels = frame.labels { try observe(area: trigger.area(in: labels), at: seconds) }
         case .audio(let packet):
             seconds = Double(packet.pts) * packet.timeBase.doubleValue
-        case .gap:
+        case .gap, .piece:
             return try emit(item)
         }
         if recording != nil, case .frame = item, let last = lastTriggered, seconds - last > post { try finishClip() }
@@ -150,7 +150,7 @@ public final class ClipSink: Stage {
         switch item {
         case .frame(let frame): try writer.write(frame.picture)
         case .audio(let packet): try writer.write(packet)
-        case .gap: break
+        case .gap, .piece: break
         }
     }
 }

@@ -18,47 +18,41 @@ import VideoIO
 /// ```
 public final class JSONLinesSink: Stage {
     public let name = "json"
-    /// The file; nil for standard output (path `-`).
-    private let output: OutputFile?
-    private let path: String
-    private let handle: FileHandle
+    private let pieces: PieceSeries<JSONLinesFile>
     private let labels: LabelSet
     private let rle: Bool
-    private let encoder = JSONEncoder.segstream(pretty: false)
     private var closed = false
 
     /// Creates the file (`-`: standard output) and writes the header line.
-    /// - Parameter labels: class names and colours to report (the model's, possibly recoloured).
-    public init(path: String, model: SegmentationModel, labels: LabelSet, source: MediaInfo, rle: Bool) throws {
-        self.path = path
-        if path == "-" {
-            output = nil
-            handle = .standardOutput
-        } else {
-            let output = try OutputFile(path: path, inputs: [source.url])
-            guard output.isDirect || FileManager.default.createFile(atPath: output.temporaryPath, contents: nil),
-                  let handle = FileHandle(forWritingAtPath: output.temporaryPath) else {
-                throw PipelineError("\(path): cannot create the file")
-            }
-            self.output = output
-            self.handle = handle
-        }
+    /// - Parameters:
+    ///   - labels: class names and colours to report (the model's, possibly recoloured).
+    ///   - naming: with `--split-every`, the paths of the pieces; each starts with a header line.
+    public init(path: String, model: SegmentationModel, labels: LabelSet, source: MediaInfo, rle: Bool, naming: PieceNaming? = nil) throws {
         self.labels = labels
         self.rle = rle
-        do {
-            try write(FramesHeader(model: model, labels: labels, source: source, rle: rle))
-        } catch {
-            output?.discard()
-            throw error
-        }
+        pieces = try PieceSeries(path: path, naming: naming, open: { path, piece in
+            let file = try JSONLinesFile(path: path, inputs: [source.url])
+            do {
+                try file.write(FramesHeader(model: model, labels: labels, source: source, rle: rle, piece: naming.map { _ in piece?.index ?? 0 }))
+            } catch {
+                file.discard()
+                throw error
+            }
+            return file
+        }, finish: { file in
+            try file.commit()
+            return []
+        })
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         switch item {
         case .frame(let frame):
-            if let map = frame.labels { try write(FrameLine(frame: frame, labels: map, names: labels.names, rle: rle)) }
+            if let map = frame.labels { try pieces.current.write(FrameLine(frame: frame, labels: map, names: labels.names, rle: rle)) }
         case .gap(let gap):
-            try write(GapLine(gap))
+            try pieces.current.write(GapLine(gap))
+        case .piece(let piece):
+            try pieces.begin(piece)
         case .audio:
             break
         }
@@ -67,20 +61,42 @@ public final class JSONLinesSink: Stage {
 
     public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
         closed = true
-        guard let output else { return }
-        try handle.close()
-        try output.commit()
+        try pieces.current.commit()
     }
 
     /// A sink dropped before its pipeline ran leaves no file.
     deinit {
-        if !closed, let output {
-            try? handle.close()
-            output.discard()
+        if !closed { pieces.current.discard() }
+    }
+}
+
+/// One JSON Lines file: written under a temporary name and moved into place by `commit()`
+/// (path `-`: standard output; a FIFO or device at the path is written directly).
+final class JSONLinesFile {
+    private let path: String
+    /// The file; nil for standard output.
+    private let output: OutputFile?
+    private let handle: FileHandle
+    private let encoder = JSONEncoder.segstream(pretty: false)
+
+    init(path: String, inputs: [String]) throws {
+        self.path = path
+        guard path != "-" else {
+            output = nil
+            handle = .standardOutput
+            return
         }
+        let output = try OutputFile(path: path, inputs: inputs)
+        guard output.isDirect || FileManager.default.createFile(atPath: output.temporaryPath, contents: nil),
+              let handle = FileHandle(forWritingAtPath: output.temporaryPath) else {
+            throw PipelineError("\(path): cannot create the file")
+        }
+        self.output = output
+        self.handle = handle
     }
 
-    private func write<T: Encodable>(_ line: T) throws {
+    /// Writes `line` and a newline, whole.
+    func write<T: Encodable>(_ line: T) throws {
         var data = try encoder.encode(line)
         data.append(0x0A)
         do {
@@ -88,6 +104,20 @@ public final class JSONLinesSink: Stage {
         } catch {
             throw PipelineError("\(path): cannot write: \(error.localizedDescription)")
         }
+    }
+
+    /// Closes the file and moves it into place.
+    func commit() throws {
+        guard let output else { return }
+        try handle.close()
+        try output.commit()
+    }
+
+    /// Closes and removes the file.
+    func discard() {
+        guard let output else { return }
+        try? handle.close()
+        output.discard()
     }
 }
 
@@ -117,7 +147,8 @@ public struct JSONSpec: FileStageSpec, SinkSpec {
     }
 
     public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
-        try JSONLinesSink(path: path, model: context.segmentationModel(), labels: context.labels(), source: context.info, rle: rle)
+        try JSONLinesSink(path: path, model: context.segmentationModel(), labels: context.labels(), source: context.info, rle: rle,
+                          naming: context.naming(of: path))
     }
 }
 
@@ -147,8 +178,11 @@ struct FramesHeader: Encodable {
     var palette: [[UInt8]]
     var input: Input
     var rle: Bool
+    /// The piece number, when outputs are split.
+    var piece: Int?
 
-    init(model: SegmentationModel, labels: LabelSet, source: MediaInfo, rle: Bool) {
+    init(model: SegmentationModel, labels: LabelSet, source: MediaInfo, rle: Bool, piece: Int? = nil) {
+        self.piece = piece
         self.model = Model(path: model.url.path, inputSize: [model.inputHeight, model.inputWidth], metadata: model.model.metadata)
         self.labels = labels.names
         palette = labels.palette

@@ -6,7 +6,8 @@ import VideoIO
 /// palette = class colours) named by frame index, `000000.png`, `000001.png`, ...
 ///
 /// Takes: `.frame` with `labels`; passes every item on. Each PNG is written under a temporary
-/// name and renamed when complete, so the folder never holds a half-written file.
+/// name and renamed when complete, so the folder never holds a half-written file. With
+/// `--split-every`, each piece gets a folder of its own (a `.piece` item starts the next).
 ///
 /// ```yaml
 /// - pngs:
@@ -14,27 +15,27 @@ import VideoIO
 /// ```
 public final class LabelPNGSink: Stage {
     public let name = "pngs"
-    private let folder: URL
+    private let folders: PieceSeries<URL>
     private let palette: [[UInt8]]
     private let encoder: PalettePNGEncoder
     private let inputs: [String]
 
     /// Creates `folder` if needed.
-    public init(folder: String, labels: LabelSet, source: MediaInfo) throws {
-        self.folder = URL(fileURLWithPath: folder)
+    /// - Parameter naming: with `--split-every`, the folders of the pieces.
+    public init(folder: String, labels: LabelSet, source: MediaInfo, naming: PieceNaming? = nil) throws {
         palette = labels.palette
         inputs = [source.url]
         encoder = try PalettePNGEncoder()
-        do {
-            try FileManager.default.createDirectory(at: self.folder, withIntermediateDirectories: true)
-        } catch {
-            throw PipelineError("\(folder): cannot create the folder: \(error.localizedDescription)")
-        }
+        folders = try PieceSeries(path: folder, naming: naming, open: { path, _ in
+            try createFolder(of: path + "/")
+            return URL(fileURLWithPath: path)
+        }, finish: { _ in [] })
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
+        if case .piece(let piece) = item { try folders.begin(piece) }
         if case .frame(let frame) = item, let labels = frame.labels {
-            let path = folder.appendingPathComponent(String(format: "%06d.png", frame.picture.index)).path
+            let path = folders.current.appendingPathComponent(String(format: "%06d.png", frame.picture.index)).path
             let output = try OutputFile(path: path, inputs: inputs)
             let png = try encoder.encode(pixels: labels.pixels, width: labels.width, height: labels.height, palette: palette)
             guard FileManager.default.createFile(atPath: output.temporaryPath, contents: png) else {
@@ -67,6 +68,6 @@ public struct PNGsSpec: FileStageSpec, SinkSpec {
     }
 
     public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
-        try LabelPNGSink(folder: path, labels: context.labels(), source: context.info)
+        try LabelPNGSink(folder: path, labels: context.labels(), source: context.info, naming: context.naming(of: path))
     }
 }

@@ -3,7 +3,8 @@ import VideoIO
 /// Sink stage: writes each frame's labels as a lossless label video (FFV1 gray8 in MKV, pixel
 /// value = class id, same timestamps as the input).
 ///
-/// Takes: `.frame` with `labels`; passes every item on, so other sinks can follow.
+/// Takes: `.frame` with `labels`; passes every item on, so other sinks can follow. A `.piece`
+/// item (`--split-every`) finishes the current file and starts the next.
 ///
 /// ```yaml
 /// - labels:
@@ -11,27 +12,33 @@ import VideoIO
 /// ```
 public final class LabelVideoSink: Stage {
     public let name = "labels"
-    public let writer: VideoWriter
+    private let pieces: PieceSeries<VideoWriter>
 
-    public init(path: String, source: MediaInfo, timeOrigin: Double = 0) throws {
+    /// - Parameter naming: with `--split-every`, the paths of the pieces.
+    public init(path: String, source: MediaInfo, timeOrigin: Double = 0, naming: PieceNaming? = nil) throws {
         var options = WriterOptions()
         options.codec = .ffv1Gray
         options.copyAudio = false
         options.timeOrigin = timeOrigin
-        writer = try VideoWriter(path: path, source: source, options: options)
+        pieces = try PieceSeries(videoAt: path, naming: naming, source: source, options: options)
     }
+
+    /// Warnings of every file written (repeated or backward timestamps).
+    public var warnings: [String] { pieces.warnings + pieces.current.warnings }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item, let labels = frame.labels {
             let picture = frame.picture
-            try writer.write(VideoFrame(gray: labels.pixels, width: labels.width, height: labels.height,
-                                        index: picture.index, pts: picture.pts, timeBase: picture.timeBase))
+            try pieces.current.write(VideoFrame(gray: labels.pixels, width: labels.width, height: labels.height,
+                                                index: picture.index, pts: picture.pts, timeBase: picture.timeBase))
+        } else if case .piece(let piece) = item {
+            try pieces.begin(piece)
         }
         try emit(item)
     }
 
     public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
-        try writer.close(after: ending)
+        try pieces.close(after: ending)
     }
 }
 
@@ -55,8 +62,8 @@ public struct LabelsSpec: FileStageSpec, SinkSpec {
     }
 
     public func make(_ context: StageContext, contract: StageContract) throws -> Stage {
-        let sink = try LabelVideoSink(path: path, source: context.info, timeOrigin: context.timeOrigin)
-        context.reportWarnings { sink.writer.warnings }
+        let sink = try LabelVideoSink(path: path, source: context.info, timeOrigin: context.timeOrigin, naming: context.naming(of: path))
+        context.reportWarnings { sink.warnings }
         return sink
     }
 }

@@ -3,7 +3,8 @@ import VideoIO
 /// Sink stage: encodes frames to H.264 and copies audio packets into a video file.
 ///
 /// Takes: `.frame` (its picture is encoded) and `.audio` (copied); passes every item on, so other
-/// sinks can follow. Closing after a finished or interrupted run finalises the file; after a
+/// sinks can follow. A `.piece` item (`--split-every`) finishes the current file and starts the
+/// next. Closing after a finished or interrupted run finalises the file; after a
 /// failure (or an interruption before the first frame) the partial file is removed.
 ///
 /// ```yaml
@@ -15,23 +16,28 @@ import VideoIO
 /// ```
 public final class VideoSink: Stage {
     public let name = "encode"
-    public let writer: VideoWriter
+    private let pieces: PieceSeries<VideoWriter>
 
-    public init(path: String, source: MediaInfo, options: WriterOptions = WriterOptions()) throws {
-        writer = try VideoWriter(path: path, source: source, options: options)
+    /// - Parameter naming: with `--split-every`, the paths of the pieces (`.piece` items start them).
+    public init(path: String, source: MediaInfo, options: WriterOptions = WriterOptions(), naming: PieceNaming? = nil) throws {
+        pieces = try PieceSeries(videoAt: path, naming: naming, source: source, options: options)
     }
+
+    /// Warnings of every file written (repeated or backward timestamps).
+    public var warnings: [String] { pieces.warnings + pieces.current.warnings }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         switch item {
-        case .frame(let frame): try writer.write(frame.picture)
-        case .audio(let packet): try writer.write(packet)
+        case .frame(let frame): try pieces.current.write(frame.picture)
+        case .audio(let packet): try pieces.current.write(packet)
+        case .piece(let piece): try pieces.begin(piece)
         case .gap: break
         }
         try emit(item)
     }
 
     public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {
-        try writer.close(after: ending)
+        try pieces.close(after: ending)
     }
 }
 
@@ -80,20 +86,38 @@ public struct VideoSpec: FileStageSpec, SinkSpec {
         options.crf = crf
         options.encodeThreads = threads
         options.timeOrigin = context.timeOrigin
-        let sink = try VideoSink(path: path, source: context.info, options: options)
-        context.reportWarnings { sink.writer.warnings }
+        let sink = try VideoSink(path: path, source: context.info, options: options, naming: context.naming(of: path))
+        context.reportWarnings { sink.warnings }
         return sink
     }
 }
 
-extension VideoWriter {
-    /// Finishes the file after a finished or interrupted run; removes it after a failure or when
-    /// an interruption came before the first frame.
+extension PieceSeries where Output == VideoWriter {
+    /// A video output, or the pieces of a split one: each later piece's timestamps start at its
+    /// first frame (it starts on a keyframe and plays alone); a piece without frames is removed.
+    convenience init(videoAt path: String, naming: PieceNaming?, source: MediaInfo, options: WriterOptions) throws {
+        try self.init(path: path, naming: naming, open: { path, piece in
+            var options = options
+            if let piece { options.timeOrigin = piece.seconds }
+            return try VideoWriter(path: path, source: source, options: options)
+        }, finish: { writer in
+            guard writer.framesWritten > 0 else {
+                writer.abort()
+                return []
+            }
+            try writer.finish()
+            return writer.warnings
+        })
+    }
+
+    /// Finishes the last file after a finished or interrupted run; removes it after a failure,
+    /// when an interruption came before the first frame, or when a later piece got no frame.
     func close(after ending: RunEnding) throws {
         switch ending {
-        case .failed: abort()
-        case .interrupted where framesWritten == 0: abort()
-        case .finished, .interrupted: try finish()
+        case .failed: current.abort()
+        case .interrupted where current.framesWritten == 0: current.abort()
+        case .finished where current.framesWritten == 0 && isSplit: current.abort()
+        case .finished, .interrupted: try current.finish()
         }
     }
 }

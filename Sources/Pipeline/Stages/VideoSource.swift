@@ -4,19 +4,28 @@ import VideoIO
 /// (`isLiveStream`) given a reconnect policy is read by a `LiveReader`, which reconnects when it
 /// is lost.
 ///
-/// Gives: `.frame` for each decoded picture, `.audio` for each audio packet (in file order), and
-/// `.gap` where a live stream was lost and came back.
+/// Gives: `.frame` for each decoded picture, `.audio` for each audio packet (in file order),
+/// `.gap` where a live stream was lost and came back, and with `splitEvery`, `.piece` before the
+/// first frame of each piece after the first (pieces are slots of that many seconds counted from
+/// the first frame; a slot without frames, in a gap, has no piece).
 public final class VideoSource: SourceStage {
     public let name = "decode"
     public let reader: any MediaReading
     public let expectedFrames: Int?
+    private let splitEvery: Double?
+    /// The first frame's seconds and the slot of the piece being written.
+    private var pieceClock: (origin: Double, slot: Int)?
+    private var pieceCount = 0
+    private var heldFrame: FrameItem?
 
     /// Opens `url`; see `VideoReader` for the errors.
     /// - Parameters:
     ///   - reconnect: how a live stream comes back when lost; nil: it ends the input.
+    ///   - splitEvery: seconds of media per piece of the outputs; nil: no pieces.
     ///   - warn: told of each reconnect attempt.
-    public init(url: String, options: ReaderOptions = ReaderOptions(), reconnect: ReconnectPolicy? = nil,
+    public init(url: String, options: ReaderOptions = ReaderOptions(), reconnect: ReconnectPolicy? = nil, splitEvery: Double? = nil,
                 warn: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        self.splitEvery = splitEvery
         if let reconnect, isLiveStream(url) {
             reader = try LiveReader(url: url, options: options, policy: reconnect, warn: warn)
             expectedFrames = options.maxFrames
@@ -32,8 +41,16 @@ public final class VideoSource: SourceStage {
     public var reconnects: Int { (reader as? LiveReader)?.reconnects ?? 0 }
 
     public func next() throws -> PipelineItem? {
+        if let frame = heldFrame {
+            heldFrame = nil
+            return .frame(frame)
+        }
         switch try reader.next() {
-        case .video(let picture)?: return .frame(FrameItem(picture: picture))
+        case .video(let picture)?:
+            let frame = FrameItem(picture: picture)
+            guard let piece = pieceStarted(by: picture) else { return .frame(frame) }
+            heldFrame = frame
+            return .piece(piece)
         case .audio(let packet)?: return .audio(packet)
         case .gap(let gap)?: return .gap(gap)
         case nil: return nil
@@ -41,6 +58,20 @@ public final class VideoSource: SourceStage {
     }
 
     public func cancel() { reader.cancel() }
+
+    /// The piece `picture` starts, when it is the first frame of a new slot.
+    private func pieceStarted(by picture: VideoFrame) -> PieceStart? {
+        guard let splitEvery else { return nil }
+        guard let clock = pieceClock else {
+            pieceClock = (picture.seconds, 0)
+            return nil
+        }
+        let slot = Int(((picture.seconds - clock.origin) / splitEvery).rounded(.down))
+        guard slot > clock.slot else { return nil }
+        pieceClock?.slot = slot
+        pieceCount += 1
+        return PieceStart(index: pieceCount, seconds: picture.seconds)
+    }
 
     /// Frames in the requested range, when the input's length is known.
     private static func expectedFrames(info: MediaInfo, options: ReaderOptions) -> Int? {
