@@ -16,6 +16,8 @@ public final class LiveReader: MediaReading {
     public private(set) var failure: String?
     /// Connections re-established so far (safe to read from any thread).
     public var reconnects: Int { reconnectCount.load(ordering: .relaxed) }
+    /// Whether the stream is lost and being reconnected now (safe to read from any thread).
+    public var isReconnecting: Bool { reconnecting.load(ordering: .relaxed) }
 
     private let url: String
     private let options: ReaderOptions
@@ -24,6 +26,7 @@ public final class LiveReader: MediaReading {
     private let interrupt = InterruptFlag()
     private let wake = DispatchSemaphore(value: 0)
     private let reconnectCount = Atomic<Int>(0)
+    private let reconnecting = Atomic<Bool>(false)
     private var reader: VideoReader?
     private var pastDamage: [String] = []
     private var delivered = 0
@@ -90,6 +93,8 @@ public final class LiveReader: MediaReading {
     private func reconnect(after loss: String) {
         if let damage = reader?.decodeDamage { pastDamage.append(damage) }
         reader = nil
+        reconnecting.store(true, ordering: .relaxed)
+        defer { reconnecting.store(false, ordering: .relaxed) }
         let lost = DispatchTime.now().uptimeNanoseconds
         var reason = loss, delay = policy.firstDelay, attempts = 0
         while true {

@@ -88,11 +88,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Live streams: how long a lost stream is given to come back, reconnecting with backoff (0.5 s to 5 s); then the run ends with exit 1.")
     var reconnectWindow = DurationArgument(seconds: DecodeSpec().reconnectWindow)
 
-    @Flag(help: "Print per-stage busy time and queue statistics at the end.")
-    var stats = false
-
-    @Flag(name: .shortAndLong, help: "Hide the progress line (warnings and errors still show).")
-    var quiet = false
+    @OptionGroup var report: ReportOptions
 
     func validate() throws {
         guard decodeThreads > 0 else { throw ValidationError("--decode-threads must be at least 1") }
@@ -112,28 +108,46 @@ struct RunOptions: ParsableArguments {
     }
 
     func run(_ spec: PipelineSpec) throws {
-        try segstream.run(spec, quiet: quiet, stats: stats)
+        try segstream.run(spec, report: report)
     }
+}
+
+/// How a run reports: progress, statistics, metrics.
+struct ReportOptions: ParsableArguments {
+    @Flag(help: "Print per-stage busy time and queue statistics at the end.")
+    var stats = false
+
+    @Flag(name: .shortAndLong, help: "Hide the progress line (warnings and errors still show).")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Serve /metrics (Prometheus text format) and /healthz (200 while frames arrive, 503 while stalled or reconnecting) over HTTP while running.", valueName: "host:port"))
+    var metrics: ListenAddress?
 }
 
 /// Builds and runs `spec` with SIGINT and SIGTERM handling (the frames in flight finish and every
 /// output is finalised; a second signal abandons the queued frames) and progress, then prints
 /// warnings and statistics. Reconnect attempts of a live input are warned of as they happen.
+/// With `--metrics`, the endpoint listens from before the first frame until the run ends.
 /// - Throws: the run's first error; `ExitCode(130)` after SIGINT, `ExitCode(143)` after SIGTERM;
 ///   `PipelineError` when a live input was lost for good (after its outputs were finalised).
-func run(_ spec: PipelineSpec, quiet: Bool, stats: Bool) throws {
+func run(_ spec: PipelineSpec, report options: ReportOptions) throws {
     let pipeline = try PipelineBuilder.build(spec) { printError("warning: \($0)") }
     let runner = pipeline.runner
+    let endpoint = try options.metrics.map { address in
+        let metrics = PipelineMetrics(runner: runner, source: pipeline.source, stallTimeout: spec.decode.stallTimeout)
+        return try HTTPEndpoint(host: address.host, port: address.port) { metrics.respond(to: $0) }
+    }
     let interrupt = InterruptSignal { runner.interrupt() }
-    let progress = ProgressLine(quiet: quiet, expectedFrames: runner.expectedFrames) { runner.framesCompleted }
+    let progress = ProgressLine(quiet: options.quiet, expectedFrames: runner.expectedFrames) { runner.framesCompleted }
     let result = Result { try runner.run() }
     progress?.stop()
+    endpoint?.stop()
     withExtendedLifetime(interrupt) {}
     for warning in pipeline.warnings { printError("warning: \(warning)") }
     let report = try result.get()
     let dropped = report.queues.reduce(0) { $0 + $1.dropped }
     if dropped > 0 { printError("warning: \(dropped) item(s) were dropped by full queues (dropOldest); see --stats") }
-    if stats {
+    if options.stats {
         printError(report.table)
         if isLiveStream(spec.input) { printError("reconnects: \(pipeline.source.reconnects)") }
     }

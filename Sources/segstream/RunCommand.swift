@@ -20,11 +20,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("set"), help: "Override a setting: key=value (repeatable).")
     var settings: [String] = []
 
-    @Flag(help: "Print per-stage busy time and queue statistics at the end.")
-    var stats = false
-
-    @Flag(name: .shortAndLong, help: "Hide the progress line (warnings and errors still show).")
-    var quiet = false
+    @OptionGroup var report: ReportOptions
 
     func run() throws {
         var overrides = PipelineFileParser.Overrides()
@@ -32,6 +28,6 @@ struct RunCommand: ParsableCommand {
         overrides.output = output
         overrides.settings = settings
         let spec = try PipelineFileParser.load(path: pipeline, overrides: overrides)
-        try segstream.run(spec, quiet: quiet, stats: stats)
+        try segstream.run(spec, report: report)
     }
 }

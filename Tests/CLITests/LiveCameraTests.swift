@@ -97,6 +97,40 @@ import TestSupport
         for video in videos { #expect(try FFprobe.decodesCleanly(folder.path(video)) && FFprobe.framePTS(folder.path(video)).count > 0, "\(video)") }
     }
 
+    /// `--metrics`: `/metrics` parses as the Prometheus text format and counts frames while a
+    /// camera plays; `/healthz` answers 200 then, and 503 while the camera is gone.
+    @Test func servesMetricsAndHealth() throws {
+        let server = try RTSPTestServer()
+        let folder = try TemporaryFolder()
+        let port = Int.random(in: 40000..<50000)
+        let run = try Command.start(Fixtures.executable, ["segment", server.url, "--model", model, "--metrics", "127.0.0.1:\(port)",
+                                                          "--stall-timeout", "1s", "--reconnect-window", "3s", "--json", folder.path("cam.jsonl")])
+        Thread.sleep(forTimeInterval: 3)
+        let health = HTTPGet.fetch("http://127.0.0.1:\(port)/healthz")
+        let metrics = HTTPGet.fetch("http://127.0.0.1:\(port)/metrics")
+        server.stop()
+        Thread.sleep(forTimeInterval: 1)
+        let lost = HTTPGet.fetch("http://127.0.0.1:\(port)/healthz")
+        let result = run.wait()
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(health?.status == 200 && health?.body == "ok\n")
+        #expect(lost?.status == 503, "\(String(describing: lost))")
+        var samples: [String: Double] = [:]
+        for line in (metrics?.body ?? "").split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            try #require(parts.count == 2, "a sample line is NAME{LABELS} VALUE: \(line)")
+            samples[String(parts[0])] = Double(parts[1])
+        }
+        #expect(samples["segstream_frames_decoded_total", default: 0] > 10, "\(samples)")
+        #expect(samples["segstream_frames_processed_total", default: 0] > 10)
+        #expect(samples["segstream_frames_dropped_total"] != nil && samples["segstream_reconnects_total"] == 0)
+        #expect(samples["segstream_stage_busy_seconds_total{stage=\"infer\"}", default: 0] > 0)
+        #expect(samples["segstream_queue_depth{queue=\"infer\"}"] != nil)
+        #expect(samples["segstream_frame_latency_seconds_count", default: 0] >= samples["segstream_frames_processed_total", default: 1],
+                "each frame's latency is recorded before it counts as processed")
+        #expect(samples["segstream_frame_latency_seconds_bucket{le=\"+Inf\"}"] == samples["segstream_frame_latency_seconds_count"])
+    }
+
     /// A camera that freezes with its connection open is noticed after the stall timeout.
     @Test func aFrozenCameraCountsAsLost() throws {
         let server = try RTSPTestServer()

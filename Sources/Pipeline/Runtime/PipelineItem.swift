@@ -1,3 +1,4 @@
+import Dispatch
 import Inference
 import Segmentation
 import VideoIO
@@ -54,6 +55,9 @@ public final class FrameItem: @unchecked Sendable {
     public var scores: ClassScores?
     /// Class ids at the picture's size (set by inference, or by refinement).
     public var labels: LabelMap?
+
+    /// When the frame left the decoder (uptime, nanoseconds): where its latency counts from.
+    public let arrival = DispatchTime.now().uptimeNanoseconds
 
     public init(picture: VideoFrame) { self.picture = picture }
 }

@@ -13,6 +13,9 @@ public final class PipelineRunner: @unchecked Sendable {
     public var framesCompleted: Int { completed.load(ordering: .relaxed) }
     /// Frames the source expects to deliver, when known.
     public var expectedFrames: Int? { source.expectedFrames }
+    /// Told, on the last stage's thread, each frame's latency in seconds (from leaving the
+    /// decoder to leaving the last stage). Set before `run()`.
+    public var onFrameCompleted: (@Sendable (Double) -> Void)?
 
     private let source: SourceStage
     private let stages: [Stage]
@@ -70,6 +73,15 @@ public final class PipelineRunner: @unchecked Sendable {
         if let firstError { throw firstError }
         return RunReport(ending: interruptions > 0 ? .interrupted : .finished, frames: framesCompleted,
                          wallSeconds: wall, stages: statistics, queues: queues.map(\.statistics))
+    }
+
+    /// The figures so far, safe to read from any thread while the pipeline runs: per-stage
+    /// statistics (the source first), and per queue its statistics and current depth.
+    public func snapshot() -> (stages: [StageStatistics], queues: [(statistics: QueueStatistics, depth: Int)]) {
+        lock.lock()
+        let stages = statistics
+        lock.unlock()
+        return (stages, queues.map { ($0.statistics, $0.depth) })
     }
 
     private var ending: RunEnding {
@@ -130,7 +142,10 @@ public final class PipelineRunner: @unchecked Sendable {
                 waited = 0
                 try stage.process(item, emit: emit)
                 record(index + 1, busy: Self.seconds(since: started) - waited, frames: item.isFrame ? 1 : 0)
-                if output == nil, item.isFrame { completed.add(1, ordering: .relaxed) }
+                if output == nil, case .frame(let frame) = item {
+                    onFrameCompleted?(Double(DispatchTime.now().uptimeNanoseconds - frame.arrival) / 1e9)
+                    completed.add(1, ordering: .relaxed)
+                }
             }
             let started = DispatchTime.now()
             waited = 0

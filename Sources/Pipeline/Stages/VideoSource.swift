@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import VideoIO
 
 /// Source stage: decodes a file or stream into frames and audio packets. A live stream
@@ -17,6 +19,7 @@ public final class VideoSource: SourceStage {
     private var pieceClock: (origin: Double, slot: Int)?
     private var pieceCount = 0
     private var heldFrame: FrameItem?
+    private let lastFrame = Atomic<UInt64>(0)
 
     /// Opens `url`; see `VideoReader` for the errors.
     /// - Parameters:
@@ -39,6 +42,13 @@ public final class VideoSource: SourceStage {
     public var failure: String? { (reader as? LiveReader)?.failure }
     /// Times a live stream was reconnected (safe to read from any thread).
     public var reconnects: Int { (reader as? LiveReader)?.reconnects ?? 0 }
+    /// Whether a live stream is lost and being reconnected now (safe to read from any thread).
+    public var isReconnecting: Bool { (reader as? LiveReader)?.isReconnecting ?? false }
+    /// Seconds since the last frame left the decoder; nil before the first (safe to read from any thread).
+    public var secondsSinceLastFrame: Double? {
+        let last = lastFrame.load(ordering: .relaxed)
+        return last == 0 ? nil : Double(DispatchTime.now().uptimeNanoseconds - last) / 1e9
+    }
 
     public func next() throws -> PipelineItem? {
         if let frame = heldFrame {
@@ -48,6 +58,7 @@ public final class VideoSource: SourceStage {
         switch try reader.next() {
         case .video(let picture)?:
             let frame = FrameItem(picture: picture)
+            lastFrame.store(frame.arrival, ordering: .relaxed)
             guard let piece = pieceStarted(by: picture) else { return .frame(frame) }
             heldFrame = frame
             return .piece(piece)
