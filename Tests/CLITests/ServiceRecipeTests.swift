@@ -73,11 +73,12 @@ import TestSupport
         let dockerfile = try String(contentsOf: deploy.appendingPathComponent("container/Dockerfile"), encoding: .utf8)
         let runtime = try #require(dockerfile.components(separatedBy: "FROM debian:").last)
         let installed = Set(runtime.split(whereSeparator: { " \n\\".contains($0) }).map(String.init))
-        let needed = try Command.run("readelf", ["-d", Fixtures.executable]).stdout.matches(of: /NEEDED\).*\[(.+)\]/).map { String($0.1) }
+        let needed = try Command.run("readelf", ["-d", Fixtures.executable]).stdout.matches(of: #/NEEDED\).*\[(.+)\]/#).map { String($0.1) }
         let ldd = try Command.run("ldd", [Fixtures.executable]).stdout
-        let swiftRuntime = /^(libswift|libFoundation|libdispatch|libBlocksRuntime|libc\.|libm\.|ld-linux)/
+        let swiftRuntime = #/^(libswift|libFoundation|libdispatch|libBlocksRuntime|libc\.|libm\.|ld-linux)/#
         for library in needed where library.firstMatch(of: swiftRuntime) == nil {
-            let path = try #require(ldd.firstMatch(of: try Regex("\(library) => (\\S+)"))?.output[1].substring.map(String.init), "\(library) not found")
+            let line = try #require(ldd.split(separator: "\n").first { $0.contains("\(library) => ") }, "\(library) not found")
+            let path = String(line.split(separator: " ")[2])
             let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
             let owner = try Command.run("dpkg", ["-S", resolved]).stdout.split(separator: ":").first.map(String.init) ?? "?"
             #expect(installed.contains(owner), "\(library) comes from \(owner), which the runtime image does not install")
