@@ -1,11 +1,12 @@
 #!/usr/bin/python3
 """A real RTSP server for tests, from Debian's GStreamer packages, bound to loopback only.
 
-Serves a moving test pattern as Motion-JPEG over RTP at rtsp://127.0.0.1:PORT/cam and stops by
-itself after --seconds. Needs python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-good
-(run it with Debian's /usr/bin/python3, which has the gi bindings).
+Serves a moving test pattern as Motion-JPEG over RTP at rtsp://127.0.0.1:PORT/cam, or with --file
+an H.264 MP4 at its own pace (as a camera sends it), and stops by itself after --seconds. Needs
+python3-gi, gir1.2-gst-rtsp-server-1.0, gstreamer1.0-plugins-good (run it with Debian's
+/usr/bin/python3, which has the gi bindings).
 
-Usage: tools/rtsp-test-server.py --port 18554 [--size 320x240] [--seconds 60]
+Usage: tools/rtsp-test-server.py --port 18554 [--size 320x240] [--file clip.mp4] [--seconds 60]
 """
 import argparse
 
@@ -22,6 +23,7 @@ def main() -> None:
     parser.add_argument("--size", default="320x240")
     parser.add_argument("--fps", type=int, default=25)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--file", help="an H.264 MP4 to serve instead of the test pattern")
     args = parser.parse_args()
     width, height = args.size.split("x")
 
@@ -30,10 +32,13 @@ def main() -> None:
     server.set_address("127.0.0.1")
     server.set_service(str(args.port))
     factory = GstRtspServer.RTSPMediaFactory()
-    factory.set_launch(
-        f"( videotestsrc pattern=ball is-live=true ! video/x-raw,format=I420,width={width},height={height},"
-        f"framerate={args.fps}/1 ! jpegenc quality=80 ! rtpjpegpay name=pay0 pt=26 )"
-    )
+    if args.file:
+        factory.set_launch(f"( filesrc location={args.file} ! qtdemux ! h264parse ! rtph264pay name=pay0 pt=96 config-interval=1 )")
+    else:
+        factory.set_launch(
+            f"( videotestsrc pattern=ball is-live=true ! video/x-raw,format=I420,width={width},height={height},"
+            f"framerate={args.fps}/1 ! jpegenc quality=80 ! rtpjpegpay name=pay0 pt=26 )"
+        )
     factory.set_shared(True)
     server.get_mount_points().add_factory("/cam", factory)
     server.attach(None)

@@ -70,8 +70,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Decoder threads.")
     var decodeThreads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Items each queue between stages holds.")
-    var queueCapacity = 8
+    @Option(help: "Items each queue between stages holds (default: 8 for files, 2 for live streams).")
+    var queueCapacity: Int?
 
     @Flag(help: "When a queue is full, drop the oldest item instead of waiting (drops are counted); the default for live streams (rtsp://, rtmp://, srt://, udp://).")
     var dropOldest = false
@@ -92,7 +92,7 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         guard decodeThreads > 0 else { throw ValidationError("--decode-threads must be at least 1") }
-        guard queueCapacity > 0 else { throw ValidationError("--queue-capacity must be at least 1") }
+        if let queueCapacity, queueCapacity <= 0 { throw ValidationError("--queue-capacity must be at least 1") }
         if dropOldest && noDrop { throw ValidationError("--drop-oldest and --no-drop contradict each other") }
         guard stallTimeout.seconds >= 0.1 else { throw ValidationError("--stall-timeout must be at least 100ms") }
     }

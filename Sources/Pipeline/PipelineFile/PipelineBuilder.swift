@@ -49,7 +49,7 @@ public enum PipelineBuilder {
             }
             stages.append(try stage.make(context, contract: contract))
         }
-        let runner = PipelineRunner(source: source, stages: stages, queueCapacity: spec.queues.capacity, queuePolicy: spec.queuePolicy)
+        let runner = PipelineRunner(source: source, stages: stages, queueCapacity: spec.queueCapacity, queuePolicy: spec.queuePolicy)
         return BuiltPipeline(runner: runner, source: source, sinkWarnings: context.warnings)
     }
 

@@ -12,7 +12,7 @@ import VideoIO
 /// input: fixtures/videos/dashcam-sample.mp4
 /// model: fixtures/models/roadseg.onnx     # optional: the bundled model
 /// decode: {threads: 2, from: 0, to: 10}       # live streams: stall_timeout: 5, reconnect_window: 60
-/// queues: {capacity: 8, policy: block}    # default: dropOldest for live streams, block for files
+/// queues: {capacity: 8, policy: block}    # default: 2 and dropOldest for live streams, 8 and block for files
 /// split_every: 600                        # seconds of media per output piece (paths take {n}, %Y%m%d-%H%M%S)
 /// stages:
 ///   - preprocess
@@ -67,7 +67,7 @@ public enum PipelineFileParser {
         }
         if let queues = try top.fields("queues") {
             try queues.allow(["capacity", "policy"])
-            spec.queues.capacity = try queues.int("capacity", 1...4096) ?? spec.queues.capacity
+            spec.queues.capacity = try queues.int("capacity", 1...4096)
             if let policy = try queues.string("policy") {
                 guard let value = QueuePolicy(rawValue: policy) else { throw queues.invalid("policy", "must be block or dropOldest") }
                 spec.queues.policy = value

@@ -49,7 +49,8 @@ public struct DecodeSpec: Sendable {
 
 /// `queues:` — the queues between stages.
 public struct QueueSpec: Sendable {
-    public var capacity = 8
+    /// Items each queue holds; nil: 8 for files, 2 for live network streams.
+    public var capacity: Int?
     /// nil: `dropOldest` for live network streams, `block` for files.
     public var policy: QueuePolicy?
 }
@@ -58,4 +59,9 @@ extension PipelineSpec {
     /// What a full queue does: the policy given, else `dropOldest` for a live network stream
     /// (a camera does not wait; every drop is counted) and `block` for a file.
     public var queuePolicy: QueuePolicy { queues.policy ?? (isLiveStream(input) ? .dropOldest : .block) }
+
+    /// Items each queue holds: the capacity given, else 2 for a live network stream (frames wait
+    /// less: a 720p25 camera's p95 latency is 0.5 s instead of 1.1 s at 8, at the same
+    /// throughput; BENCHMARKS.md, "Live latency") and 8 for a file.
+    public var queueCapacity: Int { queues.capacity ?? (isLiveStream(input) ? 2 : 8) }
 }
