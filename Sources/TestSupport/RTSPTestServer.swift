@@ -8,11 +8,11 @@ public final class RTSPTestServer {
 
     /// Starts the server on `port` (default: a free-looking one) and waits until it accepts
     /// connections.
-    public init(port: Int = Int.random(in: 20000..<40000), seconds: Int = 60) throws {
+    public init(port: Int = Int.random(in: 20000..<40000), size: String = "320x240", seconds: Int = 60) throws {
         self.port = port
         url = "rtsp://127.0.0.1:\(port)/cam"
         process = try Command.start("/usr/bin/python3", [Fixtures.root.appendingPathComponent("tools/rtsp-test-server.py").path,
-                                                        "--port", "\(port)", "--seconds", "\(seconds)"])
+                                                        "--port", "\(port)", "--size", size, "--seconds", "\(seconds)"])
         let deadline = Date().addingTimeInterval(10)
         while !Self.accepts(port: port) {
             guard Date() < deadline, process.process.isRunning else {

@@ -35,3 +35,11 @@ final class InterruptFlag: Sendable {
         )
     }
 }
+
+/// A count shared between threads (and between the readers of one live input).
+final class SharedCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    var value: Int { count.load(ordering: .relaxed) }
+    func add(_ amount: Int) { count.add(amount, ordering: .relaxed) }
+}

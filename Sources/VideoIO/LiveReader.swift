@@ -24,6 +24,7 @@ public final class LiveReader: MediaReading {
     private let policy: ReconnectPolicy
     private let warn: @Sendable (String) -> Void
     private let interrupt = InterruptFlag()
+    private let errors = SharedCounter()
     private let wake = DispatchSemaphore(value: 0)
     private let reconnectCount = Atomic<Int>(0)
     private let reconnecting = Atomic<Bool>(false)
@@ -47,10 +48,12 @@ public final class LiveReader: MediaReading {
         self.options = options
         self.policy = policy
         self.warn = warn
-        let reader = try VideoReader(url: url, options: options, interrupt: interrupt)
+        let reader = try VideoReader(url: url, options: options, interrupt: interrupt, errors: errors)
         self.reader = reader
         info = reader.info
     }
+
+    public var decodeErrors: Int { errors.value }
 
     public var damage: String? {
         let parts = pastDamage + (reader?.decodeDamage.map { [$0] } ?? [])
@@ -108,7 +111,7 @@ public final class LiveReader: MediaReading {
             warn("\(reason); reconnecting in \(((wait * 10).rounded() / 10).formatted()) s (attempt \(attempts))")
             if wake.wait(timeout: .now() + wait) == .success || interrupt.isRaised { return }
             do {
-                reader = try VideoReader(url: url, options: remainingOptions, interrupt: interrupt)
+                reader = try VideoReader(url: url, options: remainingOptions, interrupt: interrupt, errors: errors)
                 reconnectCount.add(1, ordering: .relaxed)
                 offset = nil
                 pendingGap = StreamGap(from: lastFrame.map { Double($0.pts) * info.video.timeBase.doubleValue }, to: 0, reason: loss, attempts: attempts)

@@ -55,6 +55,15 @@ public final class VideoReader {
     private var damagedFrames = 0
     private var corruptPackets = 0
     private var reachedEnd = false
+    /// Packets and frames that could not be decoded cleanly so far (safe to read from any thread).
+    public var decodeErrors: Int { errorCount.value }
+    private let errorCount: SharedCounter
+
+    private func countError(_ kind: inout Int) {
+        kind += 1
+        errorCount.add(1)
+    }
+
     /// Whether reading stopped at the end of the requested range or frame count.
     public var reachedLimit: Bool { finished && !reachedEnd }
     /// Why reading stopped before the end of the input (a read error or a stall); nil otherwise.
@@ -64,13 +73,15 @@ public final class VideoReader {
     /// - Throws: `VideoIOError` naming the input when it cannot be opened, has no video stream,
     ///   or uses a codec this libavcodec cannot decode.
     public convenience init(url: String, options: ReaderOptions = ReaderOptions()) throws {
-        try self.init(url: url, options: options, interrupt: InterruptFlag())
+        try self.init(url: url, options: options, interrupt: InterruptFlag(), errors: SharedCounter())
     }
 
-    /// Opens `url`; `interrupt` cancels it (shared by the readers of one live input).
-    init(url: String, options: ReaderOptions, interrupt: InterruptFlag) throws {
+    /// Opens `url`; `interrupt` cancels it and `errors` counts its decode errors (both shared by
+    /// the readers of one live input).
+    init(url: String, options: ReaderOptions, interrupt: InterruptFlag, errors: SharedCounter) throws {
         self.options = options
         self.interrupt = interrupt
+        errorCount = errors
         let shown = redactingCredentials(url)
         guard let context = avformat_alloc_context() else { throw VideoIOError("out of memory opening \(shown)") }
         context.pointee.interrupt_callback = interrupt.callback
@@ -144,7 +155,7 @@ public final class VideoReader {
             let status = avcodec_receive_frame(decoder.pointer, frame.pointer)
             if status == ss_eagain() || status == ss_eof() { return nil }
             if status == ss_averror(ENOMEM) { throw VideoIOError(path: info.displayURL, "decoding failed", code: status) }
-            if status < 0 { undecodablePackets += 1; continue }
+            if status < 0 { countError(&undecodablePackets); continue }
             return makeVideoFrame(frame)
         }
     }
@@ -158,7 +169,7 @@ public final class VideoReader {
         }
         lastPts = pts
         if frame.pointer.pointee.decode_error_flags != 0 || frame.pointer.pointee.flags & AV_FRAME_FLAG_CORRUPT != 0 {
-            damagedFrames += 1
+            countError(&damagedFrames)
         }
         return VideoFrame(frame: frame, index: delivered, pts: pts, timeBase: info.video.timeBase,
                           motionVectors: options.exportMotionVectors ? MotionVector.vectors(of: frame.pointer) ?? [] : nil)
@@ -186,10 +197,10 @@ public final class VideoReader {
         defer { av_packet_unref(packet.pointer) }
         let streamIndex = Int(packet.pointer.pointee.stream_index)
         if streamIndex == info.video.index {
-            if packet.pointer.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 { corruptPackets += 1 }
+            if packet.pointer.pointee.flags & AV_PKT_FLAG_CORRUPT != 0 { countError(&corruptPackets) }
             let sent = avcodec_send_packet(decoder.pointer, packet.pointer)
             if sent == ss_averror(ENOMEM) { throw VideoIOError(path: info.displayURL, "decoding failed", code: sent) }
-            if sent < 0 { undecodablePackets += 1 }
+            if sent < 0 { countError(&undecodablePackets) }
             return nil
         }
         guard options.includeAudio, let audio = info.audio.first(where: { $0.index == streamIndex }),

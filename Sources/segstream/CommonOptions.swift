@@ -147,9 +147,13 @@ func run(_ spec: PipelineSpec, report options: ReportOptions) throws {
     let report = try result.get()
     let dropped = report.queues.reduce(0) { $0 + $1.dropped }
     if dropped > 0 { printError("warning: \(dropped) item(s) were dropped by full queues (dropOldest); see --stats") }
+    let lostInNetwork = LibavLog.lostNetworkPackets
+    if lostInNetwork > 0 { printError("warning: \(lostInNetwork) RTP packet(s) were lost in the network or a full socket buffer") }
     if options.stats {
         printError(report.table)
-        if isLiveStream(spec.input) { printError("reconnects: \(pipeline.source.reconnects)") }
+        if isLiveStream(spec.input) {
+            printError("reconnects: \(pipeline.source.reconnects); RTP packets lost: \(lostInNetwork); decode errors: \(pipeline.source.reader.decodeErrors)")
+        }
     }
     if report.ending == .interrupted {
         let signal = interrupt.received == SIGTERM ? "SIGTERM" : "SIGINT"

@@ -25,6 +25,22 @@ import TestSupport
     }
 }
 
+extension LiveCameraTests {
+    /// Over UDP, a run that cannot keep up and does not drop (`--no-drop`) loses packets in the
+    /// full socket buffer: they are counted (libav's RTP demuxer reports the sequence gaps).
+    @Test func packetsLostInTheNetworkAreCounted() throws {
+        let server = try RTSPTestServer(size: "1920x1080")
+        let folder = try TemporaryFolder()
+        let result = try Command.run(Fixtures.executable, ["segment", server.url, "--rtsp-transport", "udp", "--no-drop", "--frames", "60",
+                                                           "--threads", "1", "--smooth", "--refine", "-o", folder.path("slow.mp4"), "--stats"])
+        server.stop()
+        #expect(result.status == 0, "\(result.stderr)")
+        let lost = result.stderr.firstMatch(of: #/warning: (\d+) RTP packet\(s\) were lost/#).map { Int($0.1)! } ?? 0
+        #expect(lost > 0, "\(result.stderr)")
+        #expect(result.stderr.contains("RTP packets lost: \(lost);"))
+    }
+}
+
 /// Cameras that go away, come back, freeze or never answer.
 @Suite(.timeLimit(.minutes(5))) struct CameraLossTests {
     private let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
@@ -37,14 +53,14 @@ import TestSupport
         let folder = try TemporaryFolder()
         var server = try RTSPTestServer()
         let url = server.url.replacingOccurrences(of: "rtsp://", with: "rtsp://viewer:secret@")
-        let run = try Command.start(Fixtures.executable, ["segment", url, "--model", model, "--stall-timeout", "1s", "--reconnect-window", "4s",
+        let run = try Command.start(Fixtures.executable, ["segment", url, "--model", model, "--stall-timeout", "2s", "--reconnect-window", "4s",
                                                           "--split-every", "2s", "-o", folder.path("live.mp4"), "--json", folder.path("live.jsonl"),
                                                           "--preset", "ultrafast"])
         Thread.sleep(forTimeInterval: 3)
         server.stop()
         Thread.sleep(forTimeInterval: 1.5)
         server = try RTSPTestServer(port: server.port)
-        Thread.sleep(forTimeInterval: 3)
+        Thread.sleep(forTimeInterval: 7)   // the reconnect attempts back off to 2 s and 4 s: one lands while it plays
         server.stop()
         let result = run.wait()
 
@@ -124,6 +140,7 @@ import TestSupport
         #expect(samples["segstream_frames_decoded_total", default: 0] > 10, "\(samples)")
         #expect(samples["segstream_frames_processed_total", default: 0] > 10)
         #expect(samples["segstream_frames_dropped_total"] != nil && samples["segstream_reconnects_total"] == 0)
+        #expect(samples["segstream_network_packets_lost_total"] != nil && samples["segstream_decode_errors_total"] == 0)
         #expect(samples["segstream_stage_busy_seconds_total{stage=\"infer\"}", default: 0] > 0)
         #expect(samples["segstream_queue_depth{queue=\"infer\"}"] != nil)
         #expect(samples["segstream_frame_latency_seconds_count", default: 0] >= samples["segstream_frames_processed_total", default: 1],

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Prometheus
+import VideoIO
 
 /// The metrics and health of a running pipeline, served by `--metrics HOST:PORT`: `/metrics` in
 /// the Prometheus text format (swift-prometheus), `/healthz` 200 while frames arrive and 503
@@ -13,7 +14,7 @@ final class PipelineMetrics: @unchecked Sendable {
     private let runner: PipelineRunner
     private let source: VideoSource
     private let stallTimeout: Double
-    private let decoded, processed, dropped, reconnects: Counter
+    private let decoded, processed, dropped, reconnects, networkLosses, decodeErrors: Counter
     private let busy: [Counter]
     private let depths: [Gauge]
     private let latency: ValueHistogram
@@ -34,6 +35,8 @@ final class PipelineMetrics: @unchecked Sendable {
         processed = registry.makeCounter(descriptor: name("frames_processed", "total", "Frames that left the last stage."))
         dropped = registry.makeCounter(descriptor: name("frames_dropped", "total", "Items full queues dropped (live streams drop the oldest)."))
         reconnects = registry.makeCounter(descriptor: name("reconnects", "total", "Times a lost live stream was reconnected."))
+        networkLosses = registry.makeCounter(descriptor: name("network_packets_lost", "total", "RTP packets lost in the network or a full socket buffer."))
+        decodeErrors = registry.makeCounter(descriptor: name("decode_errors", "total", "Packets and frames that could not be decoded cleanly."))
         let busyName = name("stage_busy_seconds", "total", "Seconds each stage spent working.")
         let depthName = name("queue", "depth", "Items waiting in the queue before each stage.")
         let (stages, queues) = runner.snapshot()
@@ -62,6 +65,8 @@ final class PipelineMetrics: @unchecked Sendable {
         set(processed, to: Double(runner.framesCompleted))
         set(dropped, to: Double(queues.reduce(0) { $0 + $1.statistics.dropped }))
         set(reconnects, to: Double(source.reconnects))
+        set(networkLosses, to: Double(LibavLog.lostNetworkPackets))
+        set(decodeErrors, to: Double(source.reader.decodeErrors))
         for (counter, stage) in zip(busy, stages) { set(counter, to: stage.busySeconds) }
         for (gauge, queue) in zip(depths, queues) { gauge.set(to: Double(queue.depth)) }
         return registry.emitToString()
