@@ -2,11 +2,6 @@
 #include "conv_tiles.h"
 #include <immintrin.h>
 
-int ss_cpu_has_avx512(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") != 0;
-}
-
 /* Tiles per chunk of columns: one chunk of input taps is reused from cache by every block
  * of output channels before the next chunk is read; the first block prefetches the next chunk. */
 enum { CHUNK_TILES = 4 };

@@ -7,7 +7,7 @@ import Foundation
 /// generic "Prescott" SSE3 kernels, about 5x slower than its AVX-512 ones. When the CPU
 /// reports AVX-512 or AVX2 but OpenBLAS picked a pre-AVX core, this re-runs OpenBLAS's
 /// dynamic-architecture selection with `OPENBLAS_CORETYPE` set (SkylakeX or Haswell).
-/// A user-set `OPENBLAS_CORETYPE` is left alone.
+/// A user-set `OPENBLAS_CORETYPE` is left alone. Applied by `EngineSetup`.
 enum BLASSetup {
     /// The core type OpenBLAS uses after setup, e.g. "SkylakeX".
     static let coreName: String = {
@@ -25,9 +25,7 @@ enum BLASSetup {
 
     /// SkylakeX for AVX-512 (F, BW, VL, DQ), Haswell for AVX2 + FMA, else nil.
     static func preferredCoreType() -> String? {
-        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
-        let flags = Set(line.split(separator: " ").map(String.init))
+        let flags = CPUFeatures.flags
         if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) { return "SkylakeX" }
         if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
         return nil

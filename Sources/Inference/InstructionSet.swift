@@ -1,5 +1,3 @@
-import CKernels
-
 /// The instruction sets the engine's convolution kernels are built for, chosen at run time
 /// from what the CPU reports.
 public enum InstructionSet: String, CaseIterable, Sendable {
@@ -9,7 +7,7 @@ public enum InstructionSet: String, CaseIterable, Sendable {
     case avx512
 
     /// The best this CPU supports.
-    public static let best: InstructionSet = ss_cpu_has_avx512() != 0 ? .avx512 : .portable
+    public static let best: InstructionSet = CPUFeatures.hasAVX512F ? .avx512 : .portable
 
     /// The ones this CPU supports, `portable` first.
     public static var supported: [InstructionSet] { best == .avx512 ? [.portable, .avx512] : [.portable] }

@@ -82,7 +82,7 @@ public final class Model: @unchecked Sendable {
         opset = loaded.opset
         producer = loaded.producer
         _threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        _ = BLASSetup.coreName
+        EngineSetup.apply()
     }
 
     /// The OpenBLAS kernel family in use (e.g. "SkylakeX"); see `BLASSetup`.

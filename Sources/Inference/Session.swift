@@ -79,8 +79,6 @@ public final class Session {
             }
             buffer.store(v, threads: context.threads)
         }
-        // Kernels split work across `threads` themselves and call sgemm single-threaded.
-        openblas_set_num_threads(1)
     }
 
     private func loadOutputs() -> [String: TensorValue] {

@@ -53,14 +53,14 @@ extension LiveCameraTests {
         let folder = try TemporaryFolder()
         var server = try RTSPTestServer()
         let url = server.url.replacingOccurrences(of: "rtsp://", with: "rtsp://viewer:secret@")
-        let run = try Command.start(Fixtures.executable, ["segment", url, "--model", model, "--stall-timeout", "2s", "--reconnect-window", "4s",
+        let run = try Command.start(Fixtures.executable, ["segment", url, "--model", model, "--stall-timeout", "3s", "--reconnect-window", "10s",
                                                           "--split-every", "2s", "-o", folder.path("live.mp4"), "--json", folder.path("live.jsonl"),
                                                           "--preset", "ultrafast"])
         Thread.sleep(forTimeInterval: 3)
         server.stop()
         Thread.sleep(forTimeInterval: 1.5)
         server = try RTSPTestServer(port: server.port)
-        Thread.sleep(forTimeInterval: 7)   // the reconnect attempts back off to 2 s and 4 s: one lands while it plays
+        Thread.sleep(forTimeInterval: 8)   // attempts back off 0.5, 1, 2, 4 s: one lands while it plays, even under load
         server.stop()
         let result = run.wait()
 
@@ -77,7 +77,7 @@ extension LiveCameraTests {
             records += try lines.dropFirst().map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         }
         let gaps = records.filter { $0["type"] as? String == "gap" }
-        try #require(gaps.count == 1)
+        try #require(gaps.count == 1, "\(result.stderr)")
         let gapAt = records.firstIndex { $0["type"] as? String == "gap" }!
         let frameSeconds = records.filter { $0["type"] as? String == "frame" }.map { $0["seconds"] as! Double }
         let before = records[..<gapAt].filter { $0["type"] as? String == "frame" }.count
