@@ -53,6 +53,25 @@ import Testing
         }
     }
 
+    /// The algorithm each kind of conv gets, pinned: on AVX-512 and without it.
+    @Test func algorithmsAreChosenByName() throws {
+        let cases: [(name: String, x: [Int], w: [Int], stride: Int, pad: Int, group: Int, avx512: ConvAlgorithm, portable: ConvAlgorithm)] = [
+            ("3x3 64->64", [1, 64, 32, 32], [64, 64, 3, 3], 1, 1, 1, .winograd, .im2col),
+            ("3x3/2 16->96", [1, 16, 32, 32], [96, 16, 3, 3], 2, 1, 1, .lanes, .im2col),
+            ("3x3 8->8", [1, 8, 32, 32], [8, 8, 3, 3], 1, 1, 1, .direct, .im2col),
+            ("1x1 64->128", [1, 64, 32, 32], [128, 64, 1, 1], 1, 0, 1, .direct, .packedPointwise),
+            ("1x1/2 64->128", [1, 64, 32, 32], [128, 64, 1, 1], 2, 0, 1, .direct, .im2col),
+            ("3x3 dw 32", [1, 32, 32, 32], [32, 1, 3, 3], 1, 1, 32, .depthwise, .depthwise),
+            ("3x3 g2 16->96", [1, 16, 32, 32], [96, 8, 3, 3], 1, 1, 2, .lanes, .im2col),
+            ("5x5 3->8", [1, 3, 32, 32], [8, 3, 5, 5], 1, 2, 1, .direct, .im2col),
+        ]
+        for c in cases {
+            let conv = try Conv(convNode(k: c.w[2], stride: c.stride, pad: c.pad, dilation: 1, group: c.group))
+            #expect(try conv.algorithm(x: c.x, w: c.w, instructionSet: .avx512) == c.avx512, "\(c.name)")
+            #expect(try conv.algorithm(x: c.x, w: c.w, instructionSet: .portable) == c.portable, "\(c.name)")
+        }
+    }
+
     @Test(arguments: [Activation.relu, .clip(min: 0, max: 6), .hardSwish, .hardSigmoid(alpha: 0.2, beta: 0.5),
                       .leakyRelu(alpha: 0.1), .sigmoid, .tanh], InstructionSet.supported)
     func fusedResidualAndActivation(_ activation: Activation, _ isa: InstructionSet) throws {

@@ -43,6 +43,20 @@ import Testing
         while let item = queue.pop() { received.append(item) }
         #expect(received == [10, 20, 4])
         #expect(queue.statistics.dropped == 3)
+
+        let markers = BoundedQueue<Int>(name: "q", capacity: 2, policy: .dropOldest, keeps: { $0 % 10 == 0 })
+        for i in [10, 20, 5] { markers.push(i) }
+        #expect(markers.statistics.dropped == 1, "a full queue of protected items drops the new one")
+        let pushed = DispatchSemaphore(value: 0)
+        Thread {
+            markers.push(30)
+            pushed.signal()
+        }.start()
+        #expect(pushed.wait(timeout: .now() + 0.3) == .timedOut, "a protected item waits for room")
+        #expect(markers.pop() == 10)
+        #expect(pushed.wait(timeout: .now() + 5) == .success)
+        markers.close()
+        #expect(markers.pop() == 20 && markers.pop() == 30 && markers.pop() == nil)
     }
 
     @Test func dropOldestKeepsTheNewestAndCountsDrops() {

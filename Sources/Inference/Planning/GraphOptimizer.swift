@@ -63,13 +63,13 @@ enum GraphOptimizer {
         guard let (i, j) = convConsumers(graph, { conv, bn in
             bn.opType == "BatchNormalization" && bn.inputs.first == conv.outputs[0] && conv.epilogue == Epilogue()
                 && bn.inputs.count == 5 && bn.inputs[1...].allSatisfy { constant($0) != nil }
-                && conv.inputs.count >= 2 && constant(conv.inputs[1]) != nil
-                && (conv.inputs.count < 3 || conv.inputs[2].isEmpty || constant(conv.inputs[2]) != nil)
+                && conv.inputs.count > ConvSlot.weights && constant(conv.inputs[ConvSlot.weights]) != nil
+                && (conv.inputs.count <= ConvSlot.bias || conv.inputs[ConvSlot.bias].isEmpty || constant(conv.inputs[ConvSlot.bias]) != nil)
                 && (try? bn.int("training_mode", default: 0)) == 0
         }) else { return false }
         var conv = graph.nodes[i]
         let bn = graph.nodes[j]
-        guard case .float32(let w)? = graph.initializers[conv.inputs[1]] else { return false }
+        guard case .float32(let w)? = graph.initializers[conv.inputs[ConvSlot.weights]] else { return false }
         let m = w.shape[0]
         let p = bn.inputs[1...].map { constant($0)! }
         guard p.allSatisfy({ $0.count == m }) else { return false }
@@ -78,12 +78,13 @@ enum GraphOptimizer {
         let per = w.data.count / max(m, 1)
         var weights = w.data
         for o in 0..<m { for k in 0..<per { weights[o * per + k] *= scale[o] } }
-        let oldBias = conv.inputs.count > 2 && !conv.inputs[2].isEmpty ? constant(conv.inputs[2])! : [Float](repeating: 0, count: m)
+        let hasBias = conv.inputs.count > ConvSlot.bias && !conv.inputs[ConvSlot.bias].isEmpty
+        let oldBias = hasBias ? constant(conv.inputs[ConvSlot.bias])! : [Float](repeating: 0, count: m)
         let bias = (0..<m).map { oldBias[$0] * scale[$0] + shift[$0] }
         let wName = "\(conv.label)/bn_folded_weight", bName = "\(conv.label)/bn_folded_bias"
         graph.initializers[wName] = .float32(Tensor(shape: w.shape, data: weights))
         graph.initializers[bName] = .float32(Tensor(shape: [m], data: bias))
-        conv.inputs = [conv.inputs[0], wName, bName]
+        conv.inputs = [conv.inputs[ConvSlot.x], wName, bName]
         conv.outputs = [bn.outputs[0]]
         graph.nodes[i] = conv
         graph.nodes.remove(at: j)
@@ -141,7 +142,7 @@ enum GraphOptimizer {
     }
 
     /// Concat along channels whose output is read only as X by group-1 Convs: each Conv
-    /// takes the Concat's first input as X and the others from its fifth input on (the
+    /// takes the Concat's first input as X and the others from `ConvSlot.concatParts` on (the
     /// empty slots before them are "absent"), and the Concat, never written, goes.
     private static func fuseConcatIntoConv(_ graph: inout Graph) -> Bool {
         let count = readers(graph)
@@ -152,13 +153,13 @@ enum GraphOptimizer {
             let consumers = graph.nodes.indices.filter { graph.nodes[$0].inputs.contains(output) }
             guard !consumers.isEmpty, consumers.count == count[output], consumers.allSatisfy({ j in
                 let conv = graph.nodes[j]
-                return conv.opType == "Conv" && conv.inputs.count <= 4 && conv.inputs.firstIndex(of: output) == 0
-                    && conv.inputs.lastIndex(of: output) == 0 && (try? conv.int("group", default: 1)) == 1
+                return conv.opType == "Conv" && conv.inputs.count <= ConvSlot.concatParts && conv.inputs.firstIndex(of: output) == ConvSlot.x
+                    && conv.inputs.lastIndex(of: output) == ConvSlot.x && (try? conv.int("group", default: 1)) == 1
             }) else { continue }
             for j in consumers {
                 var inputs = graph.nodes[j].inputs
-                while inputs.count < 4 { inputs.append("") }
-                inputs[0] = concat.inputs[0]
+                while inputs.count < ConvSlot.concatParts { inputs.append("") }
+                inputs[ConvSlot.x] = concat.inputs[0]
                 graph.nodes[j].inputs = inputs + concat.inputs.dropFirst()
             }
             graph.nodes.remove(at: c)

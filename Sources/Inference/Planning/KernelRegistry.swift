@@ -1,13 +1,37 @@
-/// Maps ONNX operator names to kernels.
+/// Maps ONNX operator names to kernels: one table of makers, so what is supported and what can
+/// be made cannot drift apart.
 enum KernelRegistry {
+    /// A kernel's maker: the node and the model's opset.
+    private typealias Maker = (Node, Int) throws -> Kernel
+
+    private static let makers: [String: Maker] = {
+        var table: [String: Maker] = [
+            "Conv": { n, _ in try Conv(n) }, "ConvTranspose": { n, _ in try ConvTranspose(n) },
+            "Gemm": { n, _ in try Gemm(n) }, "MatMul": { n, _ in try MatMul(n) },
+            "BatchNormalization": { n, _ in try BatchNormalization(n) },
+            "Concat": { n, _ in try Concat(n) }, "Split": { n, _ in try Split(n) }, "Slice": { n, _ in try Slice(n) },
+            "Reshape": { n, _ in try Reshape(n) }, "Flatten": { n, _ in try Flatten(n) }, "Transpose": { n, _ in try Transpose(n) },
+            "MaxPool": { n, _ in try MaxPool(n) }, "AveragePool": { n, _ in try AveragePool(n) },
+            "GlobalAveragePool": { n, _ in try GlobalAveragePool(n) }, "MaxUnpool": { n, _ in try MaxUnpool(n) },
+            "Pad": { n, _ in try Pad(n) }, "ReduceMean": { n, _ in try ReduceMean(n) }, "ArgMax": { n, _ in try ArgMax(n) },
+            "ResizeArgMax": { n, _ in try ResizeArgMax(n) },
+            "Shape": { n, _ in try Shape(n) }, "Gather": { n, _ in try Gather(n) }, "Cast": { n, _ in try Cast(n) },
+            "Constant": { n, _ in try Constant(n) }, "ConstantOfShape": { n, _ in try ConstantOfShape(n) },
+        ]
+        for op in ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh"] { table[op] = { try ActivationKernel($0, opset: $1) } }
+        for op in ["Softmax", "LogSoftmax"] { table[op] = { try Softmax($0, opset: $1) } }
+        for op in ["Add", "Sub", "Mul", "Div"] { table[op] = { n, _ in try Binary(n) } }
+        for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
+        for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
+        for op in ["Identity", "Dropout"] { table[op] = { n, _ in try Identity(n) } }
+        return table
+    }()
+
+    /// Operators `GraphOptimizer` makes, which a model never names.
+    private static let internalOperators: Set<String> = ["ResizeArgMax"]
+
     /// Every supported ai.onnx operator.
-    static let supported: Set<String> = [
-        "Conv", "ConvTranspose", "Gemm", "MatMul", "BatchNormalization",
-        "Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Softmax", "LogSoftmax",
-        "Add", "Sub", "Mul", "Div", "Concat", "Split", "Slice", "Reshape", "Flatten", "Squeeze", "Unsqueeze",
-        "Transpose", "MaxPool", "AveragePool", "GlobalAveragePool", "MaxUnpool", "Resize", "Upsample", "Pad",
-        "ReduceMean", "ArgMax", "Shape", "Gather", "Cast", "Constant", "ConstantOfShape", "Identity", "Dropout",
-    ]
+    static let supported: Set<String> = Set(makers.keys).subtracting(internalOperators)
 
     /// Unsupported operators in `graph`, each with the nodes that use it, sorted by name.
     static func unsupported(in graph: Graph) -> [String] {
@@ -22,38 +46,7 @@ enum KernelRegistry {
     /// The kernel for `node`, with its attributes validated.
     /// - Throws: `InferenceError.invalidNode` for bad attributes, `.unsupportedOperators` for unknown ops.
     static func make(_ node: Node, opset: Int) throws -> Kernel {
-        switch node.opType {
-        case "Conv": return try Conv(node)
-        case "ConvTranspose": return try ConvTranspose(node)
-        case "Gemm": return try Gemm(node)
-        case "MatMul": return try MatMul(node)
-        case "BatchNormalization": return try BatchNormalization(node)
-        case "Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh": return try ActivationKernel(node, opset: opset)
-        case "Softmax", "LogSoftmax": return try Softmax(node, opset: opset)
-        case "Add", "Sub", "Mul", "Div": return try Binary(node)
-        case "Concat": return try Concat(node)
-        case "Split": return try Split(node)
-        case "Slice": return try Slice(node)
-        case "Reshape": return try Reshape(node)
-        case "Flatten": return try Flatten(node)
-        case "Squeeze", "Unsqueeze": return try Squeeze(node)
-        case "Transpose": return try Transpose(node)
-        case "MaxPool": return try MaxPool(node)
-        case "AveragePool": return try AveragePool(node)
-        case "GlobalAveragePool": return try GlobalAveragePool(node)
-        case "MaxUnpool": return try MaxUnpool(node)
-        case "Resize", "Upsample": return try Resize(node)
-        case "Pad": return try Pad(node)
-        case "ReduceMean": return try ReduceMean(node)
-        case "ArgMax": return try ArgMax(node)
-        case "ResizeArgMax": return try ResizeArgMax(node)   // made by GraphOptimizer only
-        case "Shape": return try Shape(node)
-        case "Gather": return try Gather(node)
-        case "Cast": return try Cast(node)
-        case "Constant": return try Constant(node)
-        case "ConstantOfShape": return try ConstantOfShape(node)
-        case "Identity", "Dropout": return try Identity(node)
-        default: throw InferenceError.unsupportedOperators(["\(node.opType) (\(node.label))"])
-        }
+        guard let maker = makers[node.opType] else { throw InferenceError.unsupportedOperators(["\(node.opType) (\(node.label))"]) }
+        return try maker(node, opset)
     }
 }

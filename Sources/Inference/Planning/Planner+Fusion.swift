@@ -24,23 +24,25 @@ extension Planner {
         /// The Conv alone reading `name` as X, or producing it for one reader.
         func conv(reading name: String) -> Int? {
             guard readers[name] == 1 else { return nil }
-            return work.firstIndex { $0.node.opType == "Conv" && $0.inputs.first == name }
+            return work.firstIndex { $0.node.opType == "Conv" && $0.inputs.first == name }   // read as X (ConvSlot.x)
         }
         func conv(producing name: String) -> Int? {
             guard readers[name] == 1 else { return nil }
             return work.firstIndex { $0.node.opType == "Conv" && $0.outputs == [name] }
         }
         let depthwise = work[j].node
-        guard depthwise.opType == "Conv", depthwise.outputs.count == 1, let a = conv(producing: depthwise.inputs[0]) else { return nil }
+        guard depthwise.opType == "Conv", depthwise.outputs.count == 1, let a = conv(producing: depthwise.inputs[ConvSlot.x]) else { return nil }
         let expand = work[a].node
-        let parts = ([expand.inputs[0]] + expand.inputs.dropFirst(4)).map { infos[$0] }
+        let parts = ([expand.inputs[ConvSlot.x]] + expand.inputs.dropFirst(ConvSlot.concatParts)).map { infos[$0] }
         guard parts.allSatisfy({ $0?.type == .float32 }), let expandKernel = work[a].kernel as? Conv,
               let x = try? expandKernel.xShape(parts.map { $0!.shape }) else { return nil }
         for c in [conv(reading: depthwise.outputs[0]), nil] {
             let project = c.map { work[$0].node }
             let nodes = [expand, depthwise] + (project.map { [$0] } ?? [])
-            let weights = nodes.map { infos[$0.inputs[1]] }
-            let residualName = project.flatMap { $0.inputs.count > 3 && !$0.inputs[3].isEmpty ? $0.inputs[3] : nil }
+            let weights = nodes.map { infos[$0.inputs[ConvSlot.weights]] }
+            let residualName = project.flatMap {
+                $0.inputs.count > ConvSlot.residual && !$0.inputs[ConvSlot.residual].isEmpty ? $0.inputs[ConvSlot.residual] : nil
+            }
             let residual = residualName.flatMap { infos[$0]?.shape }
             guard weights.allSatisfy({ $0?.constant != nil }), residualName == nil || residual != nil,
                   let block = try? DepthwiseBlock(expand: expand, depthwise: depthwise, project: project),

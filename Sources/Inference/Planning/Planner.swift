@@ -20,15 +20,6 @@ struct Planner {
         var outputs: [String] { node.outputs }
     }
 
-    /// A block of memory shared over time by values whose lifetimes do not overlap.
-    private final class Slot {
-        let type: ElementType
-        var bytes: Int
-        var live = 0
-        let pinned: Bool
-        init(type: ElementType, bytes: Int, pinned: Bool) { self.type = type; self.bytes = bytes; self.pinned = pinned }
-    }
-
     func plan(inputShapes: [String: [Int]]) throws -> Session {
         var infos: [String: ValueInfo] = [:]
         for (name, value) in graph.initializers {
@@ -69,7 +60,7 @@ struct Planner {
             }
         }
         if instructionSet == .avx512 { fuseDepthwiseBlocks(&work, infos: infos) }
-        return try allocate(work, infos: infos, flops: flops)
+        return try session(work, slots: SlotAssignment(work, graph: graph, infos: infos), infos: infos, flops: flops)
     }
 
     /// Checks a requested input shape against the model's declared dimensions.
@@ -86,18 +77,20 @@ struct Planner {
         }
     }
 
-    /// A step's label in profiles: the op type, with shapes for convs.
-    static func label(_ node: Node, kernel: Kernel, inputs: [Buffer?]) -> String {
+    /// A step's label in profiles: the op type, with shapes (and the algorithm) for convs.
+    static func label(_ node: Node, kernel: Kernel, inputs: [Buffer?], instructionSet: InstructionSet) -> String {
         if let block = kernel as? DepthwiseBlock { return block.label(inputs) }
-        return node.opType == "Conv" ? convLabel(node, kernel: kernel, inputs: inputs) : node.opType
+        return node.opType == "Conv" ? convLabel(node, kernel: kernel, inputs: inputs, instructionSet: instructionSet) : node.opType
     }
 
-    /// "Conv 3x3/2 dw +relu 64->64 @128x256"-style label for profiles (input channels, those of
-    /// any fused Concat's parts included, output channels, input size).
-    static func convLabel(_ node: Node, kernel: Kernel, inputs: [Buffer?]) -> String {
-        guard let w = inputs[1]?.shape, let conv = kernel as? Conv,
-              let x = try? conv.xShape(([inputs[0]] + inputs.dropFirst(4)).compactMap { $0?.shape }) else { return "Conv" }
-        return "Conv \(convTraits(node, kernel: conv, w: w, inputChannels: x[1])) \(x[1])->\(w[0]) @\(x[2])x\(x[3])"
+    /// "Conv 3x3/2 dw +relu 64->64 @128x256 depthwise"-style label for profiles (input channels,
+    /// those of any fused Concat's parts included, output channels, input size, `ConvAlgorithm`).
+    static func convLabel(_ node: Node, kernel: Kernel, inputs: [Buffer?], instructionSet: InstructionSet) -> String {
+        let parts = [inputs[ConvSlot.x]] + inputs.dropFirst(ConvSlot.concatParts)
+        guard let w = inputs[ConvSlot.weights]?.shape, let conv = kernel as? Conv,
+              let x = try? conv.xShape(parts.compactMap { $0?.shape }),
+              let algorithm = try? conv.algorithm(x: x, w: w, instructionSet: instructionSet) else { return "Conv" }
+        return "Conv \(convTraits(node, kernel: conv, w: w, inputChannels: x[1])) \(x[1])->\(w[0]) @\(x[2])x\(x[3]) \(algorithm.rawValue)"
     }
 
     /// A conv's kernel, stride, grouping and epilogue for labels: "3x3/2 dw +add +relu".
@@ -135,67 +128,13 @@ struct Planner {
         return withExtendedLifetime((inMemory, outMemory)) { outBuffers.map { $0.load() } }
     }
 
-    private func allocate(_ work: [Work], infos: [String: ValueInfo], flops: Int) throws -> Session {
-        var lastUse: [String: Int] = [:]
-        for (k, w) in work.enumerated() { for i in w.inputs where !i.isEmpty { lastUse[i] = k } }
-        for o in graph.outputs { lastUse[o.name] = Int.max }
-
-        var slots: [Slot] = []
-        var slotOf: [String: Int] = [:]
-        var free: [Int] = []
-        func acquire(_ desc: TensorDesc) -> Int {
-            let bytes = desc.count * desc.elementSize
-            let candidates = free.filter { slots[$0].type == desc.type }
-            let pick = candidates.filter { slots[$0].bytes >= bytes }.min { slots[$0].bytes < slots[$1].bytes }
-                ?? candidates.max { slots[$0].bytes < slots[$1].bytes }
-            if let s = pick {
-                free.removeAll { $0 == s }
-                slots[s].bytes = max(slots[s].bytes, bytes)
-                slots[s].live = 1
-                return s
-            }
-            slots.append(Slot(type: desc.type, bytes: bytes, pinned: false))
-            slots[slots.count - 1].live = 1
-            return slots.count - 1
-        }
-        func release(_ name: String) {
-            guard let s = slotOf[name], !slots[s].pinned else { return }
-            slots[s].live -= 1
-            if slots[s].live == 0 { free.append(s) }
-        }
-        // Constants read at run time get pinned slots, filled once.
-        var constantsToStore: [String] = []
-        for w in work {
-            for i in w.inputs where !i.isEmpty && slotOf[i] == nil {
-                guard let info = infos[i], info.constant != nil else { continue }
-                slots.append(Slot(type: info.type, bytes: info.desc.count * info.desc.elementSize, pinned: true))
-                slotOf[i] = slots.count - 1
-                constantsToStore.append(i)
-            }
-        }
-        for input in graph.inputs {
-            slotOf[input.name] = acquire(infos[input.name]!.desc)
-            if lastUse[input.name] == nil { release(input.name) }
-        }
-        for (k, w) in work.enumerated() {
-            let kernel = w.kernel
-            for (o, name) in w.outputs.enumerated() where !name.isEmpty {
-                if o == 0, kernel.isView, let s = slotOf[w.inputs[0]] {
-                    slotOf[name] = s
-                    if !slots[s].pinned { slots[s].live += 1 }
-                } else {
-                    slotOf[name] = acquire(infos[name]!.desc)
-                }
-            }
-            for name in Set(w.inputs) where !name.isEmpty && lastUse[name] == k { release(name) }
-            for name in w.outputs where !name.isEmpty && lastUse[name] == nil { release(name) }
-        }
-
-        let memory = slots.map { Memory(bytes: $0.bytes) }
-        func buffer(_ name: String) -> Buffer { Buffer(desc: infos[name]!.desc, raw: memory[slotOf[name]!].raw) }
-        for name in constantsToStore { buffer(name).store(infos[name]!.constant!) }
+    /// One step per node of `work`, on the memory `slots` assigns.
+    private func session(_ work: [Work], slots: SlotAssignment, infos: [String: ValueInfo], flops: Int) throws -> Session {
+        let memory = slots.bytes.map { Memory(bytes: $0) }
+        func buffer(_ name: String) -> Buffer { Buffer(desc: infos[name]!.desc, raw: memory[slots.slotOf[name]!].raw) }
+        for name in slots.constants { buffer(name).store(infos[name]!.constant!) }
         let context = PlanContext(threads: threads, instructionSet: instructionSet)
-        context.constants = Set(constantsToStore.map { buffer($0).raw })
+        context.constants = Set(slots.constants.map { buffer($0).raw })
         var steps: [Step] = []
         var labels: [String] = []
         for w in work {
@@ -210,7 +149,7 @@ struct Planner {
                 return Buffer(desc: desc, raw: spare.raw)
             }
             steps.append(try kernel.step(ins, outs, context))
-            labels.append(Planner.label(w.node, kernel: kernel, inputs: ins))
+            labels.append(Planner.label(w.node, kernel: kernel, inputs: ins, instructionSet: instructionSet))
         }
         let inputs = graph.inputs.map { buffer($0.name) }
         let outputs: [(String, Buffer?, TensorValue?)] = graph.outputs.map { o in
@@ -219,6 +158,6 @@ struct Planner {
         }
         return Session(inputs: inputs, inputNames: graph.inputs.map(\.name), outputs: outputs, steps: steps, labels: labels,
                        memory: memory, context: context, flops: flops,
-                       bytes: slots.filter { !$0.pinned }.map(\.bytes).reduce(0, +))
+                       bytes: slots.runtimeBytes)
     }
 }

@@ -26,7 +26,8 @@ public struct QueueStatistics: Sendable {
 ///
 /// `pop` blocks until an item arrives or the queue is closed and empty; `push` blocks while the
 /// queue is full (policy `block`) or drops the oldest item that `keeps` does not protect
-/// (`dropOldest`). `cancel` wakes both sides at once and makes further pushes and pops fail.
+/// (`dropOldest`; when every queued item is protected, the new item is dropped instead, or, if
+/// protected too, waits). `cancel` wakes both sides at once and makes further pushes and pops fail.
 public final class BoundedQueue<Item>: @unchecked Sendable {
     private var items: [Item?]
     private var head = 0
@@ -52,14 +53,21 @@ public final class BoundedQueue<Item>: @unchecked Sendable {
     public func push(_ item: Item) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        if count == items.count && policy == .block && !cancelled {
+        if count == items.count && policy == .dropOldest && !cancelled && oldestDroppable == nil {
+            // Only protected items are queued: the new one goes instead, unless it is protected too.
+            guard keeps(item) else {
+                stats.dropped += 1
+                return true
+            }
+        }
+        if count == items.count && (policy == .block || oldestDroppable == nil) && !cancelled {
             let started = DispatchTime.now()
             while count == items.count && !cancelled { condition.wait() }
             stats.blockedSeconds += Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         }
         guard !cancelled else { return false }
         precondition(!closed, "push after close")
-        if count == items.count { dropOldest() }
+        if count == items.count, let offset = oldestDroppable { drop(at: offset) }
         items[(head + count) % items.count] = item
         count += 1
         stats.pushed += 1
@@ -69,10 +77,11 @@ public final class BoundedQueue<Item>: @unchecked Sendable {
         return true
     }
 
-    /// Removes the oldest item `keeps` does not protect (the oldest of all if it protects every
-    /// one), moving the younger ones up.
-    private func dropOldest() {
-        let offset = (0..<count).first { !keeps(items[(head + $0) % items.count]!) } ?? 0
+    /// The position (from the head) of the oldest queued item `keeps` does not protect.
+    private var oldestDroppable: Int? { (0..<count).first { !keeps(items[(head + $0) % items.count]!) } }
+
+    /// Removes the item `offset` places from the head, moving the older ones down.
+    private func drop(at offset: Int) {
         for i in stride(from: offset, to: 0, by: -1) {
             items[(head + i) % items.count] = items[(head + i - 1) % items.count]
         }

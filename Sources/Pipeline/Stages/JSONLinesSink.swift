@@ -48,11 +48,13 @@ public final class JSONLinesSink: Stage {
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         switch item {
         case .frame(let frame):
-            if let map = frame.labels { try pieces.current.write(FrameLine(frame: frame, labels: map, names: labels.names, rle: rle)) }
+            if let map = frame.labels {
+                try pieces.output(forFrameAt: frame.picture.seconds).write(FrameLine(frame: frame, labels: map, names: labels.names, rle: rle))
+            }
         case .gap(let gap):
             try pieces.current.write(GapLine(gap))
         case .piece(let piece):
-            try pieces.begin(piece)
+            pieces.begin(piece)
         case .audio:
             break
         }

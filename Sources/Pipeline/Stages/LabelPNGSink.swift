@@ -7,7 +7,7 @@ import VideoIO
 ///
 /// Takes: `.frame` with `labels`; passes every item on. Each PNG is written under a temporary
 /// name and renamed when complete, so the folder never holds a half-written file. With
-/// `--split-every`, each piece gets a folder of its own (a `.piece` item starts the next).
+/// `--split-every`, each piece gets a folder of its own (from the first frame after a `.piece` item).
 ///
 /// ```yaml
 /// - pngs:
@@ -33,9 +33,9 @@ public final class LabelPNGSink: Stage {
     }
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
-        if case .piece(let piece) = item { try folders.begin(piece) }
+        if case .piece(let piece) = item { folders.begin(piece) }
         if case .frame(let frame) = item, let labels = frame.labels {
-            let path = folders.current.appendingPathComponent(String(format: "%06d.png", frame.picture.index)).path
+            let path = try folders.output(forFrameAt: frame.picture.seconds).appendingPathComponent(String(format: "%06d.png", frame.picture.index)).path
             let output = try OutputFile(path: path, inputs: inputs)
             let png = try encoder.encode(pixels: labels.pixels, width: labels.width, height: labels.height, palette: palette)
             guard FileManager.default.createFile(atPath: output.temporaryPath, contents: png) else {

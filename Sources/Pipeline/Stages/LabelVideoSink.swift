@@ -3,8 +3,8 @@ import VideoIO
 /// Sink stage: writes each frame's labels as a lossless label video (FFV1 gray8 in MKV, pixel
 /// value = class id, same timestamps as the input).
 ///
-/// Takes: `.frame` with `labels`; passes every item on, so other sinks can follow. A `.piece`
-/// item (`--split-every`) finishes the current file and starts the next.
+/// Takes: `.frame` with `labels`; passes every item on, so other sinks can follow. After a
+/// `.piece` item (`--split-every`) the next frame finishes the current file and starts the next.
 ///
 /// ```yaml
 /// - labels:
@@ -29,10 +29,10 @@ public final class LabelVideoSink: Stage {
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item, let labels = frame.labels {
             let picture = frame.picture
-            try pieces.current.write(VideoFrame(gray: labels.pixels, width: labels.width, height: labels.height,
+            try pieces.output(forFrameAt: picture.seconds).write(VideoFrame(gray: labels.pixels, width: labels.width, height: labels.height,
                                                 index: picture.index, pts: picture.pts, timeBase: picture.timeBase))
         } else if case .piece(let piece) = item {
-            try pieces.begin(piece)
+            pieces.begin(piece)
         }
         try emit(item)
     }

@@ -49,15 +49,16 @@ public struct PieceNaming: Sendable, Equatable {
 }
 
 /// One output, or the pieces of a split one: opens each piece's output (creating its folder)
-/// and finishes the one before.
+/// and finishes the one before. A piece starts at the first frame after its `.piece` item, so
+/// every sink skips the same pieces (those whose frames were all dropped) and none has an
+/// empty one.
 final class PieceSeries<Output> {
     /// The output being written.
     private(set) var current: Output
     /// Warnings of the pieces finished so far.
     private(set) var warnings: [String] = []
     private let naming: PieceNaming?
-    /// Whether the output is cut into pieces.
-    var isSplit: Bool { naming != nil }
+    private var pending: PieceStart?
     private let open: (_ path: String, _ piece: PieceStart?) throws -> Output
     private let finish: (Output) throws -> [String]
 
@@ -75,13 +76,22 @@ final class PieceSeries<Output> {
         current = try open(first, nil)
     }
 
-    /// Finishes the current piece and opens `piece`; nothing when the output is not split.
-    func begin(_ piece: PieceStart) throws {
-        guard let naming else { return }
+    /// Notes that `piece` starts at the next frame; nothing when the output is not split.
+    func begin(_ piece: PieceStart) {
+        if naming != nil { pending = piece }
+    }
+
+    /// The output for a frame at `seconds`: a new piece's, finishing the one before, when a
+    /// piece is pending.
+    func output(forFrameAt seconds: Double) throws -> Output {
+        guard let naming, var piece = pending else { return current }
+        pending = nil
+        piece.seconds = seconds
         warnings += try finish(current)
         let path = naming.path(for: piece)
         try createFolder(of: path)
         current = try open(path, piece)
+        return current
     }
 }
 

@@ -3,8 +3,8 @@ import VideoIO
 /// Sink stage: encodes frames to H.264 and copies audio packets into a video file.
 ///
 /// Takes: `.frame` (its picture is encoded) and `.audio` (copied); passes every item on, so other
-/// sinks can follow. A `.piece` item (`--split-every`) finishes the current file and starts the
-/// next. Closing after a finished or interrupted run finalises the file; after a
+/// sinks can follow. After a `.piece` item (`--split-every`) the next frame finishes the current
+/// file and starts the next. Closing after a finished or interrupted run finalises the file; after a
 /// failure (or an interruption before the first frame) the partial file is removed.
 ///
 /// ```yaml
@@ -28,9 +28,9 @@ public final class VideoSink: Stage {
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         switch item {
-        case .frame(let frame): try pieces.current.write(frame.picture)
+        case .frame(let frame): try pieces.output(forFrameAt: frame.picture.seconds).write(frame.picture)
         case .audio(let packet): try pieces.current.write(packet)
-        case .piece(let piece): try pieces.begin(piece)
+        case .piece(let piece): pieces.begin(piece)
         case .gap: break
         }
         try emit(item)
@@ -94,29 +94,24 @@ public struct VideoSpec: FileStageSpec, SinkSpec {
 
 extension PieceSeries where Output == VideoWriter {
     /// A video output, or the pieces of a split one: each later piece's timestamps start at its
-    /// first frame (it starts on a keyframe and plays alone); a piece without frames is removed.
+    /// first frame (it starts on a keyframe and plays alone).
     convenience init(videoAt path: String, naming: PieceNaming?, source: MediaInfo, options: WriterOptions) throws {
         try self.init(path: path, naming: naming, open: { path, piece in
             var options = options
             if let piece { options.timeOrigin = piece.seconds }
             return try VideoWriter(path: path, source: source, options: options)
         }, finish: { writer in
-            guard writer.framesWritten > 0 else {
-                writer.abort()
-                return []
-            }
             try writer.finish()
             return writer.warnings
         })
     }
 
-    /// Finishes the last file after a finished or interrupted run; removes it after a failure,
-    /// when an interruption came before the first frame, or when a later piece got no frame.
+    /// Finishes the last file after a finished or interrupted run; removes it after a failure or
+    /// when an interruption came before the first frame.
     func close(after ending: RunEnding) throws {
         switch ending {
         case .failed: current.abort()
         case .interrupted where current.framesWritten == 0: current.abort()
-        case .finished where current.framesWritten == 0 && isSplit: current.abort()
         case .finished, .interrupted: try current.finish()
         }
     }

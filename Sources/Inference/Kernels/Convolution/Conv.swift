@@ -4,12 +4,12 @@ import COpenBLAS
 /// B [M], and (after fusion) a residual R [N, M, OH, OW] added before the epilogue
 /// activation. Any kernel, stride, padding (incl. auto_pad), dilation and group count.
 /// After `GraphOptimizer` fuses a channel Concat into it, X is input 0 concatenated along
-/// channels with the inputs from the fifth on; `DirectConv`, `LaneConv` and `WinogradConv`
-/// read those parts where they are, the other paths join them into one tensor first.
+/// channels with the inputs from `ConvSlot.concatParts` on; `DirectConv`, `LaneConv` and
+/// `WinogradConv` read those parts where they are, the other paths join them into one tensor first.
 ///
-/// Depthwise convs run `DepthwiseConv`. On CPUs with AVX-512 the convs `WinogradConv` suits
-/// (3x3, stride 1) run it, then those `LaneConv` suits run it, and every other conv `DirectConv`; elsewhere 1x1 stride-1 unpadded convs are one sgemm
-/// per image and the rest im2col + sgemm. Bias, residual and activation are applied as outputs are written.
+/// The algorithm is chosen by name at plan time (`ConvAlgorithm.choose`): Winograd, lanes or
+/// direct tiles on AVX-512, depthwise planes, sgemm for 1x1 convs elsewhere, im2col + sgemm for
+/// the rest. Bias, residual and activation are applied as outputs are written.
 struct Conv: Kernel {
     let node: Node
     let window: WindowAttributes
@@ -46,33 +46,40 @@ struct Conv: Kernel {
         return shape
     }
 
-    /// Input 0, then the concatenated parts (inputs from the fifth on).
-    private func xParts<T>(_ inputs: [T?]) -> [T?] { [inputs[0]] + inputs.dropFirst(4) }
+    /// X, then the concatenated parts.
+    private func xParts<T>(_ inputs: [T?]) -> [T?] { [inputs[ConvSlot.x]] + inputs.dropFirst(ConvSlot.concatParts) }
 
     func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
-        let w = try node.required(inputs, 1)
+        let w = try node.required(inputs, ConvSlot.weights)
         let given = xParts(inputs), parts = try given.indices.map { try node.required(given, $0) }
         for part in parts { try node.requireNCHW(part) }
         let x = try xShape(parts.map(\.shape))
         let g = try geometry(x: x, w: w.shape)
         let shape = [x[0], w.shape[0], g.outH, g.outW]
-        if inputs.count > 2, let b = inputs[2], b.shape != [w.shape[0]] { throw node.error("bias shape \(b.shape) must be [\(w.shape[0])]") }
-        if inputs.count > 3, let r = inputs[3] { _ = try node.broadcastShape(shape, r.shape) }
+        if inputs.count > ConvSlot.bias, let b = inputs[ConvSlot.bias], b.shape != [w.shape[0]] {
+            throw node.error("bias shape \(b.shape) must be [\(w.shape[0])]")
+        }
+        if inputs.count > ConvSlot.residual, let r = inputs[ConvSlot.residual] { _ = try node.broadcastShape(shape, r.shape) }
         return [.float(shape)]
     }
 
     func flops(_ inputs: [TensorDesc?], _ outputs: [TensorDesc]) -> Int {
-        guard let w = inputs[1] else { return 0 }
+        guard let w = inputs[ConvSlot.weights] else { return 0 }
         return 2 * outputs[0].count * w.shape[1] * w.shape[2] * w.shape[3]
     }
 
+    /// The algorithm this conv runs with X and W of these shapes (`ConvAlgorithm.choose`).
+    func algorithm(x: [Int], w: [Int], instructionSet: InstructionSet) throws -> ConvAlgorithm {
+        ConvAlgorithm.choose(try geometry(x: x, w: w), inputChannels: x[1], outputChannels: w[0], group: group, instructionSet: instructionSet)
+    }
+
     func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
-        let parts = xParts(inputs).map { $0! }, w = inputs[1]!, y = outputs[0]
+        let parts = xParts(inputs).map { $0! }, w = inputs[ConvSlot.weights]!, y = outputs[0]
         let xShape = try xShape(parts.map(\.shape))
         let g = try geometry(x: xShape, w: w.shape)
         let n = xShape[0], c = xShape[1], m = w.shape[0]
-        let bias = inputs.count > 2 ? inputs[2]?.floats : nil
-        let residual = inputs.count > 3 ? inputs[3] : nil
+        let bias = inputs.count > ConvSlot.bias ? inputs[ConvSlot.bias]?.floats : nil
+        let residual = inputs.count > ConvSlot.residual ? inputs[ConvSlot.residual] : nil
         let sameShapeResidual = residual.map { $0.shape == y.shape } ?? false
         let epilogue = ConvEpilogue(channelCount: m, bias: bias, residual: sameShapeResidual ? residual?.floats : nil,
                                     activation: node.epilogue.residual && !sameShapeResidual ? nil : node.epilogue.activation)
@@ -81,97 +88,117 @@ struct Conv: Kernel {
             let add = Binary.makeStep(.add, y, r, y, context), activation = node.epilogue.activation
             broadcastResidual = { add(); activation?.apply(y.floats, y.count) }
         }
-        let core: Step
-        let plane = g.outH * g.outW
+        let algorithm = ConvAlgorithm.choose(g, inputChannels: c, outputChannels: m, group: group, instructionSet: context.instructionSet)
         let threads = context.threads
-        let avx512 = context.instructionSet == .avx512
         let sources = ChannelSources(parts: parts.map { ($0.floats, $0.shape[1]) }, planeSize: g.inH * g.inW)
-        // Paths other than DirectConv read X as one tensor: join the parts first.
         var x = parts[0], join: Step?
-        if parts.count > 1, !avx512 || group == c && m == c {
+        if parts.count > 1, !algorithm.readsConcatParts {
             let joined = Memory(bytes: xShape.reduce(1, *) * MemoryLayout<Float>.stride)
             context.retained.append(joined)
             x = Buffer(desc: .float(xShape), raw: joined.raw)
             join = { [x] in Conv.join(sources, images: n, into: x.floats, threads: threads) }
         }
-        if avx512, WinogradConv.suits(g, inputChannels: c, outputChannels: m, group: group) {
+        let fusedResidual = sameShapeResidual ? residual : nil, constantWeights = context.isConstant(w)
+        let core: Step
+        switch algorithm {
+        case .winograd:
             let winograd = WinogradConv(g, sources: sources, outputChannels: m, images: n, threads: threads)
             context.retained.append(winograd)
-            core = winograd.step(w: w, constantWeights: context.isConstant(w), bias: bias,
-                                 residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)
-        } else if avx512, !(group == c && m == c), LaneConv.suits(g, inputChannels: c / group, outputChannels: m / group) {
+            core = winograd.step(w: w, constantWeights: constantWeights, bias: bias, residual: fusedResidual,
+                                 activation: epilogue.activation, y: y, context: context)
+        case .lanes:
             let lanes = LaneConv(g, sources: sources, outputChannels: m, group: group, images: n)
             context.retained.append(lanes)
-            core = lanes.step(w: w, constantWeights: context.isConstant(w), bias: bias,
-                              residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)
-        } else if avx512, !(group == c && m == c) {
+            core = lanes.step(w: w, constantWeights: constantWeights, bias: bias, residual: fusedResidual,
+                              activation: epilogue.activation, y: y, context: context)
+        case .direct:
             let direct = DirectConv(g, sources: sources, outputChannels: m, group: group, images: n, threads: threads)
             context.retained.append(direct)
-            core = direct.step(w: w, constantWeights: context.isConstant(w), bias: bias,
-                               residual: sameShapeResidual ? residual : nil, activation: epilogue.activation, y: y, context: context)
-        } else if g.kh == 1, g.kw == 1, g.sh == 1, g.sw == 1, g.padTop + g.padLeft + g.padBottom + g.padRight == 0, group == 1 {
-            // Column bands: each worker runs single-threaded sgemm and the epilogue on its
-            // own bands, so input and output stay in its cache and nothing synchronises.
-            let band = Conv.bandSize(total: plane, perUnit: max(c, m), images: n, threads: threads, minimum: 64)
-            let bands = (plane + band - 1) / band
-            core = {
-                parallelFor(n * bands, threads: threads) { tasks in
-                    for t in tasks {
-                        let i = t / bands, start = (t % bands) * band, cols = min(band, plane - start)
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(cols), Int32(c), 1,
-                                    w.floats, Int32(c), x.floats + i * c * plane + start, Int32(plane), 0,
-                                    y.floats + i * m * plane + start, Int32(plane))
-                        epilogue.apply(y.floats, image: i, channels: 0..<m, plane: plane, columns: start..<(start + cols))
-                    }
+            core = direct.step(w: w, constantWeights: constantWeights, bias: bias, residual: fusedResidual,
+                               activation: epilogue.activation, y: y, context: context)
+        case .packedPointwise:
+            core = Conv.pointwiseStep(x: x, w: w, y: y, g, images: n, epilogue: epilogue, threads: threads)
+        case .depthwise:
+            core = Conv.depthwiseStep(x: x, w: w, y: y, g, images: n, epilogue: epilogue, context: context)
+        case .im2col:
+            core = Conv.im2colStep(x: x, w: w, y: y, g, images: n, group: group, epilogue: epilogue, context: context)
+        }
+        let steps = [join, core, broadcastResidual].compactMap { $0 }
+        return steps.count == 1 ? core : { for step in steps { step() } }
+    }
+
+    /// 1x1 convs as sgemm over column bands: each worker runs single-threaded sgemm and the
+    /// epilogue on its own bands, so input and output stay in its cache and nothing synchronises.
+    private static func pointwiseStep(x: Buffer, w: Buffer, y: Buffer, _ g: Geometry, images n: Int, epilogue: ConvEpilogue,
+                                      threads: Int) -> Step {
+        let c = x.shape[1], m = w.shape[0], plane = g.outH * g.outW
+        let band = Conv.bandSize(total: plane, perUnit: max(c, m), images: n, threads: threads, minimum: 64)
+        let bands = (plane + band - 1) / band
+        return {
+            parallelFor(n * bands, threads: threads) { tasks in
+                for t in tasks {
+                    let i = t / bands, start = (t % bands) * band, cols = min(band, plane - start)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(cols), Int32(c), 1,
+                                w.floats, Int32(c), x.floats + i * c * plane + start, Int32(plane), 0,
+                                y.floats + i * m * plane + start, Int32(plane))
+                    epilogue.apply(y.floats, image: i, channels: 0..<m, plane: plane, columns: start..<(start + cols))
                 }
             }
-        } else if group == c, m == c {
-            let depthwise = DepthwiseConv(g), direct = avx512 && depthwise.hasDirectRows
-            let workers = min(threads, n * c), slice = direct ? 0 : depthwise.scratchFloats
-            let activation = FusedActivation(epilogue.activation)
-            context.scratch.reserve(floats: slice * workers)
-            let scratch = context.scratch
-            core = {
-                parallelChunks(n * c, threads: workers) { worker, planes in
-                    for p in planes {
-                        let ch = p % c, input = x.floats + p * g.inH * g.inW, weights = w.floats + ch * g.kh * g.kw
-                        if direct {
-                            depthwise.plane(input, weights, bias: epilogue.bias?[ch] ?? 0, residual: epilogue.residual.map { UnsafePointer($0 + p * plane) },
-                                            activation: activation, y.floats + p * plane)
-                        } else {
-                            depthwise.plane(input, weights, y.floats + p * plane, scratch: scratch.floats + worker * slice)
-                            epilogue.apply(y.floats + p * plane, channel: ch, offset: p * plane, count: plane)
-                        }
-                    }
-                }
-            }
-        } else {
-            let cg = c / group, mg = m / group, k = cg * g.kh * g.kw
-            // Bands of output rows: each worker unrolls its band into its own cache-sized
-            // column buffer, multiplies, and applies the epilogue.
-            let band = Conv.bandSize(total: g.outH, perUnit: k * g.outW, images: n * group, threads: threads, minimum: 1)
-            let bands = (g.outH + band - 1) / band, slice = k * band * g.outW
-            let workers = min(threads, n * group * bands)
-            context.scratch.reserve(floats: slice * workers)
-            let scratch = context.scratch
-            core = {
-                parallelChunks(n * group * bands, threads: workers) { worker, tasks in
-                    let col = scratch.floats + worker * slice
-                    for t in tasks {
-                        let i = t / (group * bands), gi = (t / bands) % group, row = (t % bands) * band
-                        let rows = min(band, g.outH - row), cols = rows * g.outW
-                        Conv.im2col(x.floats + (i * c + gi * cg) * g.inH * g.inW, channels: cg, g, rows: row..<(row + rows), col)
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(cols), Int32(k), 1,
-                                    w.floats + gi * mg * k, Int32(k), col, Int32(cols), 0,
-                                    y.floats + (i * m + gi * mg) * plane + row * g.outW, Int32(plane))
-                        epilogue.apply(y.floats, image: i, channels: (gi * mg)..<((gi + 1) * mg), plane: plane,
-                                       columns: (row * g.outW)..<(row * g.outW + cols))
+        }
+    }
+
+    /// Depthwise convs plane by plane: the AVX-512 rows with the epilogue fused where they run,
+    /// else the portable plane and the epilogue after it.
+    private static func depthwiseStep(x: Buffer, w: Buffer, y: Buffer, _ g: Geometry, images n: Int, epilogue: ConvEpilogue,
+                                      context: PlanContext) -> Step {
+        let c = x.shape[1], plane = g.outH * g.outW
+        let depthwise = DepthwiseConv(g), direct = context.instructionSet == .avx512 && depthwise.hasDirectRows
+        let workers = min(context.threads, n * c), slice = direct ? 0 : depthwise.scratchFloats
+        let activation = FusedActivation(epilogue.activation)
+        context.scratch.reserve(floats: slice * workers)
+        let scratch = context.scratch
+        return {
+            parallelChunks(n * c, threads: workers) { worker, planes in
+                for p in planes {
+                    let ch = p % c, input = x.floats + p * g.inH * g.inW, weights = w.floats + ch * g.kh * g.kw
+                    if direct {
+                        depthwise.plane(input, weights, bias: epilogue.bias?[ch] ?? 0, residual: epilogue.residual.map { UnsafePointer($0 + p * plane) },
+                                        activation: activation, y.floats + p * plane)
+                    } else {
+                        depthwise.plane(input, weights, y.floats + p * plane, scratch: scratch.floats + worker * slice)
+                        epilogue.apply(y.floats + p * plane, channel: ch, offset: p * plane, count: plane)
                     }
                 }
             }
         }
-        let steps = [join, core, broadcastResidual].compactMap { $0 }
-        return steps.count == 1 ? core : { for step in steps { step() } }
+    }
+
+    /// Any conv as im2col + sgemm over bands of output rows: each worker unrolls its band into
+    /// its own cache-sized column buffer, multiplies, and applies the epilogue.
+    private static func im2colStep(x: Buffer, w: Buffer, y: Buffer, _ g: Geometry, images n: Int, group: Int, epilogue: ConvEpilogue,
+                                   context: PlanContext) -> Step {
+        let c = x.shape[1], m = w.shape[0], plane = g.outH * g.outW
+        let cg = c / group, mg = m / group, k = cg * g.kh * g.kw
+        let band = Conv.bandSize(total: g.outH, perUnit: k * g.outW, images: n * group, threads: context.threads, minimum: 1)
+        let bands = (g.outH + band - 1) / band, slice = k * band * g.outW
+        let workers = min(context.threads, n * group * bands)
+        context.scratch.reserve(floats: slice * workers)
+        let scratch = context.scratch
+        return {
+            parallelChunks(n * group * bands, threads: workers) { worker, tasks in
+                let col = scratch.floats + worker * slice
+                for t in tasks {
+                    let i = t / (group * bands), gi = (t / bands) % group, row = (t % bands) * band
+                    let rows = min(band, g.outH - row), cols = rows * g.outW
+                    Conv.im2col(x.floats + (i * c + gi * cg) * g.inH * g.inW, channels: cg, g, rows: row..<(row + rows), col)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(mg), Int32(cols), Int32(k), 1,
+                                w.floats + gi * mg * k, Int32(k), col, Int32(cols), 0,
+                                y.floats + (i * m + gi * mg) * plane + row * g.outW, Int32(plane))
+                    epilogue.apply(y.floats, image: i, channels: (gi * mg)..<((gi + 1) * mg), plane: plane,
+                                   columns: (row * g.outW)..<(row * g.outW + cols))
+                }
+            }
+        }
     }
 
     /// Copies the parts of `sources` into one NCHW tensor at `x` (`images` images).
@@ -332,4 +359,14 @@ struct ConvEpilogue {
             apply(y + offset, channel: m, offset: offset, count: columns.count)
         }
     }
+}
+
+/// Where a Conv node's inputs are, after `GraphOptimizer`'s fusions: ONNX's X, W and B, then the
+/// residual fused from an Add, then the other parts of a channel Concat fused into X.
+enum ConvSlot {
+    static let x = 0, weights = 1, bias = 2
+    /// Added before the activation (`Epilogue.residual`).
+    static let residual = 3
+    /// The first of the parts X is concatenated with, along channels.
+    static let concatParts = 4
 }
