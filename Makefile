@@ -26,12 +26,12 @@ test:
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
 bench: build
-	tools/bench-transcode.sh
+	tools/bench/bench-transcode.sh
 
 # Needs fixtures/models/roadseg.onnx, fixtures/videos/dashcam-sample.mp4 and a Python with av,
-# numpy, onnxruntime (PYTHON=..., see tools/bench_python_pipeline.py).
+# numpy, onnxruntime (PYTHON=..., see tools/bench/bench_python_pipeline.py).
 bench-segment: build
-	tools/bench-segment.sh
+	tools/bench/bench-segment.sh
 
 clean:
 	rm -rf .build out

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Paths of the committed test fixtures (see tools/make-video-fixtures.sh).
+/// Paths of the committed test fixtures (see tools/fixtures/make-video-fixtures.sh).
 public enum Fixtures {
     /// The repository root, found from this file's location.
     public static let root = URL(fileURLWithPath: #filePath)

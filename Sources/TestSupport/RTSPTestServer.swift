@@ -1,6 +1,6 @@
 import Foundation
 
-/// The loopback RTSP camera of tools/rtsp-test-server.py (GStreamer, Debian packages), for tests.
+/// The loopback RTSP camera of tools/fixtures/rtsp-test-server.py (GStreamer, Debian packages), for tests.
 public final class RTSPTestServer {
     public let url: String
     public let port: Int
@@ -11,7 +11,7 @@ public final class RTSPTestServer {
     public init(port: Int = Int.random(in: 20000..<40000), size: String = "320x240", seconds: Int = 60) throws {
         self.port = port
         url = "rtsp://127.0.0.1:\(port)/cam"
-        process = try Command.start("/usr/bin/python3", [Fixtures.root.appendingPathComponent("tools/rtsp-test-server.py").path,
+        process = try Command.start("/usr/bin/python3", [Fixtures.root.appendingPathComponent("tools/fixtures/rtsp-test-server.py").path,
                                                         "--port", "\(port)", "--size", size, "--seconds", "\(seconds)"])
         let deadline = Date().addingTimeInterval(10)
         while !Self.accepts(port: port) {

@@ -14,7 +14,7 @@ import TestSupport
 
         // Independent checks in Python: schema, pycocotools decode/encode, partition, boxes.
         let python = Fixtures.root.appendingPathComponent(".venv-test/bin/python").path
-        let check = try Command.run(python, [Fixtures.root.appendingPathComponent("tools/check_frames_jsonl.py").path, folder.path("f.jsonl"),
+        let check = try Command.run(python, [Fixtures.root.appendingPathComponent("tools/checks/check_frames_jsonl.py").path, folder.path("f.jsonl"),
                                              Fixtures.root.appendingPathComponent("schemas/frames.schema.json").path, folder.path("masks.raw")])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
 
@@ -27,7 +27,7 @@ import TestSupport
         #expect(masks == labels)
 
         // So do the palette PNGs, as Pillow reads them.
-        let pngs = try Command.run(python, [Fixtures.root.appendingPathComponent("tools/png_indices.py").path, folder.path("pngs"), folder.path("pngs.raw")])
+        let pngs = try Command.run(python, [Fixtures.root.appendingPathComponent("tools/checks/png_indices.py").path, folder.path("pngs"), folder.path("pngs.raw")])
         #expect(pngs.status == 0, "\(pngs.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("pngs")).sorted().first == "000000.png")
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("pngs.raw"))) == labels)

@@ -1,7 +1,7 @@
 import Foundation
 @testable import Inference
 
-/// Locations of the committed fixtures (see tools/export_test_models.py and tools/export_op_tests.py).
+/// Locations of the committed fixtures (see tools/fixtures/export_test_models.py and tools/fixtures/export_op_tests.py).
 enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("fixtures")

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Inference
 
-/// Every kernel case from tools/export_op_tests.py against onnxruntime's output.
+/// Every kernel case from tools/fixtures/export_op_tests.py against onnxruntime's output.
 @Suite struct OperatorTests {
     static let cases: [String] = {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.ops.path)) ?? []

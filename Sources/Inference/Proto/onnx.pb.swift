@@ -11,7 +11,7 @@
 /// The subset of the ONNX schema (onnx/onnx.proto, IR version 10) that segstream reads.
 /// Field numbers are those of the ONNX specification, so any ONNX file decodes with it;
 /// fields not listed here are skipped by the decoder. Regenerate the Swift with
-/// tools/gen-onnx-proto.sh.
+/// tools/fixtures/gen-onnx-proto.sh.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials

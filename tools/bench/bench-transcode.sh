@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # I/O floor benchmark: `segstream transcode` vs `ffmpeg -c:v libx264 -c:a copy` on the same
 # 720p clip with the same preset, alternating runs, median of N each.
-# Usage: tools/bench-transcode.sh [preset ...]   (default: veryfast medium; RUNS=5)
+# Usage: tools/bench/bench-transcode.sh [preset ...]   (default: veryfast medium; RUNS=5)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 runs=${RUNS:-5}
 presets=("$@")
 [ ${#presets[@]} -eq 0 ] && presets=(veryfast medium)

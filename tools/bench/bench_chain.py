@@ -7,7 +7,7 @@ rounds, mIoU and flicker come from `segstream eval` (deterministic). Render clip
 tools/synthroad from seeds that neither training (100000-100159) nor tuning (211, 212) uses:
 
     python -m tools.synthroad --seed 311 --frames 150 --size 1280x720 --fps 25 --out cache/clips/seed311
-    python3 tools/bench_chain.py cache/clips/seed311.mp4 cache/clips/seed312.mp4 [--rounds 3]
+    python3 tools/bench/bench_chain.py cache/clips/seed311.mp4 cache/clips/seed312.mp4 [--rounds 3]
 """
 import argparse
 import os

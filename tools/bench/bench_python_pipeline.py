@@ -22,7 +22,7 @@ Install (into the project venv, which already has numpy and onnxruntime):
 
 Usage:
 
-    python tools/bench_python_pipeline.py CLIP --model M.onnx -o out.mp4 \
+    python tools/bench/bench_python_pipeline.py CLIP --model M.onnx -o out.mp4 \
         [--preset veryfast] [--crf 23] [--batch 2] [--threads N] [--decode-threads N] \
         [--encode-threads 0] [--alpha 0.5] [--frames N]
 

@@ -5,7 +5,7 @@ with the same thread count. Writes the latest-run table of the "## Inference eng
 of BENCHMARKS.md (between its bench_models.py markers; the notes around it stay).
 
     swift build -c release --product segstream
-    .venv/bin/python tools/bench_models.py [--threads T] [--size HxW] [--width 4]
+    .venv/bin/python tools/bench/bench_models.py [--threads T] [--size HxW] [--width 4]
 """
 import argparse
 import os
@@ -22,7 +22,7 @@ import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper, numpy_helper
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODELS = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fastfcn"]
 
 
@@ -133,7 +133,7 @@ def main():
         pass
     load = os.getloadavg()[0]
     lines = [
-        f"`tools/bench_models.py` on {cpu}, {args.threads} threads for both engines (onnxruntime {ort.__version__}, "
+        f"`tools/bench/bench_models.py` on {cpu}, {args.threads} threads for both engines (onnxruntime {ort.__version__}, "
         f"intra-op threads = {args.threads}), input {args.size}, the {len(MODELS)} test architectures at channel width x{args.width}. "
         f"Each engine ran {args.rounds} alternating rounds of {args.runs} timed runs; *median* is the median of the round "
         f"medians, *best* the fastest run. sgemm peak, measured in the same run (OpenBLAS 1024x1024x1024 through "

@@ -2,11 +2,11 @@
 # Defaults grid for `segstream segment`: each argument is one set of options; every round runs
 # each set once, in turn (so all sets see the same machine load), and the table gives the median
 # pipeline fps (from --stats) per set, best first.
-# Usage: tools/bench-segment-grid.sh "--batch 1" "--batch 2 --threads 1" ...
+# Usage: tools/bench/bench-segment-grid.sh "--batch 1" "--batch 2 --threads 1" ...
 # Environment (defaults): RUNS=3, CLIP=fixtures/videos/dashcam-sample.mp4,
 #   MODEL=fixtures/models/roadseg.onnx, PRESET=veryfast.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 runs=${RUNS:-3}
 clip=${CLIP:-fixtures/videos/dashcam-sample.mp4}
 model=${MODEL:-fixtures/models/roadseg.onnx}

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: `segstream segment` vs the plain Python pipeline
-# (tools/bench_python_pipeline.py: PyAV + numpy + onnxruntime) on the same clip, model, preset,
+# (tools/bench/bench_python_pipeline.py: PyAV + numpy + onnxruntime) on the same clip, model, preset,
 # batch and thread counts. Runs alternate (segstream, Python, segstream, ...) so both see the same
 # machine load; prints a markdown table of medians: fps over the whole process (startup and model
 # loading included) and over the pipeline alone, their ratio, and per-stage busy ms/frame
 # (segstream's stages run concurrently, so its busy times overlap; Python's run one after another).
 #
-# Usage: tools/bench-segment.sh [extra segstream segment options ...]
+# Usage: tools/bench/bench-segment.sh [extra segstream segment options ...]
 # Environment (defaults): RUNS=3, CLIP=fixtures/videos/dashcam-sample.mp4,
 #   MODEL=fixtures/models/roadseg.onnx, PRESET=veryfast, BATCH=2, THREADS=$(nproc),
-#   PYTHON=python3 (needs av, numpy, onnxruntime: see tools/bench_python_pipeline.py).
+#   PYTHON=python3 (needs av, numpy, onnxruntime: see tools/bench/bench_python_pipeline.py).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 runs=${RUNS:-3}
 clip=${CLIP:-fixtures/videos/dashcam-sample.mp4}
 model=${MODEL:-fixtures/models/roadseg.onnx}
@@ -51,7 +51,7 @@ run_segstream() {
 run_python() {
   local start end
   start=$(now)
-  "$python" tools/bench_python_pipeline.py "$clip" --model "$model" -o "$work/python.mp4" --preset "$preset" \
+  "$python" tools/bench/bench_python_pipeline.py "$clip" --model "$model" -o "$work/python.mp4" --preset "$preset" \
     --batch "$batch" --threads "$threads" >"$work/python.stats"
   end=$(now)
   awk -v s="$start" -v e="$end" '

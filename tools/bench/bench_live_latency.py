@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Latency of a live camera: a loopback RTSP camera (tools/rtsp-test-server.py) plays H.264 clips
+"""Latency of a live camera: a loopback RTSP camera (tools/fixtures/rtsp-test-server.py) plays H.264 clips
 at their own pace; `segstream segment` runs on it with the options given (default: none, the
 bundled model) and `--metrics`; at the end the frame-latency histogram is read from /metrics.
 
 Latency counts from a frame leaving the decoder to leaving the last stage. p50 and p95 are
 interpolated within the histogram's buckets. Use clips that tuning did not use:
 
-    python3 tools/bench_live_latency.py cache/clips/seed311.mp4 cache/clips/seed312.mp4 [--seconds 60] [-- OPTIONS]
+    python3 tools/bench/bench_live_latency.py cache/clips/seed311.mp4 cache/clips/seed312.mp4 [--seconds 60] [-- OPTIONS]
 """
 import argparse
 import os
@@ -66,7 +66,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         clip = looped(args.clips, args.seconds, folder)
         camera_port, metrics_port = random.randrange(20000, 30000), random.randrange(40000, 50000)
-        camera = subprocess.Popen(["/usr/bin/python3", "tools/rtsp-test-server.py", "--port", str(camera_port), "--file", clip,
+        camera = subprocess.Popen(["/usr/bin/python3", "tools/fixtures/rtsp-test-server.py", "--port", str(camera_port), "--file", clip,
                                    "--seconds", str(args.seconds + 30)], stdout=subprocess.DEVNULL)
         time.sleep(1.5)
         run = subprocess.Popen([BINARY, "segment", f"rtsp://127.0.0.1:{camera_port}/cam", "--metrics", f"127.0.0.1:{metrics_port}",
