@@ -25,13 +25,14 @@ let package = Package(
         .systemLibrary(name: "CFreeType", path: "Sources/CFreeType", pkgConfig: "freetype2",
                        providers: [.apt(["libfreetype-dev"])]),
         .target(name: "CKernels"),
+        .target(name: "CSegmentationKernels", dependencies: ["CKernels"]),
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
         .target(name: "Inference", dependencies: [
             "COpenBLAS",
             "CKernels",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ], exclude: ["Proto/onnx.proto"]),
-        .target(name: "Segmentation", dependencies: ["CKernels"]),
+        .target(name: "Segmentation", dependencies: ["CSegmentationKernels"]),
         .target(name: "Pipeline", dependencies: ["VideoIO", "Inference", "Segmentation", "CFreeType", .product(name: "Yams", package: "Yams")]),
         .executableTarget(name: "segstream", dependencies: [
             "CKernels",

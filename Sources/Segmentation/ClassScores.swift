@@ -1,4 +1,4 @@
-import CKernels
+import CSegmentationKernels
 
 /// One image's class scores (`classes x height x width` Float32, planar), viewed in the
 /// batch's output array without copying it. They may be at the network's own resolution,

@@ -1,4 +1,4 @@
-import CKernels
+import CSegmentationKernels
 import Dispatch
 
 /// Labels at a picture's size from class values at a lower resolution (the network's own),

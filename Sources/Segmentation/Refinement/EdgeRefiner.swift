@@ -1,4 +1,4 @@
-import CKernels
+import CSegmentationKernels
 import Dispatch
 
 /// Runs an `EdgeRefinement` frame after frame, keeping its buffers between frames.

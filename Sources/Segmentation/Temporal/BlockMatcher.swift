@@ -1,4 +1,4 @@
-import CKernels
+import CSegmentationKernels
 
 /// Motion between two gray pictures by block matching on an image pyramid: a full search
 /// over ±`searchRadius` pixels on the coarsest level, then ±1 pixel around the doubled vector

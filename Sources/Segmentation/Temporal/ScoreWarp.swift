@@ -1,4 +1,4 @@
-import CKernels
+import CSegmentationKernels
 
 /// Carries planar class scores (`classes x height x width`) of the previous frame to the
 /// current one along `field` (estimated on a picture of any size; it is scaled to the scores):

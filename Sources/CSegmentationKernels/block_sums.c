@@ -1,5 +1,5 @@
 #include <stdint.h>
-#include "CKernels.h"
+#include "CSegmentationKernels.h"
 
 /* Row of block sums for the edge refinement's downsampling; plain C that the compiler
  * vectorises, built for AVX-512 and for the baseline, picked at load time. */

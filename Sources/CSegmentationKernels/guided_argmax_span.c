@@ -1,6 +1,6 @@
 #include <stdint.h>
 #include <stddef.h>
-#include "CKernels.h"
+#include "CSegmentationKernels.h"
 
 /* One class's step of a running arg max over a span of an output row, its values brought up
  * bilinearly from a lower resolution (plus a guided term). Plain C that the compiler vectorises

@@ -1,7 +1,7 @@
 #include <float.h>
 #include <stdint.h>
 #include <stddef.h>
-#include "avx512.h"
+#include "avx512_target.h"
 
 /* Per pixel of class planes: the class with the highest lower bound and by how much that bound
  * clears every other class's upper bound. Sixteen pixels at a time with every running value in

@@ -1,5 +1,5 @@
 #include <stdint.h>
-#include "CKernels.h"
+#include "CSegmentationKernels.h"
 
 /* One row of a bilinear upsampling: the two source rows mixed, then read at each target
  * column's taps. Plain C that the compiler vectorises, built per instruction set and picked at

@@ -1,6 +1,6 @@
 #include <stdint.h>
 #include <string.h>
-#include "CKernels.h"
+#include "CSegmentationKernels.h"
 
 /* Softmax over classes of each column of a class-major block, for the edge refinement. Plain C
  * that the compiler vectorises; built for AVX-512 and for the baseline, picked at load time. */

@@ -1,5 +1,5 @@
 #include <stdint.h>
-#include "avx512.h"
+#include "avx512_target.h"
 
 /* One row of motion-compensated scores, class plane after class plane: each output pixel is
  * the bilinear sample of the 2x2 source pixels at first[x], + right[x], + down[x] with weights

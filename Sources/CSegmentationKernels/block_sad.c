@@ -1,5 +1,5 @@
 #include <stdint.h>
-#include "CKernels.h"
+#include "CSegmentationKernels.h"
 
 /* Sum of absolute differences of two blocks, in 16 partial sums so that the compiler vectorises
  * each row; built for AVX-512 and for the baseline, picked at load time. */
