@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The outcome of running a program.
 public struct CommandResult: Sendable {
@@ -25,28 +26,28 @@ public enum Command {
 /// A started program whose output is being collected.
 public final class RunningCommand {
     public let process = Process()
-    private let stdout = Pipe()
-    private let stderr = Pipe()
-    private var stdoutData = Data()
-    private var stderrData = Data()
+    private let stdout = Output()
+    private let stderr = Output()
     private let group = DispatchGroup()
+
+    /// One stream's bytes, read to the end on a thread of its own.
+    private final class Output: Sendable {
+        let pipe = Pipe()
+        let data = Mutex(Data())
+    }
 
     init(_ executable: String, _ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: executable.contains("/") ? executable : "/usr/bin/\(executable)")
         process.arguments = arguments
-        process.standardOutput = stdout
-        process.standardError = stderr
+        process.standardOutput = stdout.pipe
+        process.standardError = stderr.pipe
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        collect(stdout) { self.stdoutData = $0 }
-        collect(stderr) { self.stderrData = $0 }
-    }
-
-    private func collect(_ pipe: Pipe, into store: @escaping (Data) -> Void) {
-        group.enter()
-        DispatchQueue.global().async {
-            store(pipe.fileHandleForReading.readDataToEndOfFile())
-            self.group.leave()
+        for output in [stdout, stderr] {
+            DispatchQueue.global().async(group: group) {
+                let bytes = output.pipe.fileHandleForReading.readDataToEndOfFile()
+                output.data.withLock { $0 = bytes }
+            }
         }
     }
 
@@ -58,7 +59,7 @@ public final class RunningCommand {
         process.waitUntilExit()
         group.wait()
         return CommandResult(status: process.terminationStatus,
-                             stdout: String(decoding: stdoutData, as: UTF8.self),
-                             stderr: String(decoding: stderrData, as: UTF8.self))
+                             stdout: stdout.data.withLock { String(decoding: $0, as: UTF8.self) },
+                             stderr: stderr.data.withLock { String(decoding: $0, as: UTF8.self) })
     }
 }

@@ -2,7 +2,7 @@
 /// be made cannot drift apart.
 enum KernelRegistry {
     /// A kernel's maker: the node and the model's opset.
-    private typealias Maker = (Node, Int) throws -> Kernel
+    private typealias Maker = @Sendable (Node, Int) throws -> Kernel
 
     private static let makers: [String: Maker] = {
         var table: [String: Maker] = [

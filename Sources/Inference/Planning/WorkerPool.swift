@@ -43,6 +43,8 @@ final class WorkerPool: @unchecked Sendable {
     func run(_ chunks: Int, threads: Int, _ body: (_ chunk: Int, _ slot: Int) -> Void) {
         let threads = min(max(threads, 1), chunks, 255)
         guard threads > 1, chunks < 1 << 16, owned.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+            // The body runs on several threads at once by contract: its chunks are independent.
+            nonisolated(unsafe) let body = body
             DispatchQueue.concurrentPerform(iterations: threads) { slot in
                 for c in stride(from: slot, to: chunks, by: threads) { body(c, slot) }
             }
