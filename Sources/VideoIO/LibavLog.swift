@@ -18,7 +18,7 @@ public enum LibavLog {
             guard let format, strstr(format, "missed %d packets") != nil else { return }
             var text = [CChar](repeating: 0, count: 128)
             vsnprintf(&text, text.count, format, arguments)
-            let line = String(cString: text)
+            let line = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if let range = line.range(of: #"missed (\d+) packets"#, options: .regularExpression),
                let count = Int(line[range].split(separator: " ")[1]) {
                 LibavLog.lostPackets.add(count)

@@ -16,5 +16,5 @@ public struct VideoIOError: Error, CustomStringConvertible, Sendable {
 func avErrorString(_ code: Int32) -> String {
     var buffer = [CChar](repeating: 0, count: 256)
     ss_strerror(code, &buffer, buffer.count)
-    return String(cString: buffer)
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

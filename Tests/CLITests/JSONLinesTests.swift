@@ -33,16 +33,18 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("pngs.raw"))) == labels)
     }
 
+    /// `inferred` in each line, and the counts in `--stats`.
     @Test func carriedFramesAreMarkedNotInferred() throws {
         let folder = try TemporaryFolder()
         let model = Fixtures.root.appendingPathComponent("fixtures/models/test/lraspp_mobilenetv3.onnx").path
         let run = try Command.run(Fixtures.executable, ["segment", Fixtures.clip("audio.mp4"), "--model", model, "--keyframe-interval", "3",
-                                                        "--json", folder.path("f.jsonl"), "--quiet"])
+                                                        "--json", folder.path("f.jsonl"), "--quiet", "--stats"])
         #expect(run.status == 0, "\(run.stderr)")
         let frames = try String(contentsOfFile: folder.path("f.jsonl"), encoding: .utf8).split(separator: "\n").dropFirst().map {
             try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
         #expect(frames.map { $0["index"] as? Int } == Array(0..<50))
         #expect(frames.map { $0["inferred"] as? Bool } == (0..<50).map { $0 % 3 == 0 })
+        #expect(run.stderr.contains("temporal: 17 frame(s) inferred, 33 carried from keyframes"), "\(run.stderr)")
     }
 }

@@ -72,7 +72,7 @@ public final class PipelineRunner: @unchecked Sendable {
         defer { lock.unlock() }
         if let firstError { throw firstError }
         return RunReport(ending: interruptions > 0 ? .interrupted : .finished, frames: framesCompleted,
-                         wallSeconds: wall, stages: statistics, queues: queues.map(\.statistics))
+                         wallSeconds: wall, stages: statistics, queues: queues.map(\.statistics), notes: stages.flatMap(\.notes))
     }
 
     /// The figures so far, safe to read from any thread while the pipeline runs: per-stage

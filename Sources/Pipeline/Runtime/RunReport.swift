@@ -19,6 +19,8 @@ public struct RunReport: Sendable {
     public var stages: [StageStatistics]
     /// The queue in front of each stage, in order.
     public var queues: [QueueStatistics]
+    /// The stages' own figures (`Stage.notes`), one line each.
+    public var notes: [String] = []
 
     public var framesPerSecond: Double { wallSeconds > 0 ? Double(frames) / wallSeconds : 0 }
 
@@ -36,7 +38,7 @@ public struct RunReport: Sendable {
             lines.append(pad(queue.name, 20) + String(format: "%10d  %9d  %10.2f  %9.2f  %7d", queue.capacity,
                                                      queue.maxDepth, queue.meanDepth, queue.blockedSeconds, queue.dropped))
         }
-        return lines.joined(separator: "\n")
+        return (lines + notes).joined(separator: "\n")
     }
 
     private func pad(_ text: String, _ width: Int) -> String {

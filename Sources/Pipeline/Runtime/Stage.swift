@@ -19,11 +19,14 @@ public protocol Stage: AnyObject {
     func open() throws
     func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws
     func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws
+    /// Figures of the stage's own for `--stats`, one line each (read after it closed).
+    var notes: [String] { get }
 }
 
 extension Stage {
     public func open() throws {}
     public func close(_ ending: RunEnding, emit: (PipelineItem) throws -> Void) throws {}
+    public var notes: [String] { [] }
 }
 
 /// The first step of a pipeline: produces items until its input ends.

@@ -33,6 +33,10 @@ public final class TemporalStage: Stage {
     private let givesScores: Bool
     private let keepsGuide: Bool
     private let upsampler: LabelUpsampler
+    private var inferredFrames = 0, carriedFrames = 0
+    /// Frames after the first whose motion came from codec vectors, and those that fell back
+    /// to block matching (intra frames, codecs without vectors), with `motion: codec`.
+    private var codecMotionFrames = 0, blockMatchedFrames = 0
 
     /// - Parameters:
     ///   - guideWidth, guideHeight: the guide's size (the model's input size).
@@ -53,6 +57,7 @@ public final class TemporalStage: Stage {
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item {
             guard let guide = frame.guide else { preconditionFailure("'temporal' takes the guide (its contract)") }
+            if frame.inferred { inferredFrames += 1 } else { carriedFrames += 1 }
             if carriesScores {
                 if frame.inferred && frame.scores == nil {
                     throw PipelineError("'temporal' with blend or refine needs a model that outputs class scores; this model outputs class ids")
@@ -79,10 +84,26 @@ public final class TemporalStage: Stage {
         try emit(item)
     }
 
-    /// The frame's motion from its codec's vectors, when asked for and exported.
+    /// Model runs and carried frames; with `motion: codec`, how often block matching stood in.
+    public var notes: [String] {
+        var line = "temporal: \(inferredFrames) frame(s) inferred, \(carriedFrames) carried from keyframes"
+        if aggregator.settings.codecMotion {
+            line += "; motion from codec vectors on \(codecMotionFrames), block matching on \(blockMatchedFrames)"
+        }
+        return [line]
+    }
+
+    /// The frame's motion from its codec's vectors, when asked for and exported; nil (block
+    /// matching) otherwise.
     private func codecMotion(_ frame: FrameItem) -> MotionField? {
-        guard aggregator.settings.codecMotion, let vectors = frame.picture.motionVectors else { return nil }
-        return MotionField(codecVectors: vectors, width: frame.picture.width, height: frame.picture.height)
+        guard aggregator.settings.codecMotion else { return nil }
+        let field = frame.picture.motionVectors.flatMap {
+            MotionField(codecVectors: $0, width: frame.picture.width, height: frame.picture.height)
+        }
+        if frame.picture.index > 0 {
+            if field != nil { codecMotionFrames += 1 } else { blockMatchedFrames += 1 }
+        }
+        return field
     }
 
     /// Labels for a frame with nothing to carry from (its keyframe was dropped by a live queue):
