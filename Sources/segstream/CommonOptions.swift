@@ -127,21 +127,19 @@ struct ReportOptions: ParsableArguments {
 /// Builds and runs `spec` with SIGINT and SIGTERM handling (the frames in flight finish and every
 /// output is finalised; a second signal abandons the queued frames) and progress, then prints
 /// warnings and statistics. Reconnect attempts of a live input are warned of as they happen.
-/// With `--metrics`, the endpoint listens from before the first frame until the run ends.
+/// With `--metrics`, the endpoint listens from before the input is opened until the run ends.
 /// - Throws: the run's first error; `ExitCode(130)` after SIGINT, `ExitCode(143)` after SIGTERM;
 ///   `PipelineError` when a live input was lost for good (after its outputs were finalised).
 func run(_ spec: PipelineSpec, report options: ReportOptions) throws {
+    let service = try options.metrics.map(MetricsService.init)
+    defer { service?.stop() }
     let pipeline = try PipelineBuilder.build(spec) { printError("warning: \($0)") }
     let runner = pipeline.runner
-    let endpoint = try options.metrics.map { address in
-        let metrics = PipelineMetrics(runner: runner, source: pipeline.source, stallTimeout: spec.decode.stallTimeout)
-        return try HTTPEndpoint(host: address.host, port: address.port) { metrics.respond(to: $0) }
-    }
+    service?.attach(PipelineMetrics(runner: runner, source: pipeline.source, stallTimeout: spec.decode.stallTimeout))
     let interrupt = InterruptSignal { runner.interrupt() }
     let progress = ProgressLine(quiet: options.quiet, expectedFrames: runner.expectedFrames) { runner.framesCompleted }
     let result = Result { try runner.run() }
     progress?.stop()
-    endpoint?.stop()
     withExtendedLifetime(interrupt) {}
     for warning in pipeline.warnings { printError("warning: \(warning)") }
     let report = try result.get()

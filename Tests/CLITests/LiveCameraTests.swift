@@ -166,16 +166,27 @@ extension LiveCameraTests {
     }
 
     /// A URL that accepts the connection but never answers fails within the stall timeout plus a
-    /// second, with one line and nothing written.
+    /// second, with one line and nothing written; meanwhile `/healthz` already answers "starting".
     @Test func aCameraThatNeverAnswersFailsWithinTheStallTimeout() throws {
         let silent = try SilentTCPServer()
         let folder = try TemporaryFolder()
+        let port = Int.random(in: 40000..<50000)
         let started = Date()
-        let result = try Command.run(Fixtures.executable, ["segment", "rtsp://127.0.0.1:\(silent.port)/cam", "--model", model,
-                                                           "--stall-timeout", "2s", "--json", folder.path("never.jsonl")])
-        #expect(result.status == 1)
+        let run = try Command.start(Fixtures.executable, ["segment", "rtsp://127.0.0.1:\(silent.port)/cam", "--model", model,
+                                                          "--stall-timeout", "2s", "--json", folder.path("never.jsonl"), "--metrics", "127.0.0.1:\(port)"])
+        nonisolated(unsafe) var health: (status: Int, body: String)?
+        let probed = DispatchSemaphore(value: 0)
+        Thread {   // beside the wait, so a slow first URLSession call does not delay it
+            Thread.sleep(forTimeInterval: 1)
+            health = HTTPGet.fetch("http://127.0.0.1:\(port)/healthz")
+            probed.signal()
+        }.start()
+        let result = run.wait()
         #expect(Date().timeIntervalSince(started) < 3.5)
+        probed.wait()
+        #expect(result.status == 1)
         #expect(result.stderr == "segstream: error: rtsp://127.0.0.1:\(silent.port)/cam: no answer within 2 s\n")
         #expect(folder.contents.isEmpty)
+        #expect(health?.status == 503 && health?.body == "starting\n", "\(String(describing: health))")
     }
 }

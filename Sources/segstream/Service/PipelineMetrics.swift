@@ -7,6 +7,8 @@ import VideoIO
 /// the Prometheus text format (swift-prometheus), `/healthz` 200 while frames arrive and 503
 /// while the input is stalled, reconnecting or not yet started.
 final class PipelineMetrics: @unchecked Sendable {
+    /// The Prometheus text format's content type.
+    static let contentType = "text/plain; version=0.0.4; charset=utf-8"
     /// Upper bounds (seconds) of the latency histogram's buckets.
     static let latencyBuckets = [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10]
 
@@ -50,7 +52,7 @@ final class PipelineMetrics: @unchecked Sendable {
     /// What `/metrics` and `/healthz` answer; nil for other paths.
     func respond(to path: String) -> HTTPEndpoint.Response? {
         switch path {
-        case "/metrics": HTTPEndpoint.Response(contentType: "text/plain; version=0.0.4; charset=utf-8", body: metricsText())
+        case "/metrics": HTTPEndpoint.Response(contentType: Self.contentType, body: metricsText())
         case "/healthz": health()
         default: nil
         }
