@@ -9,7 +9,8 @@ import Synchronization
 /// attempt. Frames after a reconnect continue the first connection's timeline: indices keep
 /// counting and timestamps resume after the wall-clock time that was lost, announced by a
 /// `.gap` item. Audio of a new connection is delivered from its first video frame on. When the
-/// window passes without the stream, reading ends and `failure` says why.
+/// window passes without the stream, or it comes back at another picture size, reading ends and
+/// `failure` says why.
 public final class LiveReader: MediaReading {
     public let info: MediaInfo
     /// Why the stream was given up; nil while it plays or after it ended normally.
@@ -111,7 +112,14 @@ public final class LiveReader: MediaReading {
             warn("\(reason); reconnecting in \(((wait * 10).rounded() / 10).formatted()) s (attempt \(attempts))")
             if wake.wait(timeout: .now() + wait) == .success || interrupt.isRaised { return }
             do {
-                reader = try VideoReader(url: url, options: remainingOptions, interrupt: interrupt, errors: errors)
+                let next = try VideoReader(url: url, options: remainingOptions, interrupt: interrupt, errors: errors)
+                let (was, now) = (info.video, next.info.video)
+                guard (now.width, now.height) == (was.width, was.height) else {
+                    failure = "\(info.displayURL): came back at \(now.width)x\(now.height) instead of \(was.width)x\(was.height); "
+                        + "outputs keep one size, so run again to follow it"
+                    return
+                }
+                reader = next
                 reconnectCount.add(1, ordering: .relaxed)
                 offset = nil
                 pendingGap = StreamGap(from: lastFrame.map { Double($0.pts) * info.video.timeBase.doubleValue }, to: 0, reason: loss, attempts: attempts)

@@ -148,6 +148,23 @@ extension LiveCameraTests {
         #expect(samples["segstream_frame_latency_seconds_bucket{le=\"+Inf\"}"] == samples["segstream_frame_latency_seconds_count"])
     }
 
+    /// A camera that comes back at another picture size ends the run (outputs keep one size):
+    /// exit 1 with a line saying so, the outputs finalised.
+    @Test func aCameraBackAtAnotherSizeEndsTheRun() throws {
+        var server = try RTSPTestServer()
+        let folder = try TemporaryFolder()
+        let run = try Command.start(Fixtures.executable, ["segment", server.url, "--model", model, "--stall-timeout", "3s", "--reconnect-window", "10s",
+                                                          "--json", folder.path("cam.jsonl")])
+        Thread.sleep(forTimeInterval: 3)
+        server.stop()
+        server = try RTSPTestServer(port: server.port, size: "160x120")
+        let result = run.wait()
+        server.stop()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("came back at 160x120 instead of 320x240"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: folder.path("cam.jsonl"), encoding: .utf8).contains("\"frame\""))
+    }
+
     /// A camera that freezes with its connection open is noticed after the stall timeout.
     @Test func aFrozenCameraCountsAsLost() throws {
         let server = try RTSPTestServer()
