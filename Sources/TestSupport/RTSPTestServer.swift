@@ -8,7 +8,8 @@ public final class RTSPTestServer {
 
     /// Starts the server on `port` (default: a free-looking one) and waits until it accepts
     /// connections.
-    public init(port: Int = Int.random(in: 20000..<40000), size: String = "320x240", seconds: Int = 60) throws {
+    public init(port: Int? = nil, size: String = "320x240", seconds: Int = 60) throws {
+        let port = port ?? Self.freePort()
         self.port = port
         url = "rtsp://127.0.0.1:\(port)/cam"
         process = try Command.start("/usr/bin/python3", [Fixtures.root.appendingPathComponent("tools/fixtures/rtsp-test-server.py").path,
@@ -40,6 +41,13 @@ public final class RTSPTestServer {
 
     /// Lets a frozen server go on.
     public func thaw() { kill(process.process.processIdentifier, SIGCONT) }
+
+    /// A random port nothing on loopback answers at (so the server that answers is this one).
+    private static func freePort() -> Int {
+        var port = Int.random(in: 20000..<40000)
+        for _ in 0..<20 where accepts(port: port) { port = Int.random(in: 20000..<40000) }
+        return port
+    }
 
     private static func accepts(port: Int) -> Bool {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
