@@ -53,21 +53,20 @@ public final class BoundedQueue<Item>: @unchecked Sendable {
     public func push(_ item: Item) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        if count == items.count && policy == .dropOldest && !cancelled && oldestDroppable == nil {
-            // Only protected items are queued: the new one goes instead, unless it is protected too.
-            guard keeps(item) else {
-                stats.dropped += 1
+        if count == items.count && !cancelled {
+            if policy == .dropOldest, let offset = oldestDroppable {
+                drop(at: offset)
+            } else if policy == .dropOldest && !keeps(item) {
+                stats.dropped += 1   // only protected items are queued: the new one goes instead
                 return true
+            } else {
+                let started = DispatchTime.now()
+                while count == items.count && !cancelled { condition.wait() }
+                stats.blockedSeconds += Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
             }
-        }
-        if count == items.count && (policy == .block || oldestDroppable == nil) && !cancelled {
-            let started = DispatchTime.now()
-            while count == items.count && !cancelled { condition.wait() }
-            stats.blockedSeconds += Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         }
         guard !cancelled else { return false }
         precondition(!closed, "push after close")
-        if count == items.count, let offset = oldestDroppable { drop(at: offset) }
         items[(head + count) % items.count] = item
         count += 1
         stats.pushed += 1

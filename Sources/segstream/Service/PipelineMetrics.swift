@@ -41,9 +41,10 @@ final class PipelineMetrics: @unchecked Sendable {
         decodeErrors = registry.makeCounter(descriptor: name("decode_errors", "total", "Packets and frames that could not be decoded cleanly."))
         let busyName = name("stage_busy_seconds", "total", "Seconds each stage spent working.")
         let depthName = name("queue", "depth", "Items waiting in the queue before each stage.")
-        let (stages, queues) = runner.snapshot()
+        let stages = runner.snapshot().stages
         busy = stages.map { registry.makeCounter(descriptor: busyName, labels: [("stage", $0.name)]) }
-        depths = queues.map { registry.makeGauge(descriptor: depthName, labels: [("queue", Self.stageName(of: $0.statistics))]) }
+        // Queue i feeds stage i + 1 (the source is stage 0): each is labelled by the stage it feeds.
+        depths = stages.dropFirst().map { registry.makeGauge(descriptor: depthName, labels: [("queue", $0.name)]) }
         latency = registry.makeValueHistogram(descriptor: name("frame_latency", "seconds", "Seconds from a frame leaving the decoder to leaving the last stage."),
                                               buckets: Self.latencyBuckets)
         runner.onFrameCompleted = { [latency] in latency.record($0) }
@@ -87,10 +88,5 @@ final class PipelineMetrics: @unchecked Sendable {
     private func set(_ counter: Counter, to total: Double) {
         counter.reset()
         counter.increment(by: total)
-    }
-
-    /// The stage a queue feeds (queues are named `→ STAGE`).
-    private static func stageName(of queue: QueueStatistics) -> String {
-        String(queue.name.drop { $0 == "→" || $0 == " " })
     }
 }
