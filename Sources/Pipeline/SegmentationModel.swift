@@ -35,7 +35,7 @@ public final class SegmentationModel: @unchecked Sendable {
         let metadata = model.metadata
         let path = url.path
         guard model.inputs.count == 1, let dims = model.inputs[0].dimensions, dims.count == 4 else {
-            throw PipelineError("\(path): expected one image input of rank 4 (NCHW or NHWC)")
+            throw PipelineError("\(path): expected one image input of rank 4 (NCHW or NHWC)", unusableInput: true)
         }
         channelsLast = dims[3] == .fixed(3) && dims[1] != .fixed(3)
         let names = try Self.decode([String].self, metadata["labels"], key: "labels", path: path)
@@ -44,7 +44,7 @@ public final class SegmentationModel: @unchecked Sendable {
         mean = try Self.decode([Float].self, metadata["mean"], key: "mean", path: path) ?? [0.485, 0.456, 0.406]
         std = try Self.decode([Float].self, metadata["std"], key: "std", path: path) ?? [0.229, 0.224, 0.225]
         guard mean.count == 3, std.count == 3, std.allSatisfy({ $0 > 0 }) else {
-            throw PipelineError("\(path): metadata mean/std must be three numbers each, std positive")
+            throw PipelineError("\(path): metadata mean/std must be three numbers each, std positive", unusableInput: true)
         }
         let hAxis = channelsLast ? 1 : 2, wAxis = channelsLast ? 2 : 3
         let declared = ModelSize.declared(in: metadata)
@@ -55,7 +55,7 @@ public final class SegmentationModel: @unchecked Sendable {
         } else if let declared {
             (inputWidth, inputHeight) = (declared.width, declared.height)
         } else {
-            throw PipelineError("\(path): the model's input size is not fixed and its metadata has no input_size; pass --size HxW")
+            throw PipelineError("\(path): the model's input size is not fixed and its metadata has no input_size; pass --size HxW", unusableInput: true)
         }
     }
 
@@ -144,7 +144,7 @@ public final class SegmentationModel: @unchecked Sendable {
         data.reserveCapacity(shape.reduce(1, *))
         for input in batch { data.append(contentsOf: input) }
         let outputs = try model.run(Tensor(shape: shape, data: data))
-        guard let output = outputs[model.outputs[0].name] else { throw PipelineError("\(url.path): the model gave no output") }
+        guard let output = outputs[model.outputs[0].name] else { throw PipelineError("\(url.path): the model gave no output", unusableInput: true) }
         switch output {
         case .float32(let scores) where scores.shape.count == 4 && scores.shape[1] > 1:
             let (classes, height, width) = (scores.shape[1], scores.shape[2], scores.shape[3])
@@ -165,7 +165,7 @@ public final class SegmentationModel: @unchecked Sendable {
     /// image's ids converted by `pixels` from its range of the flat data.
     private func labelMaps(_ shape: [Int], count: Int, _ pixels: (Range<Int>) -> [UInt8]) throws -> [LabelMap] {
         guard shape.count >= 3, shape.dropFirst().dropLast(2).allSatisfy({ $0 == 1 }) else {
-            throw PipelineError("\(url.path): output shape \(shape) is neither class scores (N x C x H x W) nor class ids (N x H x W)")
+            throw PipelineError("\(url.path): output shape \(shape) is neither class scores (N x C x H x W) nor class ids (N x H x W)", unusableInput: true)
         }
         let height = shape[shape.count - 2], width = shape[shape.count - 1], plane = height * width
         return (0..<count).map { n in LabelMap(width: width, height: height, pixels: pixels((n * plane)..<((n + 1) * plane))) }
@@ -176,17 +176,17 @@ public final class SegmentationModel: @unchecked Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: Data(text.utf8))
         } catch {
-            throw PipelineError("\(path): metadata '\(key)' is not valid JSON of the expected form: \(text.prefix(80))")
+            throw PipelineError("\(path): metadata '\(key)' is not valid JSON of the expected form: \(text.prefix(80))", unusableInput: true)
         }
     }
 
     private static func labelSet(names: [String]?, palette: [[UInt8]]?, path: String) throws -> LabelSet {
         let names = names ?? LabelSet.cityscapes.names
         guard palette?.allSatisfy({ $0.count == 3 }) ?? true else {
-            throw PipelineError("\(path): metadata 'palette' entries must be [r, g, b]")
+            throw PipelineError("\(path): metadata 'palette' entries must be [r, g, b]", unusableInput: true)
         }
         var colours = palette ?? LabelSet.cityscapes.palette
-        guard !names.isEmpty, names.count <= 255 else { throw PipelineError("\(path): metadata 'labels' must name 1–255 classes") }
+        guard !names.isEmpty, names.count <= 255 else { throw PipelineError("\(path): metadata 'labels' must name 1–255 classes", unusableInput: true) }
         while colours.count < names.count { colours.append(Self.fallbackColour(colours.count)) }
         return LabelSet(names: names, palette: Array(colours.prefix(names.count)))
     }

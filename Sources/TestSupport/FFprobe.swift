@@ -30,6 +30,13 @@ public enum FFprobe {
         return (json["packets"] as? [[String: Any]] ?? []).compactMap { $0["data_hash"] as? String }
     }
 
+    /// MD5 of each decoded frame of the first video stream, in output order (ffmpeg's framemd5).
+    public static func videoFrameHashes(_ path: String) throws -> [String] {
+        let result = try Command.run("ffmpeg", ["-v", "error", "-i", path, "-map", "0:v:0", "-f", "framemd5", "-"])
+        guard result.status == 0 else { throw Failure(description: "ffmpeg failed on \(path): \(result.stderr)") }
+        return result.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { $0.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
     /// The first video stream's fields (width, height, pix_fmt, codec_name, side_data_list, ...).
     public static func videoStream(_ path: String) throws -> [String: Any] {
         let json = try probe(path, ["-select_streams", "v:0", "-show_streams"])

@@ -12,6 +12,9 @@ public struct ReaderOptions: Sendable {
     public var start: Double?
     /// Presentation time (seconds from the stream start) at which to stop, exclusive.
     public var end: Double?
+    /// Seconds before `start` also decoded and delivered, as pre-roll frames (`isPreroll`), so
+    /// that stages with a memory of earlier frames reach `start` as a run from earlier would.
+    public var preroll: Double = 0
     /// Stop after this many video frames.
     public var maxFrames: Int?
     /// Seconds a network read may stall before the input counts as unreachable.
@@ -35,4 +38,10 @@ public enum RTSPTransport: String, Sendable, CaseIterable {
 public func isLiveStream(_ url: String) -> Bool {
     guard let scheme = url.range(of: "://").map({ url[..<$0.lowerBound].lowercased() }) else { return false }
     return ["rtsp", "rtsps", "rtmp", "rtmps", "srt", "udp", "rtp", "tcp"].contains(scheme)
+}
+
+/// Whether `url` names a local file (a path or `file:` URL), whose failures to open are the
+/// file's own, not a network's.
+func isLocalFile(_ url: String) -> Bool {
+    !url.contains("://") || url.lowercased().hasPrefix("file:")
 }

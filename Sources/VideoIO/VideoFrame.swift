@@ -6,8 +6,11 @@ import CFFmpeg
 /// `FrameConverter` when a stage needs RGB or another size.
 public final class VideoFrame: @unchecked Sendable {
     let frame: LibavFrame
-    /// 0-based position in decode order of delivered frames.
+    /// 0-based position in decode order of delivered frames (-1 for pre-roll frames).
     public internal(set) var index: Int
+    /// Whether the frame comes before the requested start, decoded only so that stages that
+    /// remember earlier frames are warmed up (`ReaderOptions.preroll`); outputs leave it out.
+    public internal(set) var isPreroll = false
     /// Presentation timestamp in `timeBase` units.
     public var pts: Int64
     public internal(set) var timeBase: Rational

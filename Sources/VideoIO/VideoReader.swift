@@ -46,6 +46,8 @@ public final class VideoReader {
         return stated
     }
     private let startTicks: Int64?
+    /// Where pre-roll frames start (`startTicks` less the pre-roll).
+    private let prerollTicks: Int64?
     private let endTicks: Int64?
     private var delivered = 0
     private var draining = false
@@ -99,13 +101,13 @@ public final class VideoReader {
         var status = avformat_open_input(&format, url, nil, &dictionary)
         guard status >= 0, let format else {
             if interrupt.isPastDeadline { throw VideoIOError("\(shown): no answer within \(options.stallTimeout!.formatted()) s") }
-            throw VideoIOError(path: shown, "cannot open input", code: status)
+            throw VideoIOError(path: shown, "cannot open input", code: status, unusableInput: isLocalFile(url))
         }
         status = avformat_find_stream_info(format, nil)
         if status < 0 {
             avformat_close_input(&self.format)
             if interrupt.isPastDeadline { throw VideoIOError("\(shown): no stream information within \(options.stallTimeout!.formatted()) s") }
-            throw VideoIOError(path: shown, "cannot read stream information", code: status)
+            throw VideoIOError(path: shown, "cannot read stream information", code: status, unusableInput: isLocalFile(url))
         }
         do {
             (info, decoder) = try Self.openVideo(format: format, url: url, options: options)
@@ -117,8 +119,9 @@ public final class VideoReader {
         let stream = format.pointee.streams[info.video.index]!.pointee
         let origin = stream.start_time == ss_nopts() ? 0 : stream.start_time
         startTicks = options.start.map { origin + Self.ticks(seconds: $0, timeBase: stream.time_base) }
+        prerollTicks = options.start.map { origin + Self.ticks(seconds: max(0, $0 - options.preroll), timeBase: stream.time_base) }
         endTicks = options.end.map { origin + Self.ticks(seconds: $0, timeBase: stream.time_base) }
-        if let start = options.start, start > 0 {
+        if let start = options.start.map({ max(0, $0 - options.preroll) }), start > 0 {
             let target = Int64(start * Double(AV_TIME_BASE)) + (format.pointee.start_time == ss_nopts() ? 0 : format.pointee.start_time)
             if av_seek_frame(format, -1, target, AVSEEK_FLAG_BACKWARD) >= 0 {
                 avcodec_flush_buffers(decoder.pointer)
@@ -136,7 +139,11 @@ public final class VideoReader {
     public func next() throws -> MediaItem? {
         while !finished {
             if let frame = try receiveFrame() {
-                if let startTicks, frame.pts < startTicks { continue }
+                if let prerollTicks, frame.pts < prerollTicks { continue }
+                if let startTicks, frame.pts < startTicks {
+                    (frame.index, frame.isPreroll) = (-1, true)
+                    return .video(frame)
+                }
                 if let endTicks, frame.pts >= endTicks { finished = true; break }
                 delivered += 1
                 if let maxFrames = options.maxFrames, delivered >= maxFrames { finished = true }
@@ -233,10 +240,12 @@ public final class VideoReader {
                 format.pointee.streams[$0]!.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_VIDEO
             }
             let name = video.map { String(cString: avcodec_get_name(format.pointee.streams[$0]!.pointee.codecpar.pointee.codec_id)) } ?? "unknown"
-            throw VideoIOError("\(redactingCredentials(url)): unsupported video codec '\(name)': this FFmpeg build has no decoder for it")
+            throw VideoIOError("\(redactingCredentials(url)): unsupported video codec '\(name)': this FFmpeg build has no decoder for it",
+                               unusableInput: true)
         }
         guard best >= 0, let codec else {
-            throw VideoIOError("\(redactingCredentials(url)): no video stream (the input has \(format.pointee.nb_streams) stream(s), none of them video)")
+            throw VideoIOError("\(redactingCredentials(url)): no video stream (the input has \(format.pointee.nb_streams) stream(s), none of them video)",
+                               unusableInput: true)
         }
         let stream = format.pointee.streams[Int(best)]!
         let video = VideoStreamInfo(stream: stream, index: Int(best))
@@ -252,7 +261,8 @@ public final class VideoReader {
                              duration: duration, video: video, audio: audio)
         let decoder = try LibavCodecContext(codec: codec)
         var status = avcodec_parameters_to_context(decoder.pointer, stream.pointee.codecpar)
-        if status < 0 { throw VideoIOError(path: redactingCredentials(url), "cannot configure the \(video.codec) decoder", code: status) }
+        if status < 0 { throw VideoIOError(path: redactingCredentials(url), "cannot configure the \(video.codec) decoder", code: status,
+                                            unusableInput: true) }
         decoder.pointer.pointee.pkt_timebase = stream.pointee.time_base
         decoder.pointer.pointee.thread_count = Int32(max(1, options.decodeThreads))
         decoder.pointer.pointee.thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE
@@ -260,7 +270,8 @@ public final class VideoReader {
         defer { av_dict_free(&decoderOptions) }
         if options.exportMotionVectors { av_dict_set(&decoderOptions, "flags2", "+export_mvs", 0) }
         status = avcodec_open2(decoder.pointer, codec, &decoderOptions)
-        if status < 0 { throw VideoIOError(path: redactingCredentials(url), "cannot open the \(video.codec) decoder", code: status) }
+        if status < 0 { throw VideoIOError(path: redactingCredentials(url), "cannot open the \(video.codec) decoder", code: status,
+                                            unusableInput: true) }
         return (info, decoder)
     }
 }

@@ -49,6 +49,8 @@ public final class VideoWriter {
         var status = avformat_alloc_output_context2(&context, container, nil, output.temporaryPath)
         guard status >= 0, let context else { throw VideoIOError(path: path, "cannot create the output", code: status) }
         format = context
+        let origin = MediaOrigin(ticks: originTicks, timeBase: source.video.timeBase)
+        av_dict_set(&context.pointee.metadata, MediaOrigin.metadataKey, origin.text, 0)
         do {
             encoder = try Self.openEncoder(source: source.video, container: container, options: options, path: path)
             guard let stream = avformat_new_stream(context, nil) else { throw VideoIOError("\(path): out of memory") }
@@ -214,7 +216,7 @@ public final class VideoWriter {
         var options: OpaquePointer?
         defer { av_dict_free(&options) }
         if String(cString: container.pointee.name).contains("mp4") || String(cString: container.pointee.name) == "mov" {
-            av_dict_set(&options, "movflags", "+faststart", 0)
+            av_dict_set(&options, "movflags", "+faststart+use_metadata_tags", 0)
         }
         let status = avformat_write_header(format, &options)
         if status < 0 {

@@ -14,6 +14,9 @@ struct RangeOptions: ParsableArguments {
     @Option(help: "Process at most this many frames.")
     var frames: Int?
 
+    @Option(help: ArgumentHelp("With --from: also decode this much before it to warm up temporal aggregation, leaving those frames out of the outputs (default: 1s with temporal options, else 0).", valueName: "duration"))
+    var preroll: DurationArgument?
+
     func validate() throws {
         if let frames, frames <= 0 { throw ValidationError("--frames must be a positive number") }
         if let from, let to, to.seconds <= from.seconds {
@@ -25,6 +28,7 @@ struct RangeOptions: ParsableArguments {
         decode.from = from?.seconds
         decode.to = to?.seconds
         decode.frames = frames
+        decode.preroll = preroll?.seconds
     }
 }
 

@@ -5,7 +5,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a pipeline file (pipelines/*.yaml).",
-        discussion: "--set takes dotted keys: input, model, size, decode.threads|from|to|frames|rtsp_transport|stall_timeout|reconnect_window, queues.capacity|policy, split_every, and STAGE.OPTION (infer.batch=4, overlay.alpha=0.3, video.preset=fast)."
+        discussion: "--set takes dotted keys: input, model, size, decode.threads|from|to|frames|preroll|rtsp_transport|stall_timeout|reconnect_window, queues.capacity|policy, split_every, and STAGE.OPTION (infer.batch=4, overlay.alpha=0.3, video.preset=fast)."
     )
 
     @Argument(help: "Pipeline file (YAML).")

@@ -9,7 +9,8 @@ struct SegStream: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segstream",
         abstract: "Segment video on the CPU.",
-        subcommands: [SegmentCommand.self, ClipsCommand.self, RunCommand.self, EvalCommand.self, ProbeCommand.self, TranscodeCommand.self, ModelCommand.self]
+        subcommands: [SegmentCommand.self, ClipsCommand.self, RunCommand.self, ConcatCommand.self, EvalCommand.self, ProbeCommand.self,
+                      TranscodeCommand.self, ModelCommand.self]
     )
 
     /// The process-wide settings, made once before any work: libav's log (quiet, RTP losses
@@ -21,8 +22,18 @@ struct SegStream: ParsableCommand {
         EngineSetup.apply()
     }
 
-    /// Runs the command; exit codes: 0 ok, 1 runtime failure, 2 usage error, 130 after SIGINT,
-    /// 143 after SIGTERM (outputs finalised either way).
+    /// The exit status for an input that cannot be processed (sysexits' EX_DATAERR).
+    static let unusableInputStatus: Int32 = 65
+
+    /// Whether `error` says an input itself is unusable: a video that is not one, or a model
+    /// that does not load or run.
+    static func isUnusableInput(_ error: Error) -> Bool {
+        (error as? UnusableInputReporting)?.isUnusableInput ?? (error is InferenceError)
+    }
+
+    /// Runs the command; exit codes: 0 ok, 1 runtime failure (worth retrying), 2 usage error,
+    /// 65 an input (video or model) that cannot be processed (never worth retrying), 130 after
+    /// SIGINT, 143 after SIGTERM (outputs finalised either way).
     static func main() {
         configureProcess()
         do {
@@ -36,7 +47,7 @@ struct SegStream: ParsableCommand {
             }
             if code == .failure, !(error is ExitCode) {
                 FileHandle.standardError.write("segstream: error: \(error)\n".data(using: .utf8)!)
-                Foundation.exit(1)
+                Foundation.exit(isUnusableInput(error) ? unusableInputStatus : 1)
             }
             exit(withError: error)
         }

@@ -34,11 +34,12 @@ import TestSupport
         #expect(try FFprobe.framePTS(folder.path("ten.mp4")).count == 10)
     }
 
+    /// Exit 65 (an input that cannot be processed, which schedulers must not retry).
     @Test func badInputsExitWithOneClearLine() throws {
         let folder = try TemporaryFolder()
         for input in ["/nonexistent/in.mp4", Fixtures.clip("not-video.txt"), Fixtures.clip("audio-only.m4a")] {
             let result = try segstream("transcode", input, "-o", folder.path("out.mp4"))
-            #expect(result.status == 1)
+            #expect(result.status == 65)
             let lines = result.stderr.split(separator: "\n")
             #expect(lines.count == 1 && lines[0].hasPrefix("segstream: error: \(input)"), "\(result.stderr)")
         }
@@ -171,7 +172,7 @@ import TestSupport
         let garbage = folder.path("garbage.onnx")
         try Data("not a model".utf8).write(to: URL(fileURLWithPath: garbage))
         let result = try Command.run(Fixtures.executable, ["segment", Fixtures.clip("cfr.mp4"), "--model", garbage, "-o", folder.path("out.mp4")])
-        #expect(result.status == 1)
+        #expect(result.status == 65)
         #expect(result.stderr.hasPrefix("segstream: error:") && result.stderr.contains("garbage.onnx"), "\(result.stderr)")
         #expect(folder.contents == ["garbage.onnx"])
     }

@@ -30,8 +30,9 @@ public enum PipelineBuilder {
         try checkDistinctOutputs(spec.stages.compactMap { $0 as? any SinkSpec }, split: spec.splitEvery != nil)
         var readerOptions = ReaderOptions()
         if let threads = spec.decode.threads { readerOptions.decodeThreads = threads }
-        readerOptions.start = spec.decode.from
+        readerOptions.start = spec.decode.from.flatMap { $0 > 0 ? $0 : nil }
         readerOptions.end = spec.decode.to
+        readerOptions.preroll = spec.decode.effectivePreroll(stages: spec.stages)
         readerOptions.maxFrames = spec.decode.frames
         readerOptions.rtspTransport = spec.decode.rtspTransport
         readerOptions.exportMotionVectors = spec.stages.contains { ($0 as? TemporalSpec)?.settings.codecMotion == true }
@@ -48,7 +49,9 @@ public enum PipelineBuilder {
                 try createFolder(of: type(of: sink).writesFolder ? sink.path + "/" : sink.path)
             }
             stages.append(try stage.make(context, contract: contract))
+            if readerOptions.preroll > 0, stage is TemporalSpec { stages.append(PrerollGate()) }
         }
+        if readerOptions.preroll > 0, !spec.stages.contains(where: { $0 is TemporalSpec }) { stages.insert(PrerollGate(), at: 0) }
         let runner = PipelineRunner(source: source, stages: stages, queueCapacity: spec.queueCapacity, queuePolicy: spec.queuePolicy)
         return BuiltPipeline(runner: runner, source: source, sinkWarnings: context.warnings)
     }

@@ -11,7 +11,8 @@ import VideoIO
 /// ```yaml
 /// input: fixtures/videos/dashcam-sample.mp4
 /// model: fixtures/models/roadseg.onnx     # optional: the bundled model
-/// decode: {threads: 2, from: 0, to: 10}       # live streams: stall_timeout: 5, reconnect_window: 60
+/// decode: {threads: 2, from: 0, to: 10}       # preroll: 1 (s decoded before from, left out of outputs)
+///                                         # live streams: stall_timeout: 5, reconnect_window: 60
 /// queues: {capacity: 8, policy: block}    # default: 2 and dropOldest for live streams, 8 and block for files
 /// split_every: 600                        # seconds of media per output piece (paths take {n}, %Y%m%d-%H%M%S)
 /// stages:
@@ -54,13 +55,14 @@ public enum PipelineFileParser {
             spec.size = parsed
         }
         if let decode = try top.fields("decode") {
-            try decode.allow(["threads", "from", "to", "frames", "rtsp_transport", "stall_timeout", "reconnect_window"])
+            try decode.allow(["threads", "from", "to", "frames", "preroll", "rtsp_transport", "stall_timeout", "reconnect_window"])
             spec.decode = DecodeSpec(threads: try decode.int("threads", 1...64), from: try decode.double("from", 0...),
                                      to: try decode.double("to", 0...), frames: try decode.int("frames", 1...))
             if let transport = try decode.string("rtsp_transport") {
                 guard let value = RTSPTransport(rawValue: transport) else { throw decode.invalid("rtsp_transport", "must be tcp or udp") }
                 spec.decode.rtspTransport = value
             }
+            spec.decode.preroll = try decode.double("preroll", 0...3600)
             spec.decode.stallTimeout = try decode.double("stall_timeout", 0.1...3600) ?? spec.decode.stallTimeout
             spec.decode.reconnectWindow = try decode.double("reconnect_window", 0...) ?? spec.decode.reconnectWindow
             if let from = spec.decode.from, let to = spec.decode.to, to <= from { throw decode.invalid("to", "must be later than 'from'") }

@@ -30,6 +30,9 @@ public struct DecodeSpec: Sendable {
     public var from: Double?
     public var to: Double?
     public var frames: Int?
+    /// Seconds decoded before `from` to warm up stages that remember earlier frames, their
+    /// outputs left out; nil: 1 s when a `temporal` stage follows, else none.
+    public var preroll: Double?
     public var rtspTransport = RTSPTransport.tcp
     /// Seconds a live stream may go without data before it counts as lost.
     public var stallTimeout: Double = 5
@@ -41,6 +44,12 @@ public struct DecodeSpec: Sendable {
         self.from = from
         self.to = to
         self.frames = frames
+    }
+
+    /// The pre-roll to decode before `from` (none without `from`).
+    func effectivePreroll(stages: [any StageSpec]) -> Double {
+        guard let from, from > 0 else { return 0 }
+        return min(from, preroll ?? (stages.contains { $0 is TemporalSpec } ? 1 : 0))
     }
 
     /// How a lost live stream comes back.

@@ -99,7 +99,12 @@ final class JSONLinesFile {
 
     /// Writes `line` and a newline, whole.
     func write<T: Encodable>(_ line: T) throws {
-        var data = try encoder.encode(line)
+        try write(encoded: try encoder.encode(line))
+    }
+
+    /// Writes one line already encoded, and a newline, whole.
+    func write(encoded line: Data) throws {
+        var data = line
         data.append(0x0A)
         do {
             try handle.write(contentsOf: data)
