@@ -17,7 +17,7 @@ def run_unit(command):
     """Runs one segstream command on whichever node Ray chose: (exit code, last stderr line, seconds it ran)."""
     started = time.monotonic()
     try:
-        run = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        run = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, preexec_fn=segstream.die_with_parent)
     except OSError as error:
         return 127, f"{command[0]}: {error.strerror}", 0.0
     return run.returncode, segstream.last_line(run.stderr), time.monotonic() - started
@@ -100,6 +100,8 @@ class Batch:
         if code == segstream.SUCCESS:
             self.join_if_ready(job)
         elif (code is None or segstream.is_retryable(code)) and unit.attempts <= self.args.retries:
+            for path in unit.outputs.values():
+                segstream.remove_partials(os.path.dirname(path), os.path.basename(path))
             self.submit(job, unit)
         else:
             job.status, job.exit_code, job.error = "failed", code, message

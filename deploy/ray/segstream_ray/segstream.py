@@ -1,6 +1,9 @@
 """How the driver calls the segstream binary, and what its exit codes mean."""
+import ctypes
 import json
+import os
 import shutil
+import signal
 import subprocess
 
 # segstream's exit codes that no retry can change: success, a usage error, an unusable input.
@@ -33,3 +36,18 @@ def duration(binary, path):
 def last_line(text):
     lines = [line for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else ""
+
+
+def die_with_parent():
+    """In a child before exec: SIGTERM it when the Ray worker that started it dies (a lost node, a cancelled
+    task), so no orphaned segstream goes on writing; SIGTERM lets it finish its outputs."""
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def remove_partials(folder, prefix=""):
+    """Removes the temporary outputs (`.NAME.partial-PID`) a segstream killed with its node left in `folder`, for
+    outputs whose name starts with `prefix`. Only for outputs no other segstream is writing: segstream itself
+    removes only those of processes gone from its own machine."""
+    for name in os.listdir(folder) if os.path.isdir(folder) else []:
+        if name.startswith("." + prefix) and ".partial-" in name:
+            os.remove(os.path.join(folder, name))

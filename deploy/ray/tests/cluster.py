@@ -18,10 +18,10 @@ MODEL = os.path.join(ROOT, "fixtures", "models", "test", "lraspp_mobilenetv3.onn
 
 
 class LocalCluster:
-    """A head node and `workers` worker nodes of one CPU each, all processes stopped on exit."""
+    """A head node and `workers` worker nodes of `cpus` CPUs each (the head `head_cpus`), all stopped by `close`."""
 
-    def __init__(self, workers=1, cpus=1):
-        self.cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": cpus, "include_dashboard": False})
+    def __init__(self, workers=1, cpus=1, head_cpus=1):
+        self.cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": head_cpus, "include_dashboard": False})
         self.workers = [self.cluster.add_node(num_cpus=cpus) for _ in range(workers)]
         self.address = self.cluster.address
 
