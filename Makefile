@@ -3,7 +3,7 @@ SWIFT ?= swift
 DEMO_INPUT ?= fixtures/videos/dashcam-sample.mp4
 DEMO_TRUTH ?= fixtures/videos/dashcam-sample.labels.mkv
 
-.PHONY: deps build demo test bench bench-segment clean
+.PHONY: deps build demo test test-scale bench bench-segment clean
 
 deps:
 	@tools/install-deps.sh
@@ -20,10 +20,16 @@ demo: build
 	.build/release/segstream eval --truth $(DEMO_TRUTH) --pred out/demo.labels.mkv
 	@echo "wrote out/demo.mp4, out/demo.labels.mkv, out/demo.jsonl"
 
-# Tests run on an optimised build (with testing enabled): they run real models on real video.
+# Tests run on an optimised build (with testing enabled): they run real models on real video. Then
+# the scale-out tests (Ray, Slurm, Kubernetes), for each engine that can be installed here.
 test:
 	@tools/install-deps.sh --test
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+	@tools/test-scale.sh
+
+# Only the scale-out tests, on the build `make test` or `make build` made.
+test-scale:
+	@tools/test-scale.sh
 
 bench: build
 	tools/bench/bench-transcode.sh
