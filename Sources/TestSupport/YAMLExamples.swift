@@ -1,4 +1,6 @@
-/// The YAML examples (```yaml fenced blocks) in documentation, so tests can parse them.
+/// The pipeline-file examples (```yaml fenced blocks) in documentation, so tests can parse them.
+/// Other YAML (a `segstream-ray cameras` file) is fenced with a word after the language
+/// (```yaml cameras) and left out.
 public enum YAMLExamples {
     /// The blocks in the `///` doc comments of Swift source `text`, comment markers removed.
     public static func inDocComments(_ text: String) -> [String] {

@@ -22,8 +22,14 @@ class LocalCluster:
 
     def __init__(self, workers=1, cpus=1, head_cpus=1):
         self.cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": head_cpus, "include_dashboard": False})
-        self.workers = [self.cluster.add_node(num_cpus=cpus) for _ in range(workers)]
+        self.cpus = cpus
+        self.workers = []
+        for _ in range(workers):
+            self.add_worker()
         self.address = self.cluster.address
+
+    def add_worker(self):
+        self.workers.append(self.cluster.add_node(num_cpus=self.cpus))
 
     def remove(self, node):
         self.cluster.remove_node(node, allow_graceful=False)

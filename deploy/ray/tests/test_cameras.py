@@ -11,6 +11,7 @@ import unittest
 from cluster import LOOPBACK, MODEL, ROOT, SEGSTREAM, LocalCluster  # first: it keeps Ray on loopback
 
 import ray  # noqa: E402
+from segstream_ray.cameras import load  # noqa: E402
 
 CAMERA_SERVER = os.path.join(ROOT, "tools", "fixtures", "rtsp-test-server.py")
 
@@ -32,6 +33,18 @@ def wait_for(condition, seconds, what):
 
 
 class CameraTests(unittest.TestCase):
+    def test_the_readme_example_loads(self):
+        """The README's CAMERAS.yaml example (its ```yaml cameras block) reads as documented."""
+        with open(os.path.join(ROOT, "README.md")) as file:
+            text = file.read()
+        block = text.split("```yaml cameras\n", 1)[1].split("```", 1)[0]
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml") as config:
+            config.write(block)
+            config.flush()
+            cameras = load(config.name)
+        self.assertEqual([(c["name"], c["split_every"], c["options"]) for c in cameras],
+                         [("gate", "10min", ["--smooth"]), ("yard", "10min", ["--smooth", "--keyframe-interval", "auto"])])
+
     def test_a_camera_resumes_on_another_node(self):
         """The node running the camera's actor dies: the actor restarts on the other node and the camera's pieces
         go on; SIGTERM to the driver finishes every piece (each plays, none left half-written)."""
