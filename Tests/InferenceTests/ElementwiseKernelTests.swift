@@ -13,6 +13,16 @@ import Testing
         case "Sigmoid": return (.sigmoid, [:], [], 18)
         case "HardSwish": return (.hardSwish, [:], [], 18)
         case "Tanh": return (.tanh, [:], [], 18)
+        case "Gelu":
+            let tanh = random.bool()
+            return (.gelu(tanhApproximation: tanh), tanh ? ["approximate": .string("tanh")] : [:], [], 20)
+        case "Erf": return (.erf, [:], [], 18)
+        case "Sqrt": return (.sqrt, [:], [], 18)
+        case "Reciprocal": return (.reciprocal, [:], [], 18)
+        case "Exp": return (.exp, [:], [], 18)
+        case "Log": return (.log, [:], [], 18)
+        case "Neg": return (.neg, [:], [], 18)
+        case "Abs": return (.abs, [:], [], 18)
         case "LeakyRelu":
             let alpha = random.next()
             return (.leakyRelu(alpha: alpha), ["alpha": .float(alpha)], [], 18)
@@ -31,13 +41,18 @@ import Testing
         }
     }
 
-    /// Shapes up to several 4096-element chunks, so the work splits over workers.
-    @Test(arguments: ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh"])
+    /// Shapes up to several 4096-element chunks, so the work splits over workers. Sqrt and Log
+    /// get positive inputs, Reciprocal none near 0.
+    @Test(arguments: ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Gelu", "Erf", "Sqrt", "Reciprocal",
+                      "Exp", "Log", "Neg", "Abs"])
     func activationMatchesReference(_ op: String) throws {
         var random = SeededRandom(op)
         for shape in [[1], [7, 3], [2, 3, 33, 35]] {
             for _ in 0..<2 {
-                let x = random.tensor(shape, scale: 6), instance = randomActivation(op, &random)
+                var x = random.tensor(shape, scale: 6)
+                if ["Sqrt", "Log"].contains(op) { x.data = x.data.map { abs($0) + 0.01 } }
+                if op == "Reciprocal" { x.data = x.data.map { $0 < 0 ? $0 - 0.5 : $0 + 0.5 } }
+                let instance = randomActivation(op, &random)
                 let actual = try run(op, [.float32(x)] + instance.inputs, instance.attributes, opset: instance.opset)[0]
                 expectClose(actual, ActivationKernel.reference(x, instance.activation), "\(instance.activation) \(shape)")
             }
@@ -64,6 +79,23 @@ import Testing
         let big = random.tensor([2, 8, 40, 52]), channel = random.tensor([1, 8, 1, 1])
         expectClose(try run(opType, [.float32(big), .float32(channel)])[0], Binary.reference(op, big, channel))
         expectClose(try run(opType, [.float32(channel), .float32(big)])[0], Binary.reference(op, channel, big))
+    }
+
+    /// Pow with broadcasting: positive bases to any exponent, and the square exporters write
+    /// for a decomposed LayerNorm (any base).
+    @Test func powBroadcastsLikeNumpy() throws {
+        var random = SeededRandom("Pow")
+        for _ in 0..<8 {
+            let out = random.shape(rank: 1...3, dims: 1...5) + [random.int(33...70)]
+            var a = random.tensor(operandShape(out, &random), scale: 2)
+            a.data = a.data.map { abs($0) + 0.05 }
+            let b = random.tensor(operandShape(out, &random), scale: 2)
+            expectClose(try run("Pow", [.float32(a), .float32(b)])[0], Binary.reference(.pow, a, b), "\(a.shape) ^ \(b.shape)")
+        }
+        let x = random.tensor([2, 8, 40, 52], scale: 3), two = Tensor(shape: [], data: [2])
+        expectClose(try run("Pow", [.float32(x), .float32(two)])[0], Binary.reference(.pow, x, two))
+        let bases = Tensor(shape: [6], data: [2, -3, 0, 5, -1, 1]), exponents = Tensor(shape: [6], data: [10, 3, 4, 0, 7, 62])
+        #expect(try run("Pow", [typed(bases, .int64), typed(exponents, .int64)])[0] == typed(Binary.reference(.pow, bases, exponents), .int64))
     }
 
     /// Int64 arithmetic matches the float reference on small whole numbers, division truncated.

@@ -49,4 +49,34 @@ import Testing
             #expect(actual == .int64(expected), "\(shape) axis \(axis) keepdims \(keepDims)")
         }
     }
+
+    /// Normalized over the axes from `axis` (default -1) on, with Scale of those axes' shape or
+    /// of the last alone (broadcast), and B of their shape or left out.
+    @Test func layerNormalizationMatchesReference() throws {
+        var random = SeededRandom("layernorm")
+        for _ in 0..<8 {
+            let shape = random.shape(rank: 1...4, dims: 1...7) + [random.int(1...70)]
+            let x = random.tensor(shape, scale: 4), axis = random.int(0...(shape.count - 1))
+            let group = Array(shape[axis...]), epsilon = random.element([1e-5, 1e-3] as [Float])
+            let scale = random.tensor(random.bool() ? group : [group.last!]), bias = random.tensor(group)
+            let withBias = random.bool()
+            var attributes: [String: Attribute] = ["epsilon": .float(epsilon)]
+            if axis != shape.count - 1 || random.bool() { attributes["axis"] = .int(random.bool() ? axis : axis - shape.count) }
+            let inputs: [TensorValue?] = [.float32(x), .float32(scale)] + (withBias ? [.float32(bias)] : [])
+            let actual = try run("LayerNormalization", inputs, attributes, opset: 17)[0]
+            let size = group.reduce(1, *)
+            let expected = LayerNormalization.reference(x, axis: axis, scale: (0..<size).map { scale.data[$0 % scale.data.count] },
+                                                        bias: withBias ? bias.data : [Float](repeating: 0, count: size), epsilon: epsilon)
+            expectClose(actual, expected, "\(shape) axis \(axis)")
+        }
+    }
+
+    @Test(arguments: [[1, 1, 1], [2, 3, 5], [2, 5, 7, 9], [1, 4, 3, 5, 2], [2, 16, 40, 33]])
+    func instanceNormalizationMatchesReference(_ shape: [Int]) throws {
+        var random = SeededRandom("instancenorm \(shape)")
+        let x = random.tensor(shape, scale: 3), scale = random.tensor([shape[1]]), bias = random.tensor([shape[1]])
+        let epsilon = random.element([1e-5, 1e-3] as [Float])
+        let actual = try run("InstanceNormalization", [x, scale, bias].map { .float32($0) }, ["epsilon": .float(epsilon)])[0]
+        expectClose(actual, InstanceNormalization.reference(x, scale: scale.data, bias: bias.data, epsilon: epsilon))
+    }
 }

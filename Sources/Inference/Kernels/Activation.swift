@@ -9,6 +9,9 @@ enum Activation: Equatable {
     case hardSigmoid(alpha: Float, beta: Float)
     case hardSwish
     case tanh
+    /// GELU: exact (x·Φ(x), with erf) or the tanh approximation (opset 20's `approximate`).
+    case gelu(tanhApproximation: Bool)
+    case erf, sqrt, reciprocal, exp, log, neg, abs
 
     /// The activation a node computes, or nil when it is not one. Clip's bounds must be
     /// attributes (opset < 11) or constant initializers.
@@ -20,6 +23,17 @@ enum Activation: Equatable {
         case "HardSigmoid": self = .hardSigmoid(alpha: try node.float("alpha", default: 0.2), beta: try node.float("beta", default: 0.5))
         case "HardSwish": self = .hardSwish
         case "Tanh": self = .tanh
+        case "Gelu":
+            let approximate = try node.string("approximate", default: "none")
+            guard ["none", "tanh"].contains(approximate) else { throw node.error("approximate must be none or tanh, not \(approximate)") }
+            self = .gelu(tanhApproximation: approximate == "tanh")
+        case "Erf": self = .erf
+        case "Sqrt": self = .sqrt
+        case "Reciprocal": self = .reciprocal
+        case "Exp": self = .exp
+        case "Log": self = .log
+        case "Neg": self = .neg
+        case "Abs": self = .abs
         case "Clip":
             func bound(_ i: Int, _ fallback: Float) -> Float? {
                 guard i < node.inputs.count, !node.inputs[i].isEmpty else { return fallback }
@@ -41,19 +55,44 @@ enum Activation: Equatable {
         case .clip(let lo, let hi):
             for i in 0..<count { p[i] = min(max(p[i], lo), hi) }
         case .sigmoid:
-            for i in 0..<count { p[i] = 1 / (1 + exp(-p[i])) }
+            for i in 0..<count { p[i] = 1 / (1 + Foundation.exp(-p[i])) }
         case .hardSigmoid(let a, let b):
             for i in 0..<count { p[i] = min(max(a * p[i] + b, 0), 1) }
         case .hardSwish:
             for i in 0..<count { let v = p[i]; p[i] = v * min(max(v / 6 + 0.5, 0), 1) }
         case .tanh:
             for i in 0..<count { p[i] = Foundation.tanh(p[i]) }
+        case .gelu(let approximate):
+            for i in 0..<count { p[i] = Self.gelu(p[i], tanhApproximation: approximate) }
+        case .erf:
+            for i in 0..<count { p[i] = Foundation.erf(p[i]) }
+        case .sqrt:
+            for i in 0..<count { p[i] = p[i].squareRoot() }
+        case .reciprocal:
+            for i in 0..<count { p[i] = 1 / p[i] }
+        case .exp:
+            for i in 0..<count { p[i] = Foundation.exp(p[i]) }
+        case .log:
+            for i in 0..<count { p[i] = Foundation.log(p[i]) }
+        case .neg:
+            for i in 0..<count { p[i] = -p[i] }
+        case .abs:
+            for i in 0..<count { p[i] = Swift.abs(p[i]) }
         }
+    }
+
+    /// GELU of one value, as ONNX's Gelu defines it.
+    @inline(__always)
+    static func gelu(_ v: Float, tanhApproximation: Bool) -> Float {
+        if tanhApproximation {
+            return 0.5 * v * (1 + Foundation.tanh(0.7978845608 * (v + 0.044715 * v * v * v)))
+        }
+        return 0.5 * v * (1 + Foundation.erf(v * 0.70710678118))
     }
 }
 
-/// Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish and Tanh on any Float32 shape.
-/// Clip bounds given as inputs must be constants.
+/// Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu, Erf, Sqrt, Reciprocal,
+/// Exp, Log, Neg and Abs on any Float32 shape. Clip bounds given as inputs must be constants.
 struct ActivationKernel: Kernel {
     let node: Node
     let opset: Int
@@ -94,10 +133,22 @@ struct ActivationKernel: Kernel {
             case .relu: return max(0, v)
             case .leakyRelu(let alpha): return v >= 0 ? v : alpha * v
             case .clip(let lo, let hi): return min(hi, max(lo, v))
-            case .sigmoid: return 1 / (1 + exp(-v))
+            case .sigmoid: return 1 / (1 + Foundation.exp(-v))
             case .hardSigmoid(let alpha, let beta): return max(0, min(1, alpha * v + beta))
             case .hardSwish: return v * max(0, min(1, v / 6 + 0.5))
             case .tanh: return Foundation.tanh(v)
+            case .gelu(let approximate):
+                let d = Double(v)
+                let phi = approximate ? 0.5 * (1 + Foundation.tanh((2 / Double.pi).squareRoot() * (d + 0.044715 * d * d * d)))
+                                      : 0.5 * (1 + Foundation.erf(d / 2.0.squareRoot()))
+                return Float(d * phi)
+            case .erf: return Float(Foundation.erf(Double(v)))
+            case .sqrt: return Float(Double(v).squareRoot())
+            case .reciprocal: return 1 / v
+            case .exp: return Float(Foundation.exp(Double(v)))
+            case .log: return Float(Foundation.log(Double(v)))
+            case .neg: return -v
+            case .abs: return Swift.abs(v)
             }
         })
     }

@@ -1,7 +1,9 @@
-/// Add, Sub, Mul and Div with numpy broadcasting, on Float32 or Int64 (integer
+import Foundation
+
+/// Add, Sub, Mul, Div and Pow with numpy broadcasting, on Float32 or Int64 (integer
 /// division truncates; dividing by zero gives 0 rather than trapping).
 struct Binary: Kernel {
-    enum Op { case add, sub, mul, div }
+    enum Op { case add, sub, mul, div, pow }
 
     let node: Node
     let op: Op
@@ -12,6 +14,7 @@ struct Binary: Kernel {
         case "Add": op = .add
         case "Sub": op = .sub
         case "Mul": op = .mul
+        case "Pow": op = .pow
         default: op = .div
         }
     }
@@ -37,10 +40,24 @@ struct Binary: Kernel {
                 case .sub: return x &- y
                 case .mul: return x &* y
                 case .div: return y == 0 || (x == .min && y == -1) ? 0 : x / y
+                case .pow: return integerPower(x, y)
                 }
             } }
         }
         return { layout.runFloat(op, a.floats, b.floats, out.floats, threads: threads) }
+    }
+
+    /// `base` to the power `exponent` (by squaring, wrapping on overflow); a negative exponent
+    /// gives the truncated result: 1 for a base of 1, ±1 for -1, else 0.
+    static func integerPower(_ base: Int64, _ exponent: Int64) -> Int64 {
+        if exponent < 0 { return base == 1 ? 1 : base == -1 ? (exponent % 2 == 0 ? 1 : -1) : 0 }
+        var (result, factor, rest): (Int64, Int64, Int64) = (1, base, exponent)
+        while rest > 0 {
+            if rest & 1 == 1 { result = result &* factor }
+            factor = factor &* factor
+            rest >>= 1
+        }
+        return result
     }
 
     /// Plain per-element arithmetic with numpy broadcasting, the test oracle.
@@ -53,6 +70,7 @@ struct Binary: Kernel {
             case .sub: y[index: index] = u - v
             case .mul: y[index: index] = u * v
             case .div: y[index: index] = u / v
+            case .pow: y[index: index] = Float(Foundation.pow(Double(u), Double(v)))
             }
         }
         return y
@@ -132,6 +150,7 @@ struct BroadcastLayout {
                         case .sub: po[i] = x - y
                         case .mul: po[i] = x * y
                         case .div: po[i] = x / y
+                        case .pow: po[i] = y == 2 ? x * x : Foundation.pow(x, y)
                         }
                     }
                 }

@@ -14,13 +14,15 @@ enum KernelRegistry {
             "MaxPool": { n, _ in try MaxPool(n) }, "AveragePool": { n, _ in try AveragePool(n) },
             "GlobalAveragePool": { n, _ in try GlobalAveragePool(n) }, "MaxUnpool": { n, _ in try MaxUnpool(n) },
             "Pad": { n, _ in try Pad(n) }, "ReduceMean": { n, _ in try ReduceMean(n) }, "ArgMax": { n, _ in try ArgMax(n) },
+            "LayerNormalization": { n, _ in try LayerNormalization(n) }, "InstanceNormalization": { n, _ in try InstanceNormalization(n) },
             "ResizeArgMax": { n, _ in try ResizeArgMax(n) },
             "Shape": { n, _ in try Shape(n) }, "Gather": { n, _ in try Gather(n) }, "Cast": { n, _ in try Cast(n) },
             "Constant": { n, _ in try Constant(n) }, "ConstantOfShape": { n, _ in try ConstantOfShape(n) },
         ]
-        for op in ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh"] { table[op] = { try ActivationKernel($0, opset: $1) } }
+        for op in ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Gelu", "Erf", "Sqrt", "Reciprocal",
+                   "Exp", "Log", "Neg", "Abs"] { table[op] = { try ActivationKernel($0, opset: $1) } }
         for op in ["Softmax", "LogSoftmax"] { table[op] = { try Softmax($0, opset: $1) } }
-        for op in ["Add", "Sub", "Mul", "Div"] { table[op] = { n, _ in try Binary(n) } }
+        for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
         for op in ["Identity", "Dropout"] { table[op] = { n, _ in try Identity(n) } }

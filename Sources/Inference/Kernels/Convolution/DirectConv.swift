@@ -263,7 +263,8 @@ struct ChannelSources {
 }
 
 /// An epilogue activation split for the `CKernels` stores: what they apply as they store
-/// (`kind` with `alpha`, `beta`), and what the caller applies after (Sigmoid, Tanh).
+/// (`kind` with `alpha`, `beta`), and what the caller applies after (the rest: Sigmoid, Tanh,
+/// GELU, ...).
 struct FusedActivation {
     var kind = SSActivationNone
     var alpha: Float = 0, beta: Float = 0
@@ -277,7 +278,7 @@ struct FusedActivation {
         case .leakyRelu(let a): (kind, alpha) = (SSActivationLeakyRelu, a)
         case .hardSigmoid(let a, let b): (kind, alpha, beta) = (SSActivationHardSigmoid, a, b)
         case .hardSwish: kind = SSActivationHardSwish
-        case .sigmoid, .tanh: after = activation
+        case .sigmoid, .tanh, .gelu, .erf, .sqrt, .reciprocal, .exp, .log, .neg, .abs: after = activation
         }
     }
 }
