@@ -1,8 +1,8 @@
 import Testing
 @testable import Inference
 
-/// Softmax, LogSoftmax, ReduceMean and ArgMax against the plain reference loops, on
-/// random shapes and axes.
+/// Softmax, LogSoftmax, the Reduce operators, ArgMax, LayerNormalization and
+/// InstanceNormalization against the plain reference loops, on random shapes and axes.
 @Suite struct ReductionKernelTests {
     /// Opset 11 normalises over all axes from `axis` on, opset 13 over `axis` alone; the
     /// default axis (1 before opset 13, -1 from it) is used when the attribute is left out.
@@ -18,20 +18,23 @@ import Testing
         }
     }
 
-    /// Axes as an attribute (opset 13) or an input (opset 18): random subsets, negative
-    /// ones, none (all axes, or none with noop_with_empty_axes), with and without keepdims.
-    @Test(arguments: [13, 18])
-    func reduceMeanMatchesReference(opset: Int) throws {
-        var random = SeededRandom("reducemean \(opset)")
+    /// Axes as an attribute (opset 13) or an input (opset 18; ReduceSum's from 13): random
+    /// subsets, negative ones, none (all axes, or none with noop_with_empty_axes), with and
+    /// without keepdims.
+    @Test(arguments: Reduce.Op.allCases, [13, 18])
+    func reductionMatchesReference(_ op: Reduce.Op, opset: Int) throws {
+        var random = SeededRandom("\(op.rawValue) \(opset)")
+        let axesAsInput = opset >= 18 || op == .sum
         for _ in 0..<10 {
             let shape = random.shape(rank: 1...4, dims: 1...7), x = random.tensor(shape)
             let axes: [Int]? = random.int(0...3) == 0 ? nil : shape.indices.filter { _ in random.bool() }.map { random.bool() ? $0 - shape.count : $0 }
-            let keepDims = random.bool(), noop = opset >= 18 && random.bool()
+            // With no axes and noop, ReduceL1 and ReduceL2 are left as the spec leaves them: unsaid.
+            let keepDims = random.bool(), noop = axesAsInput && ![.l1, .l2].contains(op) && random.bool()
             var attributes: [String: Attribute] = ["keepdims": .int(keepDims ? 1 : 0), "noop_with_empty_axes": .int(noop ? 1 : 0)]
             var inputs: [TensorValue?] = [.float32(x)]
-            if let axes { if opset < 18 { attributes["axes"] = .ints(axes) } else { inputs.append(int64s(axes)) } }
-            let actual = try run("ReduceMean", inputs, attributes, opset: opset)[0]
-            let expected = ReduceMean.reference(x, axes: axes, keepDims: keepDims, noopWithEmptyAxes: noop)
+            if let axes { if axesAsInput { inputs.append(int64s(axes)) } else { attributes["axes"] = .ints(axes) } }
+            let actual = try run(op.rawValue, inputs, attributes, opset: opset)[0]
+            let expected = Reduce.reference(op, x, axes: axes, keepDims: keepDims, noopWithEmptyAxes: noop)
             expectClose(actual, expected, "\(shape) axes \(axes ?? []) keepdims \(keepDims) noop \(noop)")
         }
     }

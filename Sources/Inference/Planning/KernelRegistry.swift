@@ -13,7 +13,7 @@ enum KernelRegistry {
             "Reshape": { n, _ in try Reshape(n) }, "Flatten": { n, _ in try Flatten(n) }, "Transpose": { n, _ in try Transpose(n) },
             "MaxPool": { n, _ in try MaxPool(n) }, "AveragePool": { n, _ in try AveragePool(n) },
             "GlobalAveragePool": { n, _ in try GlobalAveragePool(n) }, "MaxUnpool": { n, _ in try MaxUnpool(n) },
-            "Pad": { n, _ in try Pad(n) }, "ReduceMean": { n, _ in try ReduceMean(n) }, "ArgMax": { n, _ in try ArgMax(n) },
+            "Pad": { n, _ in try Pad(n) }, "ArgMax": { n, _ in try ArgMax(n) },
             "LayerNormalization": { n, _ in try LayerNormalization(n) }, "InstanceNormalization": { n, _ in try InstanceNormalization(n) },
             "ResizeArgMax": { n, _ in try ResizeArgMax(n) },
             "Shape": { n, _ in try Shape(n) }, "Gather": { n, _ in try Gather(n) }, "Cast": { n, _ in try Cast(n) },
@@ -22,6 +22,7 @@ enum KernelRegistry {
         for op in ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Gelu", "Erf", "Sqrt", "Reciprocal",
                    "Exp", "Log", "Neg", "Abs"] { table[op] = { try ActivationKernel($0, opset: $1) } }
         for op in ["Softmax", "LogSoftmax"] { table[op] = { try Softmax($0, opset: $1) } }
+        for op in Reduce.Op.allCases { table[op.rawValue] = { n, _ in try Reduce(n) } }
         for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }

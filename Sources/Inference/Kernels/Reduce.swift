@@ -1,0 +1,121 @@
+import Foundation
+
+/// ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2,
+/// ReduceLogSumExp and ReduceSumSquare over `axes` (attribute, or constant input as ReduceSum
+/// takes from opset 13 and the others from 18; all axes when empty unless
+/// `noop_with_empty_axes`, which reduces over none), with `keepdims`. Float32.
+struct Reduce: Kernel {
+    enum Op: String, CaseIterable {
+        case sum = "ReduceSum", mean = "ReduceMean", max = "ReduceMax", min = "ReduceMin", prod = "ReduceProd"
+        case l1 = "ReduceL1", l2 = "ReduceL2", logSumExp = "ReduceLogSumExp", sumSquare = "ReduceSumSquare"
+    }
+
+    let node: Node
+    let op: Op
+    let keepDims: Bool
+    let axesAttribute: [Int]?
+    let noopWithEmptyAxes: Bool
+
+    init(_ node: Node) throws {
+        guard let op = Op(rawValue: node.opType) else { throw node.error("not a reduction") }
+        self.node = node
+        self.op = op
+        keepDims = try node.int("keepdims", default: 1) != 0
+        axesAttribute = try node.ints("axes")
+        noopWithEmptyAxes = try node.int("noop_with_empty_axes", default: 0) != 0
+    }
+
+    func axes(_ inputs: [ValueInfo?]) throws -> Set<Int> {
+        let x = try node.required(inputs, 0)
+        let given = try axesAttribute ?? node.constantInput(inputs, 1)?.intValues ?? []
+        if given.isEmpty { return noopWithEmptyAxes ? [] : Set(x.shape.indices) }
+        return Set(try given.map { try node.normalizedAxis($0, rank: x.shape.count) })
+    }
+
+    func outputs(_ inputs: [ValueInfo?]) throws -> [TensorDesc] {
+        let x = try node.required(inputs, 0)
+        try node.requireFloat(x)
+        let reduced = try axes(inputs)
+        let shape = x.shape.indices.compactMap { reduced.contains($0) ? (keepDims ? 1 : nil) : x.shape[$0] }
+        return [.float(shape)]
+    }
+
+    func step(_ inputs: [Buffer?], _ outputs: [Buffer], _ context: PlanContext) throws -> Step {
+        let infos = inputs.map { $0.map { ValueInfo(desc: $0.desc, constant: $0.load()) } }
+        let reduced = try axes(infos)
+        let x = inputs[0]!, y = outputs[0], shape = x.shape
+        let kept = shape.indices.map { reduced.contains($0) ? 1 : shape[$0] }
+        let outStrides = broadcastStrides(kept, to: shape)
+        let count = x.count / max(y.count, 1), total = x.count, rank = shape.count, op = op
+        /// The output element input element `i` reduces into.
+        func target(_ i: Int) -> Int {
+            var rest = i, o = 0
+            for a in stride(from: rank - 1, through: 0, by: -1) {
+                o += (rest % shape[a]) * outStrides[a]
+                rest /= shape[a]
+            }
+            return o
+        }
+        /// Folds every input element into its output element with `combine`, from `initial`,
+        /// in Double (a sum over thousands of elements stays exact to Float), then `finish`es each.
+        func fold(_ initial: Double, _ combine: (Double, Float) -> Double, finish: (Double) -> Double = { $0 }) -> [Double] {
+            var accumulators = [Double](repeating: initial, count: y.count)
+            for i in 0..<total {
+                let o = target(i)
+                accumulators[o] = combine(accumulators[o], x.floats[i])
+            }
+            for j in 0..<y.count { y.floats[j] = Float(finish(accumulators[j])) }
+            return accumulators
+        }
+        return {
+            switch op {
+            case .sum: _ = fold(0) { $0 + Double($1) }
+            case .mean: _ = fold(0, { $0 + Double($1) }, finish: { $0 / Double(count) })
+            case .max: _ = fold(-.infinity) { Swift.max($0, Double($1)) }
+            case .min: _ = fold(.infinity) { Swift.min($0, Double($1)) }
+            case .prod: _ = fold(1) { $0 * Double($1) }
+            case .l1: _ = fold(0) { $0 + Double(abs($1)) }
+            case .l2: _ = fold(0, { $0 + Double($1) * Double($1) }, finish: { $0.squareRoot() })
+            case .sumSquare: _ = fold(0) { $0 + Double($1) * Double($1) }
+            case .logSumExp:   // log Σ exp(x − peak) + peak, with each group's peak first
+                let peaks = fold(-.infinity) { Swift.max($0, Double($1)) }
+                var sums = [Double](repeating: 0, count: y.count)
+                for i in 0..<total {
+                    let o = target(i)
+                    sums[o] += Foundation.exp(Double(x.floats[i]) - peaks[o])
+                }
+                for j in 0..<y.count { y.floats[j] = Float(Foundation.log(sums[j]) + peaks[j]) }
+            }
+        }
+    }
+
+    /// Plain reduction in Double, the test oracle: each output element combines the input
+    /// elements that agree with it on the kept axes. No axes means all, or none with
+    /// `noopWithEmptyAxes`.
+    static func reference(_ op: Op, _ x: Tensor, axes: [Int]?, keepDims: Bool, noopWithEmptyAxes: Bool) -> Tensor {
+        let given = (axes ?? []).map { $0 < 0 ? $0 + x.shape.count : $0 }
+        let reduced = given.isEmpty && !noopWithEmptyAxes ? Array(x.shape.indices) : given
+        let keptShape = x.shape.indices.map { reduced.contains($0) ? 1 : x.shape[$0] }
+        var groups = [[Double]](repeating: [], count: keptShape.reduce(1, *))
+        let keptStrides = stridesOf(keptShape)
+        for index in allIndices(x.shape) {
+            let o = index.indices.map { reduced.contains($0) ? 0 : index[$0] * keptStrides[$0] }.reduce(0, +)
+            groups[o].append(Double(x[index: index]))
+        }
+        let values = groups.map { v -> Float in
+            switch op {
+            case .sum: return Float(v.reduce(0, +))
+            case .mean: return Float(v.reduce(0, +) / Double(v.count))
+            case .max: return Float(v.max()!)
+            case .min: return Float(v.min()!)
+            case .prod: return Float(v.reduce(1, *))
+            case .l1: return Float(v.map(Swift.abs).reduce(0, +))
+            case .l2: return Float(v.map { $0 * $0 }.reduce(0, +).squareRoot())
+            case .sumSquare: return Float(v.map { $0 * $0 }.reduce(0, +))
+            case .logSumExp: let peak = v.max()!; return Float(Foundation.log(v.map { Foundation.exp($0 - peak) }.reduce(0, +)) + peak)
+            }
+        }
+        let shape = keepDims ? keptShape : x.shape.indices.filter { !reduced.contains($0) }.map { x.shape[$0] }
+        return Tensor(shape: shape, data: values)
+    }
+}
