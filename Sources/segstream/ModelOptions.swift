@@ -20,7 +20,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Frames per inference call.")
     var batch = InferSpec().batch
 
-    @Option(help: "Inference threads (default: all cores).")
+    @Option(help: "Inference threads (default: all cores; one fewer with temporal options, which leaves a core to them).")
     var threads: Int?
 
     @Flag(help: "Refine labels at the picture's edges (CRF-style, guided by the frame; see the refine stage).")

@@ -10,7 +10,7 @@
 /// ```yaml
 /// - infer:
 ///     batch: 4       # frames per inference call
-///     threads: 2     # inference threads (default: all cores)
+///     threads: 2     # inference threads (default: all cores; one fewer with a temporal stage)
 /// ```
 public final class InferenceStage: Stage {
     public let name = "infer"
@@ -74,7 +74,7 @@ public struct InferSpec: FileStageSpec {
     static let keys = ["batch", "threads"]
     /// Frames per inference call; 2 is the measured default (BENCHMARKS.md, "Defaults").
     public var batch = 2
-    /// Inference threads; nil: all cores.
+    /// Inference threads; nil: all cores (one fewer with a `temporal` stage).
     public var threads: Int?
 
     public init(batch: Int = 2, threads: Int? = nil) {
