@@ -98,6 +98,46 @@ import Testing
         #expect(try run("Pow", [typed(bases, .int64), typed(exponents, .int64)])[0] == typed(Binary.reference(.pow, bases, exponents), .int64))
     }
 
+    /// Comparisons of Float32 or Int64 operands drawn from a few whole numbers (so equal
+    /// elements are common), broadcast; the result is a bool (Int64 0 or 1).
+    @Test(arguments: Comparison.Op.allCases, [ElementType.float32, .int64])
+    func comparisonMatchesReference(_ op: Comparison.Op, _ type: ElementType) throws {
+        var random = SeededRandom("\(op.rawValue) \(type)")
+        for _ in 0..<8 {
+            let out = random.shape(rank: 0...3, dims: 1...5)
+            let whole = [operandShape(out, &random), operandShape(out, &random)].map { random.integers($0, -2...2) }
+            let a = Tensor(shape: whole[0].shape, data: whole[0].data.map(Float.init)), b = Tensor(shape: whole[1].shape, data: whole[1].data.map(Float.init))
+            let actual = try run(op.rawValue, [typed(a, type), typed(b, type)])[0]
+            #expect(actual == .int64(Comparison.reference(op, a, b)), "\(a.shape) \(op.rawValue) \(b.shape)")
+        }
+    }
+
+    /// And, Or, Xor (broadcast) and Not on random bools.
+    @Test(arguments: Logical.Op.allCases)
+    func logicalMatchesReference(_ op: Logical.Op) throws {
+        var random = SeededRandom(op.rawValue)
+        for _ in 0..<8 {
+            let out = random.shape(rank: 0...3, dims: 1...5)
+            let bools = [operandShape(out, &random), operandShape(out, &random)].map { shape in
+                Int64Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in random.bool() ? 1 : 0 })
+            }
+            let inputs: [TensorValue?] = op == .not ? [.int64(bools[0])] : [.int64(bools[0]), .int64(bools[1])]
+            #expect(try run(op.rawValue, inputs)[0] == .int64(Logical.reference(op, bools[0], bools[1])), "\(bools.map(\.shape))")
+        }
+    }
+
+    /// The condition, X and Y each broadcast from its own shape.
+    @Test func whereBroadcastsAllThree() throws {
+        var random = SeededRandom("Where")
+        for _ in 0..<10 {
+            let out = random.shape(rank: 0...4, dims: 1...5)
+            let shape = operandShape(out, &random)
+            let condition = Int64Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in random.bool() ? 1 : 0 })
+            let x = random.tensor(operandShape(out, &random)), y = random.tensor(operandShape(out, &random))
+            #expect(try run("Where", [.int64(condition), .float32(x), .float32(y)])[0] == .float32(Where.reference(condition, x, y)))
+        }
+    }
+
     /// Int64 arithmetic matches the float reference on small whole numbers, division truncated.
     @Test(arguments: binaryOps.keys.sorted())
     func integerBinaryMatchesReference(_ opType: String) throws {

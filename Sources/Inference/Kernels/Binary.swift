@@ -159,7 +159,7 @@ struct BroadcastLayout {
     }
 
     @inline(__always)
-    func run<T>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>, threads: Int, _ f: (T, T) -> T) {
+    func run<T, U>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ out: UnsafeMutablePointer<U>, threads: Int, _ f: (T, T) -> U) {
         let rows = outer.reduce(1, *)
         parallelFor(rows, threads: threads) { range in
             for r in range {

@@ -23,6 +23,9 @@ enum KernelRegistry {
                    "Exp", "Log", "Neg", "Abs"] { table[op] = { try ActivationKernel($0, opset: $1) } }
         for op in ["Softmax", "LogSoftmax"] { table[op] = { try Softmax($0, opset: $1) } }
         for op in Reduce.Op.allCases { table[op.rawValue] = { n, _ in try Reduce(n) } }
+        for op in Comparison.Op.allCases { table[op.rawValue] = { n, _ in try Comparison(n) } }
+        for op in Logical.Op.allCases { table[op.rawValue] = { n, _ in try Logical(n) } }
+        table["Where"] = { n, _ in try Where(n) }
         for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
