@@ -1,7 +1,7 @@
 import Testing
 @testable import Inference
 
-/// Concat, Split, Slice, Transpose, Gather and Pad on both element types against the plain
+/// Concat, Split, Slice, Transpose, Gather, Pad, Expand, Tile and Range against the plain
 /// reference loops, on random shapes and attributes; results must match exactly.
 @Suite struct DataMovementKernelTests {
     static let types = [ElementType.float32, .int64]
@@ -130,5 +130,31 @@ import Testing
             let expected = Pad.reference(x, pads: pads, mode: mode, value: value, axes: axes)
             #expect(actual == typed(expected, type), "\(shape) pads \(pads) axes \(axes ?? []) value \(value)")
         }
+    }
+
+    /// Expand to a shape with more axes, ones and equal sizes; Tile by random counts (zero
+    /// included): both element types against the plain references.
+    @Test(arguments: types)
+    func expandAndTileMatchReference(_ type: ElementType) throws {
+        var random = SeededRandom("expand tile \(type)")
+        for _ in 0..<8 {
+            let shape = random.shape(rank: 1...3, dims: 1...4), x = random.wholeNumbers(shape)
+            let target = random.shape(rank: 0...1, dims: 2...3) + shape.map { $0 == 1 ? random.int(1...4) : (random.bool() ? $0 : 1) }
+            let expanded = try run("Expand", [typed(x, type), .int64(Int64Tensor(shape: [target.count], data: target.map(Int64.init)))])[0]
+            #expect(expanded == typed(Expand.reference(x, to: target), type), "\(shape) to \(target)")
+            let repeats = shape.map { _ in random.int(0...3) }
+            let tiled = try run("Tile", [typed(x, type), .int64(Int64Tensor(shape: [repeats.count], data: repeats.map(Int64.init)))])[0]
+            #expect(tiled == typed(Tile.reference(x, repeats: repeats), type), "\(shape) by \(repeats)")
+        }
+    }
+
+    /// Float and integer ranges, rising and falling, empty ones included.
+    @Test func rangeMatchesReference() throws {
+        for (start, limit, delta) in [(0, 10, 3), (1.5, -2, -0.75), (5, 5, 1), (3, 1, 1), (-4, 4, 0.5)] as [(Float, Float, Float)] {
+            let scalar = { (v: Float) in TensorValue.float32(Tensor(shape: [], data: [v])) }
+            #expect(try run("Range", [scalar(start), scalar(limit), scalar(delta)])[0] == .float32(RangeKernel.reference(start: start, limit: limit, delta: delta)))
+        }
+        let integer = { (v: Int64) in TensorValue.int64(Int64Tensor(shape: [], data: [v])) }
+        #expect(try run("Range", [integer(2), integer(-7), integer(-3)])[0] == .int64(Int64Tensor(shape: [3], data: [2, -1, -4])))
     }
 }

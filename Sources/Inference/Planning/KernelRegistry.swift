@@ -26,6 +26,9 @@ enum KernelRegistry {
         for op in Comparison.Op.allCases { table[op.rawValue] = { n, _ in try Comparison(n) } }
         for op in Logical.Op.allCases { table[op.rawValue] = { n, _ in try Logical(n) } }
         table["Where"] = { n, _ in try Where(n) }
+        table["Expand"] = { n, _ in try Expand(n) }
+        table["Tile"] = { n, _ in try Tile(n) }
+        table["Range"] = { n, _ in try RangeKernel(n) }
         for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
