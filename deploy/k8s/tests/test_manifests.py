@@ -56,7 +56,7 @@ class ManifestTests(unittest.TestCase):
 
             first = run(0)
             self.assertEqual(first.returncode, 0, first.stderr)
-            outputs = sorted(os.listdir(os.path.join(data, "out")))
+            outputs = sorted(name for name in os.listdir(os.path.join(data, "out")) if not name.startswith("."))
             self.assertEqual(outputs, ["drive.jsonl", "drive.labels.mkv", "drive.mp4"])
             stamps = [os.stat(os.path.join(data, "out", name)).st_mtime_ns for name in outputs]
             started = time.monotonic()
@@ -65,7 +65,8 @@ class ManifestTests(unittest.TestCase):
             self.assertEqual([os.stat(os.path.join(data, "out", name)).st_mtime_ns for name in outputs], stamps)
             bad = run(1)
             self.assertIn(bad.returncode, never_retried, bad.stderr)
-            self.assertEqual(sorted(os.listdir(os.path.join(data, "out"))), outputs)
+            self.assertEqual(sorted(name for name in os.listdir(os.path.join(data, "out")) if not name.startswith(".")), outputs)
+            self.assertEqual(os.listdir(os.path.join(data, "out", ".staging")), [])
 
     def test_camera_pods_take_their_camera_by_index(self):
         stateful = [d for d in documents("cameras.yaml") if d["kind"] == "StatefulSet"][0]

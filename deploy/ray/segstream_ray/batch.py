@@ -41,6 +41,7 @@ class Batch:
             ray.init(address=self.args.address, log_to_driver=False, logging_level="ERROR")
             self.slots = max(1, int(ray.cluster_resources().get("CPU", 1) // self.args.cpus_per_task))
             self.execute(todo)
+        plan.remove_work_folders(self.out)
         summary = self.write_summary(time.monotonic() - started)
         failed = [job for job in self.jobs if job.status != "done"]
         for job in failed:
@@ -98,20 +99,22 @@ class Batch:
         if job.status == "failed":
             return
         if code == segstream.SUCCESS:
+            unit.commit()
             self.join_if_ready(job)
-        elif (code is None or segstream.is_retryable(code)) and unit.attempts <= self.args.retries:
-            for path in unit.outputs.values():
-                segstream.remove_partials(os.path.dirname(path), os.path.basename(path))
+            return
+        unit.discard()
+        if (code is None or segstream.is_retryable(code)) and unit.attempts <= self.args.retries:
             self.submit(job, unit)
         else:
             job.status, job.exit_code, job.error = "failed", code, message
             self.cancel_rest_of(job)
 
     def cancel_rest_of(self, job):
-        for reference, (other, _, _) in list(self.pending.items()):
+        for reference, (other, unit, _) in list(self.pending.items()):
             if other is job:
                 ray.cancel(reference, force=True)
                 del self.pending[reference]
+                unit.discard()
 
     def join_if_ready(self, job):
         """Marks the job done once every unit is complete, joining shards first (without re-encoding)."""
@@ -127,12 +130,10 @@ class Batch:
             for unit in job.units:
                 for path in unit.outputs.values():
                     os.remove(path)
-            folder = os.path.dirname(next(iter(job.units[0].outputs.values())))
-            for empty in (folder, os.path.dirname(folder)):
-                try:
-                    os.rmdir(empty)
-                except OSError:
-                    break
+            try:
+                os.rmdir(os.path.dirname(next(iter(job.units[0].outputs.values()))))
+            except OSError:
+                pass
         job.status = "done"
 
     def write_summary(self, wall):

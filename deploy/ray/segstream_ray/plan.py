@@ -10,10 +10,13 @@ WORK_FOLDER = ".segstream-ray"
 
 @dataclass
 class Unit:
-    """One segstream run: a whole input, or one shard [start, end) of it."""
+    """One segstream run: a whole input, or one shard [start, end) of it. segstream writes into `staging`
+    paths; only a run that exits 0 moves them to `outputs` (`commit`), so an output at its final path is
+    always a finished run's (segstream also finishes its files when stopped by SIGTERM)."""
     input: str
     name: str
     outputs: dict  # kind -> path
+    staging: dict  # kind -> path
     start: float = None
     end: float = None
     shard: int = None
@@ -22,10 +25,22 @@ class Unit:
     def complete(self):
         return all(os.path.exists(path) for path in self.outputs.values())
 
-    def command(self, binary, options, threads):
-        """The segment command line; outputs are written under temporary names by segstream itself."""
-        args = [binary, "segment", self.input, "--quiet"]
+    def commit(self):
         for kind, path in self.outputs.items():
+            os.replace(self.staging[kind], path)
+
+    def discard(self):
+        """Removes what a failed run left in staging (finished files and temporary ones)."""
+        for path in self.staging.values():
+            folder, base = os.path.split(path)
+            for name in os.listdir(folder) if os.path.isdir(folder) else []:
+                if name == base or (name.startswith("." + base) and ".partial-" in name):
+                    os.remove(os.path.join(folder, name))
+
+    def command(self, binary, options, threads):
+        """The segment command line."""
+        args = [binary, "segment", self.input, "--quiet"]
+        for kind, path in self.staging.items():
             args += [OUTPUT_KINDS[kind][1], path]
         if self.start is not None and self.start > 0:
             args += ["--from", seconds_text(self.start)]
@@ -91,12 +106,27 @@ def make_jobs(inputs, out, kinds):
     return jobs
 
 
+def staging(out, unit_name, kinds):
+    folder = os.path.join(out, WORK_FOLDER, "staging")
+    os.makedirs(folder, exist_ok=True)
+    return {kind: os.path.join(folder, unit_name + OUTPUT_KINDS[kind][0]) for kind in kinds}
+
+
+def remove_work_folders(out):
+    """Removes the driver's work folders once they are empty."""
+    for folder in (os.path.join(out, WORK_FOLDER, "staging"), os.path.join(out, WORK_FOLDER)):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            pass
+
+
 def plan_units(job, out, duration, shard_seconds):
     """The job's units: the whole input, or shards of about `shard_seconds` when it is longer than that (the
     last shard runs to the end of the input, so a stated duration a little off never makes an empty shard)."""
     count = round(duration / shard_seconds) if shard_seconds and duration else 1
     if count <= 1:
-        job.units = [Unit(job.input, job.name, dict(job.outputs))]
+        job.units = [Unit(job.input, job.name, dict(job.outputs), staging(out, job.name, job.outputs))]
         return
     folder = os.path.join(out, WORK_FOLDER, job.name)
     os.makedirs(folder, exist_ok=True)
@@ -104,4 +134,5 @@ def plan_units(job, out, duration, shard_seconds):
     for index in range(count):
         start, end = index * shard_seconds, (index + 1) * shard_seconds if index + 1 < count else None
         outputs = {kind: os.path.join(folder, f"shard-{index:05d}" + OUTPUT_KINDS[kind][0]) for kind in job.outputs}
-        job.units.append(Unit(job.input, job.name, outputs, start=start, end=end, shard=index))
+        job.units.append(Unit(job.input, job.name, outputs, staging(out, f"{job.name}.shard-{index:05d}", job.outputs),
+                              start=start, end=end, shard=index))

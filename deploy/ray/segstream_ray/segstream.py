@@ -44,10 +44,10 @@ def die_with_parent():
     ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def remove_partials(folder, prefix=""):
-    """Removes the temporary outputs (`.NAME.partial-PID`) a segstream killed with its node left in `folder`, for
-    outputs whose name starts with `prefix`. Only for outputs no other segstream is writing: segstream itself
-    removes only those of processes gone from its own machine."""
+def remove_partials(folder):
+    """Removes the temporary outputs (`.NAME.partial-PID`) that a segstream lost with its node left in `folder`
+    (segstream itself removes only those of processes gone from its own machine). Only for a folder no other
+    segstream writes in."""
     for name in os.listdir(folder) if os.path.isdir(folder) else []:
-        if name.startswith("." + prefix) and ".partial-" in name:
+        if name.startswith(".") and ".partial-" in name:
             os.remove(os.path.join(folder, name))

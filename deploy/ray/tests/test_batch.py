@@ -61,7 +61,7 @@ class BatchTests(unittest.TestCase):
             """SIGKILLs the first segstream seen writing (its temporary output is named after its PID)."""
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and not killed:
-                writing = [name for name in os.listdir(out) if ".partial-" in name] if os.path.isdir(out) else []
+                writing = [name for _, _, names in os.walk(out) for name in names if ".partial-" in name]
                 if writing:
                     time.sleep(0.2)
                     try:
@@ -87,8 +87,9 @@ class BatchTests(unittest.TestCase):
             name = os.path.basename(clip)[:-4]
             self.assertEqual(by_name[name]["status"], "done")
             self.assert_same_outputs(os.path.join(out, name), self.path("clips", "ref-" + name))
-        leftovers = [name for name in os.listdir(out) if "partial" in name]
-        self.assertEqual(leftovers, [])
+        # Nothing half-written anywhere, and the driver's work folder is gone.
+        self.assertEqual([name for _, _, names in os.walk(out) for name in names if "partial" in name], [])
+        self.assertNotIn(".segstream-ray", os.listdir(out))
 
         before = {name: os.stat(os.path.join(out, name)).st_mtime_ns for name in os.listdir(out) if name != "summary.json"}
         started = time.monotonic()

@@ -69,10 +69,10 @@ class SlurmTests(unittest.TestCase):
         crashed = []
 
         def crash_one():
-            """SIGKILLs the first segstream seen writing a whole clip's outputs (named after its PID)."""
+            """SIGKILLs the first segstream seen writing (its temporary outputs are named after its PID)."""
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline and not crashed:
-                writing = [name for name in os.listdir(out) if name.startswith(".clip") and ".partial-" in name] if os.path.isdir(out) else []
+                writing = [name for _, _, names in os.walk(out) for name in names if ".partial-" in name]
                 if writing:
                     try:
                         os.kill(int(writing[0].rsplit("-", 1)[1]), signal.SIGKILL)
@@ -112,7 +112,7 @@ class SlurmTests(unittest.TestCase):
         self.assertEqual(sorted(name for name in os.listdir(out) if not name.startswith(".")),
                          sorted([f"clip{i}{s}" for i in range(4) for s in (".jsonl", ".labels.mkv", ".mp4")]
                                 + ["long.jsonl", "long.labels.mkv", "long.mp4", "summary.json"]))
-        self.assertEqual([name for name in os.listdir(out) if ".partial-" in name], [])
+        self.assertEqual([name for _, _, names in os.walk(out) for name in names if ".partial-" in name], [])
         # Nothing missing: a reconcile submits nothing and returns at once.
         started = time.monotonic()
         self.assertEqual(subprocess.run([sys.executable, TOOL, "reconcile", "--out", out], capture_output=True).returncode, 1)
