@@ -157,4 +157,47 @@ import Testing
         let integer = { (v: Int64) in TensorValue.int64(Int64Tensor(shape: [], data: [v])) }
         #expect(try run("Range", [integer(2), integer(-7), integer(-3)])[0] == .int64(Int64Tensor(shape: [3], data: [2, -1, -4])))
     }
+
+    /// DepthToSpace in both orders and SpaceToDepth, both element types, against the ONNX
+    /// definition by reshape and transpose.
+    @Test(arguments: types)
+    func depthToSpaceMatchesReference(_ type: ElementType) throws {
+        var random = SeededRandom("depth to space \(type)")
+        for _ in 0..<6 {
+            let b = random.int(1...3), n = random.int(1...2), groups = random.int(1...3), h = random.int(1...4), w = random.int(1...4)
+            let deep = random.wholeNumbers([n, groups * b * b, h, w])
+            for mode in ["DCR", "CRD"] {
+                let actual = try run("DepthToSpace", [typed(deep, type)], ["blocksize": .int(b), "mode": .string(mode)])[0]
+                #expect(actual == typed(DepthToSpace.reference(deep, block: b, toSpace: true, columnRowDepth: mode == "CRD"), type), "\(deep.shape) \(mode)")
+            }
+            let wide = random.wholeNumbers([n, groups, h * b, w * b])
+            let actual = try run("SpaceToDepth", [typed(wide, type)], ["blocksize": .int(b)])[0]
+            #expect(actual == typed(DepthToSpace.reference(wide, block: b, toSpace: false, columnRowDepth: false), type), "\(wide.shape)")
+        }
+    }
+
+    /// GatherElements along every axis and GatherND with and without a batch axis, on random
+    /// indices of either sign.
+    @Test(arguments: types)
+    func elementAndSliceGathersMatchReference(_ type: ElementType) throws {
+        var random = SeededRandom("gathers \(type)")
+        for _ in 0..<6 {
+            let shape = random.shape(rank: 1...4, dims: 1...5), data = random.wholeNumbers(shape)
+            let axis = random.int(0...(shape.count - 1))
+            var indexShape = shape
+            indexShape[axis] = random.int(1...4)
+            let indices = Int64Tensor(shape: indexShape, data: (0..<indexShape.reduce(1, *)).map { _ in Int64(random.int(-shape[axis]...(shape[axis] - 1))) })
+            let actual = try run("GatherElements", [typed(data, type), .int64(indices)], ["axis": .int(random.bool() ? axis : axis - shape.count)])[0]
+            #expect(actual == typed(GatherElements.reference(data, indices: indices, axis: axis), type), "\(shape) axis \(axis)")
+            let batchDims = shape.count > 1 ? random.int(0...1) : 0, k = random.int(1...(shape.count - batchDims))
+            let rows = random.shape(rank: 0...2, dims: 1...3)
+            let ndShape = Array(shape[..<batchDims]) + rows + [k]
+            let coordinates = Int64Tensor(shape: ndShape, data: (0..<ndShape.reduce(1, *)).map { i in
+                let size = shape[batchDims + i % k]
+                return Int64(random.int(-size...(size - 1)))
+            })
+            let gathered = try run("GatherND", [typed(data, type), .int64(coordinates)], ["batch_dims": .int(batchDims)])[0]
+            #expect(gathered == typed(GatherND.reference(data, indices: coordinates, batchDims: batchDims), type), "\(shape) by \(ndShape)")
+        }
+    }
 }

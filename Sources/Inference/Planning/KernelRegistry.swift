@@ -29,6 +29,9 @@ enum KernelRegistry {
         table["Expand"] = { n, _ in try Expand(n) }
         table["Tile"] = { n, _ in try Tile(n) }
         table["Range"] = { n, _ in try RangeKernel(n) }
+        for op in ["DepthToSpace", "SpaceToDepth"] { table[op] = { n, _ in try DepthToSpace(n) } }
+        table["GatherElements"] = { n, _ in try GatherElements(n) }
+        table["GatherND"] = { n, _ in try GatherND(n) }
         for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
