@@ -200,4 +200,20 @@ import Testing
             #expect(gathered == typed(GatherND.reference(data, indices: coordinates, batchDims: batchDims), type), "\(shape) by \(ndShape)")
         }
     }
+
+    /// CumSum along every axis, exclusive or not, reversed or not; Trilu above and below
+    /// diagonals of either sign.
+    @Test func cumSumAndTriluMatchReference() throws {
+        var random = SeededRandom("cumsum trilu")
+        for _ in 0..<8 {
+            let shape = random.shape(rank: 2...4, dims: 1...6), x = random.wholeNumbers(shape)
+            let axis = random.int(0...(shape.count - 1)), exclusive = random.bool(), reverse = random.bool()
+            let summed = try run("CumSum", [.float32(x), .int64(Int64Tensor(shape: [], data: [Int64(axis - (random.bool() ? shape.count : 0))]))],
+                                 ["exclusive": .int(exclusive ? 1 : 0), "reverse": .int(reverse ? 1 : 0)])[0]
+            #expect(summed == .float32(CumSum.reference(x, axis: axis, exclusive: exclusive, reverse: reverse)), "\(shape) axis \(axis)")
+            let k = random.int(-3...3), upper = random.bool()
+            let triangle = try run("Trilu", [typed(x, .int64), .int64(Int64Tensor(shape: [], data: [Int64(k)]))], ["upper": .int(upper ? 1 : 0)])[0]
+            #expect(triangle == typed(Trilu.reference(x, k: k, upper: upper), .int64), "\(shape) k \(k) upper \(upper)")
+        }
+    }
 }

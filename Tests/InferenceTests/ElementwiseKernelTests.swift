@@ -138,6 +138,21 @@ import Testing
         }
     }
 
+    /// Mod: C's fmod on floats, broadcast; on Int64 both sign rules, by hand on every sign pair.
+    @Test func modMatchesReference() throws {
+        var random = SeededRandom("Mod")
+        for _ in 0..<8 {
+            let out = random.shape(rank: 1...3, dims: 1...5)
+            let a = random.tensor(operandShape(out, &random), scale: 9)
+            var b = random.tensor(operandShape(out, &random), scale: 3)
+            b.data = b.data.map { $0 < 0 ? $0 - 0.5 : $0 + 0.5 }
+            expectClose(try run("Mod", [.float32(a), .float32(b)], ["fmod": .int(1)])[0], Mod.reference(a, b), "\(a.shape) % \(b.shape)")
+        }
+        let a = Int64Tensor(shape: [6], data: [7, -7, 7, -7, 6, 5]), b = Int64Tensor(shape: [6], data: [3, 3, -3, -3, 3, 0])
+        #expect(try run("Mod", [.int64(a), .int64(b)])[0] == .int64(Int64Tensor(shape: [6], data: [1, 2, -2, -1, 0, 0])))
+        #expect(try run("Mod", [.int64(a), .int64(b)], ["fmod": .int(1)])[0] == .int64(Int64Tensor(shape: [6], data: [1, -1, 1, -1, 0, 0])))
+    }
+
     /// Int64 arithmetic matches the float reference on small whole numbers, division truncated.
     @Test(arguments: binaryOps.keys.sorted())
     func integerBinaryMatchesReference(_ opType: String) throws {

@@ -32,6 +32,9 @@ enum KernelRegistry {
         for op in ["DepthToSpace", "SpaceToDepth"] { table[op] = { n, _ in try DepthToSpace(n) } }
         table["GatherElements"] = { n, _ in try GatherElements(n) }
         table["GatherND"] = { n, _ in try GatherND(n) }
+        table["Mod"] = { n, _ in try Mod(n) }
+        table["CumSum"] = { n, _ in try CumSum(n) }
+        table["Trilu"] = { n, _ in try Trilu(n) }
         for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
