@@ -216,4 +216,23 @@ import Testing
             #expect(triangle == typed(Trilu.reference(x, k: k, upper: upper), .int64), "\(shape) k \(k) upper \(upper)")
         }
     }
+
+    /// ScatterND with every reduction, rows of k coordinates of either sign (repeats included,
+    /// applied in order).
+    @Test(arguments: ["none", "add", "mul", "max", "min"])
+    func scatterNDMatchesReference(_ reduction: String) throws {
+        var random = SeededRandom("scatternd \(reduction)")
+        for _ in 0..<6 {
+            let shape = random.shape(rank: 1...3, dims: 1...5), data = random.wholeNumbers(shape), k = random.int(1...shape.count)
+            let rows = random.shape(rank: 1...2, dims: 1...3)
+            let indices = Int64Tensor(shape: rows + [k], data: (0..<(rows.reduce(1, *) * k)).map { i in
+                let size = shape[i % k]
+                return Int64(random.int(-size...(size - 1)))
+            })
+            let updates = random.wholeNumbers(rows + Array(shape[k...]))
+            let actual = try run("ScatterND", [.float32(data), .int64(indices), .float32(updates)], ["reduction": .string(reduction)], opset: 18)[0]
+            let expected = ScatterND.reference(data, indices: indices, updates: updates, reduction: ScatterND.Reduction(rawValue: reduction)!)
+            #expect(actual == .float32(expected), "\(shape) by \(indices.shape)")
+        }
+    }
 }

@@ -82,4 +82,18 @@ import Testing
         let actual = try run("InstanceNormalization", [x, scale, bias].map { .float32($0) }, ["epsilon": .float(epsilon)])[0]
         expectClose(actual, InstanceNormalization.reference(x, scale: scale.data, bias: bias.data, epsilon: epsilon))
     }
+
+    /// TopK along random axes, largest or smallest, values drawn from few numbers so ties
+    /// (lower index first) are common.
+    @Test func topKMatchesReference() throws {
+        var random = SeededRandom("topk")
+        for _ in 0..<8 {
+            let shape = random.shape(rank: 1...3, dims: 1...7), x = random.wholeNumbers(shape)
+            let axis = random.int(0...(shape.count - 1)), k = random.int(0...shape[axis]), largest = random.bool()
+            let results = try run("TopK", [.float32(x), .int64(Int64Tensor(shape: [1], data: [Int64(k)]))],
+                                  ["axis": .int(axis), "largest": .int(largest ? 1 : 0)])
+            let (values, indices) = TopK.reference(x, k: k, axis: axis, largest: largest)
+            #expect(results == [.float32(values), .int64(indices)], "\(shape) axis \(axis) k \(k) largest \(largest)")
+        }
+    }
 }

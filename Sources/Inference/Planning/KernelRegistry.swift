@@ -35,6 +35,8 @@ enum KernelRegistry {
         table["Mod"] = { n, _ in try Mod(n) }
         table["CumSum"] = { n, _ in try CumSum(n) }
         table["Trilu"] = { n, _ in try Trilu(n) }
+        table["TopK"] = { n, _ in try TopK(n) }
+        table["ScatterND"] = { n, _ in try ScatterND(n) }
         for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
