@@ -18,6 +18,10 @@ enum KernelRegistry {
             "ResizeArgMax": { n, _ in try ResizeArgMax(n) },
             "Shape": { n, _ in try Shape(n) }, "Gather": { n, _ in try Gather(n) }, "Cast": { n, _ in try Cast(n) },
             "Constant": { n, _ in try Constant(n) }, "ConstantOfShape": { n, _ in try ConstantOfShape(n) },
+            "Where": { n, _ in try Where(n) }, "Expand": { n, _ in try Expand(n) }, "Tile": { n, _ in try Tile(n) },
+            "Range": { n, _ in try RangeKernel(n) }, "GatherElements": { n, _ in try GatherElements(n) },
+            "GatherND": { n, _ in try GatherND(n) }, "ScatterND": { n, _ in try ScatterND(n) }, "Mod": { n, _ in try Mod(n) },
+            "CumSum": { n, _ in try CumSum(n) }, "Trilu": { n, _ in try Trilu(n) }, "TopK": { n, _ in try TopK(n) },
         ]
         for op in ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Gelu", "Erf", "Sqrt", "Reciprocal",
                    "Exp", "Log", "Neg", "Abs"] { table[op] = { try ActivationKernel($0, opset: $1) } }
@@ -25,18 +29,7 @@ enum KernelRegistry {
         for op in Reduce.Op.allCases { table[op.rawValue] = { n, _ in try Reduce(n) } }
         for op in Comparison.Op.allCases { table[op.rawValue] = { n, _ in try Comparison(n) } }
         for op in Logical.Op.allCases { table[op.rawValue] = { n, _ in try Logical(n) } }
-        table["Where"] = { n, _ in try Where(n) }
-        table["Expand"] = { n, _ in try Expand(n) }
-        table["Tile"] = { n, _ in try Tile(n) }
-        table["Range"] = { n, _ in try RangeKernel(n) }
         for op in ["DepthToSpace", "SpaceToDepth"] { table[op] = { n, _ in try DepthToSpace(n) } }
-        table["GatherElements"] = { n, _ in try GatherElements(n) }
-        table["GatherND"] = { n, _ in try GatherND(n) }
-        table["Mod"] = { n, _ in try Mod(n) }
-        table["CumSum"] = { n, _ in try CumSum(n) }
-        table["Trilu"] = { n, _ in try Trilu(n) }
-        table["TopK"] = { n, _ in try TopK(n) }
-        table["ScatterND"] = { n, _ in try ScatterND(n) }
         for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
