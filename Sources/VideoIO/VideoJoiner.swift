@@ -130,6 +130,10 @@ private final class JoinMuxer {
     func copy(_ part: JoinedPart, from start: MediaOrigin, until end: MediaOrigin?) throws {
         guard let input = part.format, let format else { return }
         let sources = part.streams
+        // Per stream, in its time base: the shift onto the joined timeline and the next part's start.
+        let shifts = sources.map { start.ticks(until: part.origin, in: $0.pointee.time_base) }
+        let limits = sources.map { source in end.map { part.origin.ticks(until: $0, in: source.pointee.time_base) } }
+        let intervals = sources.map(Self.frameInterval)
         while true {
             let status = av_read_frame(input, packet.pointer)
             if status == ss_eof() { break }
@@ -138,11 +142,10 @@ private final class JoinMuxer {
             let index = Int(packet.pointer.pointee.stream_index)
             let source = sources[index], target = format.pointee.streams[index]!
             let p = packet.pointer
-            if let end, p.pointee.pts != ss_nopts(), p.pointee.pts >= part.origin.ticks(until: end, in: source.pointee.time_base) { continue }
-            let shift = start.ticks(until: part.origin, in: source.pointee.time_base)
-            if p.pointee.pts != ss_nopts() { p.pointee.pts += shift }
-            if p.pointee.dts != ss_nopts() { p.pointee.dts += shift }
-            if p.pointee.duration <= 0 { p.pointee.duration = Self.frameInterval(of: source) }
+            if let limit = limits[index], p.pointee.pts != ss_nopts(), p.pointee.pts >= limit { continue }
+            if p.pointee.pts != ss_nopts() { p.pointee.pts += shifts[index] }
+            if p.pointee.dts != ss_nopts() { p.pointee.dts += shifts[index] }
+            if p.pointee.duration <= 0 { p.pointee.duration = intervals[index] }
             av_packet_rescale_ts(p, source.pointee.time_base, target.pointee.time_base)
             if p.pointee.dts != ss_nopts() {
                 if let last = lastDts[index], p.pointee.dts <= last {

@@ -29,12 +29,8 @@ struct InstanceNormalization: Kernel {
             parallelFor(planes, threads: threads) { range in
                 for p in range {
                     let src = x.floats + p * plane, dst = y.floats + p * plane
-                    var sum: Float = 0
-                    for i in 0..<plane { sum += src[i] }
-                    let mean = sum / Float(plane)
-                    var squares: Float = 0
-                    for i in 0..<plane { let d = src[i] - mean; squares += d * d }
-                    let a = scale[p % channels] / (squares / Float(plane) + epsilon).squareRoot(), b = bias[p % channels] - mean * a
+                    let (mean, inverse) = normalizationMoments(src, count: plane, epsilon: epsilon)
+                    let a = scale[p % channels] * inverse, b = bias[p % channels] - mean * a
                     for i in 0..<plane { dst[i] = src[i] * a + b }
                 }
             }
@@ -46,12 +42,8 @@ struct InstanceNormalization: Kernel {
         let channels = x.shape[1], plane = x.shape.dropFirst(2).reduce(1, *)
         var y = x
         for p in 0..<(x.data.count / plane) {
-            let values = x.data[(p * plane)..<((p + 1) * plane)].map(Double.init)
-            let mean = values.reduce(0, +) / Double(plane)
-            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(plane)
-            for i in 0..<plane {
-                y.data[p * plane + i] = Float((values[i] - mean) / (variance + Double(epsilon)).squareRoot()) * scale[p % channels] + bias[p % channels]
-            }
+            let normalized = referenceNormalized(x.data[(p * plane)..<((p + 1) * plane)], epsilon: epsilon)
+            for i in 0..<plane { y.data[p * plane + i] = Float(normalized[i]) * scale[p % channels] + bias[p % channels] }
         }
         return y
     }

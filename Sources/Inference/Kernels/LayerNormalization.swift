@@ -50,12 +50,7 @@ struct LayerNormalization: Kernel {
             parallelFor(rows, threads: threads) { range in
                 for r in range {
                     let src = x.floats + r * group, dst = y.floats + r * group
-                    var sum: Float = 0
-                    for i in 0..<group { sum += src[i] }
-                    let mean = sum / Float(group)
-                    var squares: Float = 0
-                    for i in 0..<group { let d = src[i] - mean; squares += d * d }
-                    let inverse = 1 / (squares / Float(group) + epsilon).squareRoot()
+                    let (mean, inverse) = normalizationMoments(src, count: group, epsilon: epsilon)
                     for i in 0..<group { dst[i] = (src[i] - mean) * inverse * scale[i] + bias[i] }
                 }
             }
@@ -68,12 +63,8 @@ struct LayerNormalization: Kernel {
         let group = x.shape[axis...].reduce(1, *)
         var y = x
         for r in 0..<(x.data.count / group) {
-            let values = x.data[(r * group)..<((r + 1) * group)].map(Double.init)
-            let mean = values.reduce(0, +) / Double(group)
-            let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(group)
-            for i in 0..<group {
-                y.data[r * group + i] = Float((values[i] - mean) / (variance + Double(epsilon)).squareRoot()) * scale[i] + bias[i]
-            }
+            let normalized = referenceNormalized(x.data[(r * group)..<((r + 1) * group)], epsilon: epsilon)
+            for i in 0..<group { y.data[r * group + i] = Float(normalized[i]) * scale[i] + bias[i] }
         }
         return y
     }

@@ -29,7 +29,7 @@ class Batch:
         self.binary = segstream.find_binary(args.segstream)
         self.out = os.path.abspath(args.out)
         self.jobs = plan.make_jobs([os.path.abspath(path) for path in args.inputs], self.out, args.outputs)
-        self.pending = {}  # Ray reference -> (job, unit, submit time)
+        self.pending = {}  # Ray reference -> (job, unit)
         self.slots = 1
 
     def run(self):
@@ -79,7 +79,7 @@ class Batch:
             self.join_if_ready(job)
         while self.pending:
             ready, _ = ray.wait(list(self.pending), num_returns=1)
-            job, unit, _ = self.pending.pop(ready[0])
+            job, unit = self.pending.pop(ready[0])
             try:
                 code, message, seconds = ray.get(ready[0])
             except ray.exceptions.RayError as error:  # the worker or its node died
@@ -93,7 +93,7 @@ class Batch:
         unit.attempts += 1
         command = unit.command(self.binary, self.args.options, self.args.cpus_per_task)
         reference = run_unit.options(num_cpus=self.args.cpus_per_task, max_retries=0).remote(command)
-        self.pending[reference] = (job, unit, time.monotonic())
+        self.pending[reference] = (job, unit)
 
     def finish(self, job, unit, code, message):
         if job.status == "failed":
@@ -110,7 +110,7 @@ class Batch:
             self.cancel_rest_of(job)
 
     def cancel_rest_of(self, job):
-        for reference, (other, unit, _) in list(self.pending.items()):
+        for reference, (other, unit) in list(self.pending.items()):
             if other is job:
                 ray.cancel(reference, force=True)
                 del self.pending[reference]
