@@ -67,10 +67,11 @@ public final class Model: @unchecked Sendable {
 
     init(loaded: LoadedModel, threads: Int?, classMap: Bool = false, cutTrailingResize: Bool = false) throws {
         var graph = loaded.graph
-        let unsupported = KernelRegistry.unsupported(in: graph)
-        guard unsupported.isEmpty else { throw InferenceError.unsupportedOperators(unsupported) }
         operatorCounts = graph.nodes.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 }
         parameterCount = graph.initializers.values.reduce(0) { $0 + ($1.elementType == .float32 ? $1.shape.reduce(1, *) : 0) }
+        ConstantFolding.apply(&graph, opset: loaded.opset)
+        let unsupported = KernelRegistry.unsupported(in: graph)
+        guard unsupported.isEmpty else { throw InferenceError.unsupportedOperators(unsupported) }
         if classMap { GraphOptimizer.appendArgMax(&graph) }
         trailingResize = !classMap && cutTrailingResize ? try TrailingResize.cut(from: &graph) : nil
         try GraphOptimizer.optimize(&graph)

@@ -33,7 +33,9 @@ public struct ModelSummary: Sendable {
         metadata = loaded.metadata
         operatorCounts = graph.nodes.reduce(into: [:]) { $0[$1.opType, default: 0] += 1 }
         parameterCount = graph.initializers.values.reduce(0) { $0 + ($1.elementType == .float32 ? $1.shape.reduce(1, *) : 0) }
-        unsupportedOperators = KernelRegistry.unsupported(in: graph)
+        var folded = graph
+        ConstantFolding.apply(&folded, opset: loaded.opset)
+        unsupportedOperators = KernelRegistry.unsupported(in: folded)
         guard unsupportedOperators.isEmpty else { return }
         let model = try Model(loaded: loaded, threads: 1)
         let shape = try model.inputShape(batch: 1, height: height, width: width)

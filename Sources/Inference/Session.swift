@@ -37,6 +37,9 @@ public final class Session {
         Dictionary(uniqueKeysWithValues: zip(inputNames, inputs.map(\.shape)))
     }
 
+    /// The output shapes, in model order.
+    var outputShapes: [[Int]] { outputs.map { $0.buffer?.shape ?? $0.constant?.shape ?? [] } }
+
     /// Number of planned steps (nodes left after folding and fusion, views excluded).
     public var stepCount: Int { steps.count }
 

@@ -23,6 +23,10 @@ import Testing
         case "Log": return (.log, [:], [], 18)
         case "Neg": return (.neg, [:], [], 18)
         case "Abs": return (.abs, [:], [], 18)
+        case "Floor": return (.floor, [:], [], 18)
+        case "Ceil": return (.ceil, [:], [], 18)
+        case "Round": return (.round, [:], [], 18)
+        case "Sign": return (.sign, [:], [], 18)
         case "LeakyRelu":
             let alpha = random.next()
             return (.leakyRelu(alpha: alpha), ["alpha": .float(alpha)], [], 18)
@@ -44,7 +48,7 @@ import Testing
     /// Shapes up to several 4096-element chunks, so the work splits over workers. Sqrt and Log
     /// get positive inputs, Reciprocal none near 0.
     @Test(arguments: ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Gelu", "Erf", "Sqrt", "Reciprocal",
-                      "Exp", "Log", "Neg", "Abs"])
+                      "Exp", "Log", "Neg", "Abs", "Floor", "Ceil", "Round", "Sign"])
     func activationMatchesReference(_ op: String) throws {
         var random = SeededRandom(op)
         for shape in [[1], [7, 3], [2, 3, 33, 35]] {
@@ -52,6 +56,7 @@ import Testing
                 var x = random.tensor(shape, scale: 6)
                 if ["Sqrt", "Log"].contains(op) { x.data = x.data.map { abs($0) + 0.01 } }
                 if op == "Reciprocal" { x.data = x.data.map { $0 < 0 ? $0 - 0.5 : $0 + 0.5 } }
+                if ["Round", "Sign"].contains(op) { x.data[0] = 2.5; x.data[x.data.count - 1] = op == "Round" ? -0.5 : 0 }
                 let instance = randomActivation(op, &random)
                 let actual = try run(op, [.float32(x)] + instance.inputs, instance.attributes, opset: instance.opset)[0]
                 expectClose(actual, ActivationKernel.reference(x, instance.activation), "\(instance.activation) \(shape)")
@@ -79,6 +84,25 @@ import Testing
         let big = random.tensor([2, 8, 40, 52]), channel = random.tensor([1, 8, 1, 1])
         expectClose(try run(opType, [.float32(big), .float32(channel)])[0], Binary.reference(op, big, channel))
         expectClose(try run(opType, [.float32(channel), .float32(big)])[0], Binary.reference(op, channel, big))
+    }
+
+    /// Min, Max, Sum and Mean of one to three broadcasting inputs, Float32 and Int64.
+    @Test(arguments: Variadic.Op.allCases)
+    func variadicBroadcastsLikeNumpy(_ op: Variadic.Op) throws {
+        var random = SeededRandom(op.rawValue)
+        for trial in 0..<9 {
+            let out = random.shape(rank: 1...3, dims: 1...5) + (trial % 3 == 0 ? [random.int(33...70)] : [])
+            var xs: [Tensor] = []
+            for _ in 0...(trial % 3) {
+                var x = random.tensor(operandShape(out, &random), scale: 9)
+                x.data = x.data.map { $0.rounded() }   // whole numbers, so Int64 gives the same
+                xs.append(x)
+            }
+            let expected = Variadic.reference(op, xs)
+            expectClose(try run(op.rawValue, xs.map { .float32($0) })[0], expected, "\(op) \(xs.map(\.shape))")
+            guard op != .mean else { continue }
+            #expect(try run(op.rawValue, xs.map { typed($0, .int64) })[0] == typed(expected, .int64), "\(op) \(xs.map(\.shape)) int64")
+        }
     }
 
     /// Pow with broadcasting: positive bases to any exponent, and the square exporters write

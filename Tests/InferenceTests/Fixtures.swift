@@ -1,12 +1,14 @@
 import Foundation
 @testable import Inference
 
-/// Locations of the committed fixtures (see tools/fixtures/export_test_models.py and tools/fixtures/export_op_tests.py).
+/// Locations of the committed fixtures (see tools/fixtures/export_test_models.py, tools/fixtures/export_op_tests.py
+/// and tools/zoo/make_fixtures.py).
 enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("fixtures")
     static let models = root.appendingPathComponent("models/test")
     static let ops = root.appendingPathComponent("ops")
+    static let zoo = root.appendingPathComponent("zoo")
 
     static func npy(_ url: URL) throws -> TensorValue { try Npy.read(contentsOf: url) }
 }

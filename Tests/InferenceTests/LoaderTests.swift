@@ -130,6 +130,18 @@ import Testing
         }
     }
 
+    /// A shape chain through Sqrt folds into the Reshape's target before the support check,
+    /// and a NonZero nothing reads is dropped rather than refused.
+    @Test func constantsFoldAndUnreadNodesGoBeforeTheSupportCheck() throws {
+        let url = Fixtures.ops.appendingPathComponent("graph_folded_at_load.onnx")
+        var graph = try ModelLoader.load(contentsOf: url).graph
+        #expect(KernelRegistry.unsupported(in: graph) == ["NonZero (NonZero_8)"])
+        ConstantFolding.apply(&graph, opset: 13)
+        #expect(graph.nodes.map(\.opType) == ["Relu", "Reshape"])
+        #expect(graph.initializers["target"] == .int64(Int64Tensor(shape: [2], data: [2, -1])))
+        #expect(try ModelSummary(contentsOf: url).unsupportedOperators.isEmpty)
+    }
+
     @Test func npyRoundTrip() throws {
         let value = TensorValue.float32(Tensor(shape: [2, 3], data: [1, 2, 3, 4, 5, -6]))
         #expect(try Npy.decode(Npy.encode(value), path: "x.npy") == value)

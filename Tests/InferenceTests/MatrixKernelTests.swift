@@ -39,4 +39,24 @@ import Testing
             expectClose(try run("MatMul", [.float32(a), .float32(b)])[0], MatMul.reference(a, b), "\(shapes)")
         }
     }
+
+    /// The forms segmentation heads and attention use, implicit outputs, `...`, broadcasting,
+    /// diagonals and single-operand sums.
+    @Test(arguments: [
+        ("bchw,bkc->bkhw", [[2, 3, 4, 5], [2, 6, 3]]), ("bij,bjk->bik", [[3, 4, 5], [3, 5, 2]]),
+        ("bnc,bmc->bnm", [[2, 7, 4], [2, 5, 4]]), ("nchw->nhwc", [[2, 3, 4, 5]]), ("ij,jk", [[3, 4], [4, 5]]),
+        ("...ij,...jk->...ik", [[2, 1, 3, 4], [5, 4, 2]]), ("ii->i", [[4, 4]]), ("ij->", [[3, 5]]),
+        ("bhqd,bhkd->bhqk", [[1, 2, 6, 4], [1, 1, 5, 4]]), ("i,j->ij", [[3], [4]]), ("nchw,c->nhw", [[2, 3, 4, 2], [3]]),
+    ])
+    func einsumMatchesReference(_ equation: String, _ shapes: [[Int]]) throws {
+        var random = SeededRandom(equation)
+        let operands = shapes.map { random.tensor($0) }
+        let expected = try #require(Einsum.reference(equation, operands))
+        expectClose(try run("Einsum", operands.map { .float32($0) }, ["equation": .string(equation)])[0], expected, "\(equation)")
+    }
+
+    @Test(arguments: ["ab,bc,cd->ad", "ab->aa", "a.b->a", "ab->c", "ab,,->a"])
+    func einsumRefusesWhatItCannotDo(_ equation: String) {
+        #expect(throws: InferenceError.self) { try run("Einsum", [.float32(Tensor(zeros: [2, 2]))], ["equation": .string(equation)]) }
+    }
 }

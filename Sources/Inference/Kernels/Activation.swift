@@ -12,6 +12,8 @@ enum Activation: Equatable {
     /// GELU: exact (x·Φ(x), with erf) or the tanh approximation (opset 20's `approximate`).
     case gelu(tanhApproximation: Bool)
     case erf, sqrt, reciprocal, exp, log, neg, abs
+    /// Rounding and sign, mostly seen in shape arithmetic (Round rounds halves to even).
+    case floor, ceil, round, sign
 
     /// The activation a node computes, or nil when it is not one. Clip's bounds must be
     /// attributes (opset < 11) or constant initializers.
@@ -34,6 +36,10 @@ enum Activation: Equatable {
         case "Log": self = .log
         case "Neg": self = .neg
         case "Abs": self = .abs
+        case "Floor": self = .floor
+        case "Ceil": self = .ceil
+        case "Round": self = .round
+        case "Sign": self = .sign
         case "Clip":
             func bound(_ i: Int, _ fallback: Float) -> Float? {
                 guard i < node.inputs.count, !node.inputs[i].isEmpty else { return fallback }
@@ -78,6 +84,14 @@ enum Activation: Equatable {
             for i in 0..<count { p[i] = -p[i] }
         case .abs:
             for i in 0..<count { p[i] = Swift.abs(p[i]) }
+        case .floor:
+            for i in 0..<count { p[i] = p[i].rounded(.down) }
+        case .ceil:
+            for i in 0..<count { p[i] = p[i].rounded(.up) }
+        case .round:
+            for i in 0..<count { p[i] = p[i].rounded(.toNearestOrEven) }
+        case .sign:
+            for i in 0..<count { let v = p[i]; p[i] = v > 0 ? 1 : v < 0 ? -1 : v }
         }
     }
 
@@ -92,7 +106,7 @@ enum Activation: Equatable {
 }
 
 /// Relu, LeakyRelu, Clip, Sigmoid, HardSigmoid, HardSwish, Tanh, Gelu, Erf, Sqrt, Reciprocal,
-/// Exp, Log, Neg and Abs on any Float32 shape. Clip bounds given as inputs must be constants.
+/// Exp, Log, Neg, Abs, Floor, Ceil, Round and Sign on any Float32 shape. Clip bounds given as inputs must be constants.
 struct ActivationKernel: Kernel {
     let node: Node
     let opset: Int
@@ -149,6 +163,10 @@ struct ActivationKernel: Kernel {
             case .log: return Float(Foundation.log(Double(v)))
             case .neg: return -v
             case .abs: return Swift.abs(v)
+            case .floor: return Float(Foundation.floor(Double(v)))
+            case .ceil: return Float(Foundation.ceil(Double(v)))
+            case .round: return Float(Foundation.rint(Double(v)))
+            case .sign: return v == 0 ? v : v > 0 ? 1 : -1
             }
         })
     }

@@ -22,15 +22,17 @@ enum KernelRegistry {
             "Range": { n, _ in try RangeKernel(n) }, "GatherElements": { n, _ in try GatherElements(n) },
             "GatherND": { n, _ in try GatherND(n) }, "ScatterND": { n, _ in try ScatterND(n) }, "Mod": { n, _ in try Mod(n) },
             "CumSum": { n, _ in try CumSum(n) }, "Trilu": { n, _ in try Trilu(n) }, "TopK": { n, _ in try TopK(n) },
+            "Einsum": { n, _ in try Einsum(n) },
         ]
         for op in ["Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh", "Gelu", "Erf", "Sqrt", "Reciprocal",
-                   "Exp", "Log", "Neg", "Abs"] { table[op] = { try ActivationKernel($0, opset: $1) } }
+                   "Exp", "Log", "Neg", "Abs", "Floor", "Ceil", "Round", "Sign"] { table[op] = { try ActivationKernel($0, opset: $1) } }
         for op in ["Softmax", "LogSoftmax"] { table[op] = { try Softmax($0, opset: $1) } }
         for op in Reduce.Op.allCases { table[op.rawValue] = { n, _ in try Reduce(n) } }
         for op in Comparison.Op.allCases { table[op.rawValue] = { n, _ in try Comparison(n) } }
         for op in Logical.Op.allCases { table[op.rawValue] = { n, _ in try Logical(n) } }
         for op in ["DepthToSpace", "SpaceToDepth"] { table[op] = { n, _ in try DepthToSpace(n) } }
         for op in ["Add", "Sub", "Mul", "Div", "Pow"] { table[op] = { n, _ in try Binary(n) } }
+        for op in Variadic.Op.allCases { table[op.rawValue] = { n, _ in try Variadic(n) } }
         for op in ["Squeeze", "Unsqueeze"] { table[op] = { n, _ in try Squeeze(n) } }
         for op in ["Resize", "Upsample"] { table[op] = { n, _ in try Resize(n) } }
         for op in ["Identity", "Dropout"] { table[op] = { n, _ in try Identity(n) } }

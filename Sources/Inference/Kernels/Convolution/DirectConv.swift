@@ -278,7 +278,7 @@ struct FusedActivation {
         case .leakyRelu(let a): (kind, alpha) = (SSActivationLeakyRelu, a)
         case .hardSigmoid(let a, let b): (kind, alpha, beta) = (SSActivationHardSigmoid, a, b)
         case .hardSwish: kind = SSActivationHardSwish
-        case .sigmoid, .tanh, .gelu, .erf, .sqrt, .reciprocal, .exp, .log, .neg, .abs: after = activation
+        case .sigmoid, .tanh, .gelu, .erf, .sqrt, .reciprocal, .exp, .log, .neg, .abs, .floor, .ceil, .round, .sign: after = activation
         }
     }
 }
