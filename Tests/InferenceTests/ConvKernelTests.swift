@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test(arguments: ["pointwise", "pointwise-strided", "depthwise", "depthwise-strided", "depthwise-dilated", "general", "grouped",
-                      "dilated", "unpadded", "lanes", "winograd"], InstructionSet.supported)
+                      "dilated", "unpadded", "lanes", "winograd", "atrous"], InstructionSet.supported)
     func convMatchesReference(_ path: String, _ isa: InstructionSet) throws {
         var random = SeededRandom(path)
         for _ in 0..<3 {
@@ -40,6 +40,9 @@ import Testing
             case "winograd": // 3x3 stride 1 with at least 16 channels in and out, dilated too; rows up to several blocks of 16 tiles
                 c = random.int(16...40); m = random.int(16...70); (pad, dilation) = (random.int(0...3), random.int(1...3))
                 w = random.int(5...150)
+            case "atrous": // ASPP on a small map: most taps read padding (ShiftedTapConv)
+                c = random.int(8...40); m = random.int(8...40); dilation = random.int(6...36); pad = dilation
+                w = random.int(8...33)
             default: k = random.int(1...5); stride = random.int(1...3); pad = random.int(0...2)
             }
             let x = random.tensor([n, c, h, w]), wt = random.tensor([m, c / group, k, k]), b = random.tensor([m])
@@ -64,9 +67,12 @@ import Testing
             ("3x3 dw 32", [1, 32, 32, 32], [32, 1, 3, 3], 1, 1, 32, .depthwise, .depthwise),
             ("3x3 g2 16->96", [1, 16, 32, 32], [96, 8, 3, 3], 1, 1, 2, .lanes, .im2col),
             ("5x5 3->8", [1, 3, 32, 32], [8, 3, 5, 5], 1, 2, 1, .direct, .im2col),
+            ("3x3 d12 960->256 @16x32", [1, 960, 16, 32], [256, 960, 3, 3], 1, 12, 1, .shiftedTaps, .shiftedTaps),
+            ("3x3 d2 64->64 @32x32", [1, 64, 32, 32], [64, 64, 3, 3], 1, 2, 1, .winograd, .im2col),
         ]
         for c in cases {
-            let conv = try Conv(convNode(k: c.w[2], stride: c.stride, pad: c.pad, dilation: 1, group: c.group))
+            let dilation = c.name.contains(" d") ? c.pad : 1
+            let conv = try Conv(convNode(k: c.w[2], stride: c.stride, pad: c.pad, dilation: dilation, group: c.group))
             #expect(try conv.algorithm(x: c.x, w: c.w, instructionSet: .avx512) == c.avx512, "\(c.name)")
             #expect(try conv.algorithm(x: c.x, w: c.w, instructionSet: .portable) == c.portable, "\(c.name)")
         }
@@ -76,10 +82,10 @@ import Testing
                       .leakyRelu(alpha: 0.1), .sigmoid, .tanh], InstructionSet.supported)
     func fusedResidualAndActivation(_ activation: Activation, _ isa: InstructionSet) throws {
         var random = SeededRandom(state: 7)
-        for (group, c, m) in [(1, 4, 4), (4, 4, 4), (1, 8, 48), (1, 16, 32)] {
+        for (group, c, m, d) in [(1, 4, 4, 1), (4, 4, 4, 1), (1, 8, 48, 1), (1, 16, 32, 1), (1, 16, 32, 12)] {
             let x = random.tensor([2, c, 9, 37]), wt = random.tensor([m, c / group, 3, 3]), b = random.tensor([m])
             let r = random.tensor([2, m, 9, 37])
-            let node = convNode(k: 3, stride: 1, pad: 1, dilation: 1, group: group, epilogue: Epilogue(residual: true, activation: activation))
+            let node = convNode(k: 3, stride: 1, pad: d, dilation: d, group: group, epilogue: Epilogue(residual: true, activation: activation))
             let kernel = try Conv(node)
             var sum = Conv.reference(x: x, w: wt, bias: b, group: group, try kernel.geometry(x: x.shape, w: wt.shape))
             for i in 0..<sum.data.count { sum.data[i] += r.data[i] }

@@ -132,6 +132,14 @@ import Testing
         }
     }
 
+    /// timm's "same" padding of a stem: large enough to split rows over workers.
+    @Test func largePadSplitsRowsOverWorkers() throws {
+        var random = SeededRandom("large pad")
+        let x = random.tensor([2, 3, 64, 130]), pads = [0, 0, 0, 1, 0, 0, 1, 2]
+        let actual = try run("Pad", [.float32(x), int64s(pads)], ["mode": .string("constant")], opset: 11)[0]
+        #expect(actual == .float32(Pad.reference(x, pads: pads, mode: "constant", value: 0, axes: nil)))
+    }
+
     /// Expand to a shape with more axes, ones and equal sizes; Tile by random counts (zero
     /// included): both element types against the plain references.
     @Test(arguments: types)

@@ -39,6 +39,18 @@ import Testing
         }
     }
 
+    /// Large blocks of consecutive axes (`ContiguousReduction`): trailing runs long enough for
+    /// the Float lanes and their Double carry, middle axes folded row by row, split over workers.
+    @Test(arguments: [Reduce.Op.sum, .mean, .max, .min])
+    func largeContiguousReductionsMatchReference(_ op: Reduce.Op) throws {
+        var random = SeededRandom("large \(op.rawValue)")
+        for (shape, axes) in [([2, 40, 33, 37], [2, 3]), ([3, 9000], [-1]), ([2, 24, 30, 41], [1]), ([5, 6, 7, 300], [1, 2])] {
+            let x = random.tensor(shape, scale: 4)
+            let actual = try run(op.rawValue, [.float32(x)], ["axes": .ints(axes), "keepdims": .int(1)], opset: 13)[0]
+            expectClose(actual, Reduce.reference(op, x, axes: axes, keepDims: true, noopWithEmptyAxes: false), "\(shape) axes \(axes)")
+        }
+    }
+
     /// Values drawn from a few whole numbers, so ties are common.
     @Test(arguments: [false, true])
     func argMaxMatchesReference(selectLast: Bool) throws {

@@ -101,7 +101,7 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "BENCHMARKS.md"))
     args = parser.parse_args()
     work = tempfile.mkdtemp(prefix="segstream-bench-")
-    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "export_test_models.py"), "--out", work, "--size", args.size,
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "fixtures", "export_test_models.py"), "--out", work, "--size", args.size,
                     "--width", str(args.width), "--no-reference", "--only", *MODELS], check=True, capture_output=True)
     sgemm = os.path.join(work, "sgemm.onnx")
     sgemm_model(sgemm)

@@ -59,17 +59,28 @@ struct Pad: Kernel {
                 }
             }
         }
-        let total = y.count
+        // Row by row along the last axis: the part inside the input is one copy.
+        let last = max(rank - 1, 0), length = rank == 0 ? 1 : shape[last], rows = y.count / max(length, 1)
+        let inside = rank == 0 ? 0..<1 : max(0, begin[last])..<max(max(0, begin[last]), min(length, begin[last] + x.shape[last]))
+        let lastMap = rank == 0 ? [0] : maps[last], shift = rank == 0 ? 0 : begin[last]
+        let threads = y.count >= 1 << 15 ? context.threads : 1
         func run<T>(_ src: UnsafePointer<T>, _ dst: UnsafeMutablePointer<T>, _ fill: T) {
-            for o in 0..<total {
-                var rem = o, offset = 0, outside = false
-                for a in stride(from: rank - 1, through: 0, by: -1) {
-                    let i = maps[a][rem % shape[a]]
-                    rem /= shape[a]
-                    if i < 0 { outside = true; break }
-                    offset += i * inStrides[a]
+            parallelFor(rows, threads: threads) { range in
+                for r in range {
+                    var rem = r, offset = 0, outside = false
+                    for a in stride(from: last - 1, through: 0, by: -1) {
+                        let i = maps[a][rem % shape[a]]
+                        rem /= shape[a]
+                        if i < 0 { outside = true; break }
+                        offset += i * inStrides[a]
+                    }
+                    let out = dst + r * length
+                    if outside { out.update(repeating: fill, count: length); continue }
+                    let source = src + offset
+                    if !inside.isEmpty { (out + inside.lowerBound).update(from: source + inside.lowerBound - shift, count: inside.count) }
+                    for o in 0..<inside.lowerBound { out[o] = lastMap[o] < 0 ? fill : source[lastMap[o]] }
+                    for o in inside.upperBound..<length { out[o] = lastMap[o] < 0 ? fill : source[lastMap[o]] }
                 }
-                dst[o] = outside ? fill : src[offset]
             }
         }
         if x.desc.type == .int64 {

@@ -67,6 +67,10 @@ struct Reduce: Kernel {
             for j in 0..<y.count { y.floats[j] = Float(finish(accumulators[j])) }
             return accumulators
         }
+        if let block = ContiguousReduction(shape: shape, reduced: reduced, op: op) {
+            let threads = total >= 1 << 15 ? context.threads : 1
+            return { block.run(x.floats, y.floats, threads: threads) }
+        }
         return {
             switch op {
             case .sum: _ = fold(0) { $0 + Double($1) }
@@ -117,5 +121,83 @@ struct Reduce: Kernel {
         }
         let shape = keepDims ? keptShape : x.shape.indices.filter { !reduced.contains($0) }.map { x.shape[$0] }
         return Tensor(shape: shape, data: values)
+    }
+}
+
+/// Sum, Mean, Max and Min over a block of consecutive axes, seen as [outer, R, inner]: runs of R
+/// contiguous values when the block is trailing (SE blocks' spatial mean, LayerNorm's last
+/// axis), else R rows of `inner` values folded elementwise. Sums go through Float lanes per
+/// 256 values and Double beyond, so they stay as exact as the general path's.
+struct ContiguousReduction {
+    let outer: Int, reduced: Int, inner: Int
+    let op: Reduce.Op
+
+    init?(shape: [Int], reduced axes: Set<Int>, op: Reduce.Op) {
+        guard [.sum, .mean, .max, .min].contains(op), let first = axes.min(), let last = axes.max(),
+              axes.count == last - first + 1 else { return nil }
+        outer = shape[..<first].reduce(1, *)
+        reduced = shape[first...last].reduce(1, *)
+        inner = shape[(last + 1)...].reduce(1, *)
+        self.op = op
+        guard reduced > 0 else { return nil }
+    }
+
+    func run(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, threads: Int) {
+        if inner == 1 {
+            parallelFor(outer, threads: threads) { rows in
+                for j in rows { y[j] = reduce(run: x + j * reduced, count: reduced) }
+            }
+            return
+        }
+        parallelFor(outer, threads: threads) { blocks in
+            var acc = [Double](repeating: 0, count: inner)
+            for o in blocks {
+                let base = x + o * reduced * inner, out = y + o * inner
+                switch op {
+                case .max, .min:
+                    out.update(from: base, count: inner)
+                    for r in 1..<reduced {
+                        let row = base + r * inner
+                        if op == .max { for i in 0..<inner { out[i] = Swift.max(out[i], row[i]) } }
+                        else { for i in 0..<inner { out[i] = Swift.min(out[i], row[i]) } }
+                    }
+                default:
+                    for i in 0..<inner { acc[i] = 0 }
+                    for r in 0..<reduced {
+                        let row = base + r * inner
+                        for i in 0..<inner { acc[i] += Double(row[i]) }
+                    }
+                    let scale = op == .mean ? 1 / Double(reduced) : 1
+                    for i in 0..<inner { out[i] = Float(acc[i] * scale) }
+                }
+            }
+        }
+    }
+
+    /// One contiguous run reduced with 16 Float lanes.
+    private func reduce(run p: UnsafePointer<Float>, count n: Int) -> Float {
+        let vectors = n / 16
+        switch op {
+        case .max, .min:
+            var best = SIMD16<Float>(repeating: p[0])
+            for v in 0..<vectors {
+                let lanes = UnsafeRawPointer(p + v * 16).loadUnaligned(as: SIMD16<Float>.self)
+                best = op == .max ? pointwiseMax(best, lanes) : pointwiseMin(best, lanes)
+            }
+            var result = op == .max ? best.max() : best.min()
+            for i in (vectors * 16)..<n { result = op == .max ? Swift.max(result, p[i]) : Swift.min(result, p[i]) }
+            return result
+        default:
+            var total = 0.0
+            var v = 0
+            while v < vectors {
+                var lanes = SIMD16<Float>()
+                for k in v..<Swift.min(vectors, v + 16) { lanes += UnsafeRawPointer(p + k * 16).loadUnaligned(as: SIMD16<Float>.self) }
+                total += Double(lanes.sum())
+                v += 16
+            }
+            for i in (vectors * 16)..<n { total += Double(p[i]) }
+            return Float(op == .mean ? total / Double(n) : total)
+        }
     }
 }

@@ -7,8 +7,8 @@ import COpenBLAS
 /// channels with the inputs from `ConvSlot.concatParts` on; `DirectConv`, `LaneConv` and
 /// `WinogradConv` read those parts where they are, the other paths join them into one tensor first.
 ///
-/// The algorithm is chosen by name at plan time (`ConvAlgorithm.choose`): Winograd, lanes or
-/// direct tiles on AVX-512, depthwise planes, sgemm for 1x1 convs elsewhere, im2col + sgemm for
+/// The algorithm is chosen by name at plan time (`ConvAlgorithm.choose`): one sgemm per valid tap
+/// for atrous convs on small maps, Winograd, lanes or direct tiles on AVX-512, depthwise planes, sgemm for 1x1 convs elsewhere, im2col + sgemm for
 /// the rest. Bias, residual and activation are applied as outputs are written.
 struct Conv: Kernel {
     let node: Node
@@ -116,6 +116,10 @@ struct Conv: Kernel {
             context.retained.append(direct)
             core = direct.step(w: w, constantWeights: constantWeights, bias: bias, residual: fusedResidual,
                                activation: epilogue.activation, y: y, context: context)
+        case .shiftedTaps:
+            let shifted = ShiftedTapConv(g, channels: c, outputChannels: m, images: n, threads: threads)
+            context.retained.append(shifted)
+            core = shifted.step(x: x, w: w, constantWeights: constantWeights, y: y, epilogue: epilogue, context: context)
         case .packedPointwise:
             core = Conv.pointwiseStep(x: x, w: w, y: y, g, images: n, epilogue: epilogue, threads: threads)
         case .depthwise:

@@ -1,6 +1,9 @@
 /// How a `Conv` node is computed, chosen once at plan time by `choose`. (The fused
 /// 1x1 → depthwise → 1x1 chain, `DepthwiseBlock`, is chosen earlier, by `Planner`.)
 enum ConvAlgorithm: String, CaseIterable, Sendable {
+    /// Dilated stride-1 convs whose taps mostly read padding (`ShiftedTapConv.suits`): one
+    /// sgemm per tap over the outputs it reaches, on any instruction set.
+    case shiftedTaps
     /// 3x3 stride-1 convs `WinogradConv.suits`, on AVX-512.
     case winograd
     /// Output channels in AVX-512 lanes, for the grouped or plain convs `LaneConv.suits`.
@@ -20,6 +23,7 @@ enum ConvAlgorithm: String, CaseIterable, Sendable {
     static func choose(_ g: Geometry, inputChannels c: Int, outputChannels m: Int, group: Int,
                        instructionSet: InstructionSet) -> ConvAlgorithm {
         let depthwise = group == c && m == c
+        if ShiftedTapConv.suits(g, group: group) { return .shiftedTaps }
         if instructionSet == .avx512 {
             if WinogradConv.suits(g, inputChannels: c, outputChannels: m, group: group) { return .winograd }
             if !depthwise, LaneConv.suits(g, inputChannels: c / group, outputChannels: m / group) { return .lanes }
