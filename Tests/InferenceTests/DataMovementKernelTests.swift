@@ -92,6 +92,15 @@ import Testing
         }
     }
 
+    /// The transformer layouts (tokens <-> channels, heads), larger than a 16x16 tile with ragged
+    /// edges: the tiled path.
+    @Test(arguments: [([1, 40, 70], [0, 2, 1]), ([1, 20, 3, 37], [0, 2, 3, 1]), ([2, 19, 33], [2, 1, 0]), ([2, 3, 17, 18], [0, 3, 1, 2])])
+    func tiledTransposeMatchesReference(_ shape: [Int], _ perm: [Int]) throws {
+        var random = SeededRandom("tiled transpose \(shape)")
+        let x = random.wholeNumbers(shape)
+        #expect(try run("Transpose", [.float32(x)], ["perm": .ints(perm)])[0] == .float32(Transpose.reference(x, perm: perm)))
+    }
+
     /// Indices of rank 0 to 2, negative ones included, along a random axis.
     @Test(arguments: types)
     func gatherMatchesReference(_ type: ElementType) throws {

@@ -58,8 +58,10 @@ import Testing
                 if op == "Reciprocal" { x.data = x.data.map { $0 < 0 ? $0 - 0.5 : $0 + 0.5 } }
                 if ["Round", "Sign"].contains(op) { x.data[0] = 2.5; x.data[x.data.count - 1] = op == "Round" ? -0.5 : 0 }
                 let instance = randomActivation(op, &random)
-                let actual = try run(op, [.float32(x)] + instance.inputs, instance.attributes, opset: instance.opset)[0]
-                expectClose(actual, ActivationKernel.reference(x, instance.activation), "\(instance.activation) \(shape)")
+                for isa in InstructionSet.supported {
+                    let actual = try run(op, [.float32(x)] + instance.inputs, instance.attributes, opset: instance.opset, instructionSet: isa)[0]
+                    expectClose(actual, ActivationKernel.reference(x, instance.activation), "\(instance.activation) \(shape) \(isa)")
+                }
             }
         }
     }

@@ -17,6 +17,16 @@ static inline void ss_cpu_relax(void) {
 #endif
 }
 
+/// The activations `ss_transcendental` computes.
+typedef enum { SSTranscendentalExp, SSTranscendentalSigmoid, SSTranscendentalErf, SSTranscendentalGelu, SSTranscendentalGeluTanh } SSTranscendental;
+
+/// y = kind(x) for `count` values (y may be x): Exp and Sigmoid to about 1 ulp, Erf and GELU to
+/// 1.5e-7 absolute.
+void ss_transcendental(const float *x, float *y, int64_t count, SSTranscendental kind);
+
+/// Softmax (LogSoftmax when `log_softmax`) of each of `rows` contiguous rows of `length` values.
+void ss_softmax_rows(const float *x, float *y, int64_t rows, int64_t length, int log_softmax);
+
 /// Whether this CPU has AVX-512 F, which every function below needs (ss_gather_strided only with `avx512`).
 int ss_cpu_has_avx512(void);
 

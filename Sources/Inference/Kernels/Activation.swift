@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// An elementwise activation that a Conv epilogue can apply in place.
@@ -51,8 +52,13 @@ enum Activation: Equatable {
         }
     }
 
-    /// Applies the activation to `count` floats in place.
-    func apply(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    /// Applies the activation to `count` floats in place; on AVX-512, Sigmoid, Exp, Erf and
+    /// GELU use the `ss_transcendental` polynomials instead of libm.
+    func apply(_ p: UnsafeMutablePointer<Float>, _ count: Int, instructionSet: InstructionSet = .best) {
+        if instructionSet == .avx512, let kind = transcendental {
+            ss_transcendental(p, p, Int64(count), kind)
+            return
+        }
         switch self {
         case .relu:
             for i in 0..<count { p[i] = max(p[i], 0) }
@@ -95,6 +101,17 @@ enum Activation: Equatable {
         }
     }
 
+    /// The `ss_transcendental` kernel computing this activation, if there is one.
+    private var transcendental: SSTranscendental? {
+        switch self {
+        case .sigmoid: SSTranscendentalSigmoid
+        case .exp: SSTranscendentalExp
+        case .erf: SSTranscendentalErf
+        case .gelu(let tanh): tanh ? SSTranscendentalGeluTanh : SSTranscendentalGelu
+        default: nil
+        }
+    }
+
     /// GELU of one value, as ONNX's Gelu defines it.
     @inline(__always)
     static func gelu(_ v: Float, tanhApproximation: Bool) -> Float {
@@ -130,12 +147,13 @@ struct ActivationKernel: Kernel {
         }
         guard let activation = try Activation(node, initializers: constants) else { throw node.error("Clip bounds must be constants") }
         let x = inputs[0]!.floats, y = outputs[0].floats, n = outputs[0].count, threads = context.threads
+        let instructionSet = context.instructionSet
         return {
             parallelFor(n / 4096 + 1, threads: threads) { r in
                 let lo = r.lowerBound * 4096, hi = min(r.upperBound * 4096, n)
                 guard lo < hi else { return }
                 (y + lo).update(from: x + lo, count: hi - lo)
-                activation.apply(y + lo, hi - lo)
+                activation.apply(y + lo, hi - lo, instructionSet: instructionSet)
             }
         }
     }

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Softmax or LogSoftmax over one axis (opset >= 13) or over the flattened trailing
@@ -27,19 +28,29 @@ struct Softmax: Kernel {
         let a = try node.normalizedAxis(axis, rank: shape.count)
         let outer = shape[..<a].reduce(1, *)
         let (len, inner) = flattenTrailing ? (shape[a...].reduce(1, *), 1) : (shape[a], shape[(a + 1)...].reduce(1, *))
-        let log = self.log
+        let log = self.log, threads = outer * len * inner >= 1 << 14 ? context.threads : 1
+        if inner == 1, context.instructionSet == .avx512 {
+            return {
+                parallelFor(outer, threads: threads) { rows in
+                    ss_softmax_rows(x + rows.lowerBound * len, y + rows.lowerBound * len, Int64(rows.count), Int64(len), log ? 1 : 0)
+                }
+            }
+        }
         return {
-            for o in 0..<outer {
-                for i in 0..<inner {
-                    let base = o * len * inner + i
+            parallelFor(outer * inner, threads: threads) { groups in
+                for group in groups {
+                    let base = (group / inner) * len * inner + group % inner
                     var m = -Float.infinity
                     for k in 0..<len { m = max(m, x[base + k * inner]) }
                     var sum: Float = 0
-                    for k in 0..<len { sum += exp(x[base + k * inner] - m) }
-                    let logSum = Foundation.log(sum)
                     for k in 0..<len {
-                        let v = x[base + k * inner] - m
-                        y[base + k * inner] = log ? v - logSum : exp(v) / sum
+                        let e = exp(x[base + k * inner] - m)
+                        sum += e
+                        if !log { y[base + k * inner] = e }
+                    }
+                    let logSum = Foundation.log(sum), scale = 1 / sum
+                    for k in 0..<len {
+                        y[base + k * inner] = log ? x[base + k * inner] - m - logSum : y[base + k * inner] * scale
                     }
                 }
             }

@@ -1,10 +1,12 @@
-/// Load-time rewrites that do not depend on input shapes: BatchNormalization folded
+/// Load-time rewrites that do not depend on input shapes: decomposed LayerNorm and GELU
+/// chains put back together (GraphOptimizer+Decomposed), BatchNormalization folded
 /// into the preceding Conv's weights, activations and residual Adds fused into Conv
 /// epilogues, a Resize read only by an ArgMax over channels fused with it
 /// (`ResizeArgMax`), and channel Concats read only by Convs left to those Convs to read
 /// part by part. Shape-dependent folding happens in `Planner`.
 enum GraphOptimizer {
     static func optimize(_ graph: inout Graph) throws {
+        while fuseDecomposedLayerNorm(&graph) || fuseGelu(&graph) {}
         var changed = true
         while changed {
             changed = try foldBatchNorm(&graph) || fuseActivation(&graph) || fuseResidualAdd(&graph) || fuseResizeArgMax(&graph)
@@ -32,7 +34,7 @@ enum GraphOptimizer {
     }
 
     /// How many times each value is read, counting graph outputs as readers.
-    private static func readers(_ graph: Graph) -> [String: Int] {
+    static func readers(_ graph: Graph) -> [String: Int] {
         var count: [String: Int] = [:]
         for node in graph.nodes { for input in node.inputs { count[input, default: 0] += 1 } }
         for output in graph.outputs { count[output.name, default: 0] += 2 }
