@@ -69,6 +69,7 @@ import Testing
             ("5x5 3->8", [1, 3, 32, 32], [8, 3, 5, 5], 1, 2, 1, .direct, .im2col),
             ("3x3 d12 960->256 @16x32", [1, 960, 16, 32], [256, 960, 3, 3], 1, 12, 1, .shiftedTaps, .shiftedTaps),
             ("3x3 d2 64->64 @32x32", [1, 64, 32, 32], [64, 64, 3, 3], 1, 2, 1, .winograd, .im2col),
+            ("3x3 512->512 @8x16", [1, 512, 8, 16], [512, 512, 3, 3], 1, 1, 1, .lanes, .im2col),
         ]
         for c in cases {
             let dilation = c.name.contains(" d") ? c.pad : 1

@@ -86,6 +86,20 @@ struct MaxPool: Kernel {
                         out[ox] = max(max(r0[i], r0[i &+ 1]), max(r1[i], r1[i &+ 1]))
                     }
                 }
+            } else if idx == nil, kyHi > kyLo {
+                // A running maximum, one window tap at a time over the whole interior of the row.
+                for ky in kyLo..<kyHi {
+                    let top: Int = (oy &* g.sh &- g.padTop &+ ky &* g.dh) &* g.inW
+                    let row = src + (top &- g.padLeft)
+                    for kx in 0..<g.kw {
+                        let tap = row + kx &* g.dw
+                        if ky == kyLo && kx == 0 {
+                            for ox in xlo..<xhi { out[ox] = tap[ox &* g.sw] }
+                        } else {
+                            for ox in xlo..<xhi { out[ox] = max(out[ox], tap[ox &* g.sw]) }
+                        }
+                    }
+                }
             } else {
                 for ox in xlo..<xhi { pool(ox, checked: false) }
             }
