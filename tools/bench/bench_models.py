@@ -28,6 +28,7 @@ MODELS = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segne
 
 def segstream_bench(binary, model, batch, threads, runs):
     """Returns (median ms/frame, best ms/frame, GFLOPs per frame)."""
+    time.sleep(1)   # onnxruntime's pool threads in this process spin for a while after a run
     out = subprocess.run([binary, "model", "bench", model, "--batch", str(batch), "--threads", str(threads), "--runs", str(runs)],
                          check=True, capture_output=True, text=True).stdout
     ms = float(re.search(r"([\d.]+) ms/frame", out).group(1))

@@ -16,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 import onnxruntime as ort
@@ -35,6 +36,9 @@ def input_shape(session, batch):
 
 
 def segstream_ms(binary, model, shape, threads, runs):
+    # onnxruntime's pool threads, in this process, spin for a while after each run: let them
+    # settle, or they take the cores from segstream's first runs.
+    time.sleep(1)
     out = subprocess.run([binary, "model", "bench", model, "--batch", str(shape[0]), "--size", f"{shape[2]}x{shape[3]}",
                           "--threads", str(threads), "--runs", str(runs), "--warmup", "1"],
                          check=True, capture_output=True, text=True).stdout
@@ -42,7 +46,6 @@ def segstream_ms(binary, model, shape, threads, runs):
 
 
 def ort_ms(session, shape, runs):
-    import time
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     name = session.get_inputs()[0].name
     session.run(None, {name: x})
