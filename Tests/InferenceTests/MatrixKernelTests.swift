@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Inference
 
@@ -37,6 +38,18 @@ import Testing
             }
             let a = random.tensor(shapes.a), b = random.tensor(shapes.b)
             expectClose(try run("MatMul", [.float32(a), .float32(b)])[0], MatMul.reference(a, b), "\(shapes)")
+        }
+    }
+
+    /// OpenBLAS runs kernels with the widest vectors the CPU has (its own choice on Zen 4 is
+    /// AVX2), unless the user chose with OPENBLAS_CORETYPE.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil))
+    func blasUsesTheCPUsWidestKernels() {
+        EngineSetup.apply()
+        switch BLASSetup.preferredCoreType() {
+        case "SkylakeX"?: #expect(!BLASSetup.withoutAVX512.contains(Model.blasCoreName.lowercased()), "\(Model.blasCoreName)")
+        case "Haswell"?: #expect(!BLASSetup.withoutAVX2.contains(Model.blasCoreName.lowercased()), "\(Model.blasCoreName)")
+        default: break
         }
     }
 
