@@ -47,6 +47,10 @@ public final class Model: @unchecked Sendable {
     private var _threads: Int
     private var _instructionSet = InstructionSet.best
     private var sessions: [[String: [Int]]: Session] = [:]
+    /// The activation memory every cached session runs in (they run one at a time, under
+    /// `lock`), so a model planned for several batch sizes holds the largest plan's memory once
+    /// rather than the sum.
+    private var arena = Memory(bytes: 0)
     private let lock = NSLock()
 
     /// Loads, validates and optimises the model at `url`.
@@ -95,10 +99,22 @@ public final class Model: @unchecked Sendable {
     public func prepare(inputShapes: [String: [Int]]) throws -> Session {
         try lock.withLock {
             if let s = sessions[inputShapes] { return s }
-            let s = try Planner(graph: graph, kernels: kernels, threads: _threads, instructionSet: _instructionSet).plan(inputShapes: inputShapes)
+            let s = try Planner(graph: graph, kernels: kernels, threads: _threads, instructionSet: _instructionSet)
+                .plan(inputShapes: inputShapes, arena: sharedArena)
             sessions[inputShapes] = s
             return s
         }
+    }
+
+    /// The shared arena, grown to `bytes` when a plan needs more; the sessions planned in the old
+    /// one are dropped (and planned again when next asked for), so its memory goes with the
+    /// last of them. Called with `lock` held.
+    private func sharedArena(_ bytes: Int) -> Memory {
+        if arena.bytes < bytes {
+            arena = Memory(bytes: bytes)
+            sessions.removeAll()
+        }
+        return arena
     }
 
     /// The session for a single-input model and this input shape (e.g. [N, 3, H, W]).

@@ -3,7 +3,8 @@ import Dispatch
 
 /// A model prepared for one set of input shapes: every buffer is allocated and every
 /// step planned, so running only copies inputs in, fills buffers and copies outputs out.
-/// Not safe for concurrent use; `Model.run` serialises access.
+/// Not safe for concurrent use, and the sessions of one model share their activation memory:
+/// run one at a time (`Model.run` serialises access).
 public final class Session {
     private let inputs: [Buffer]
     /// Names of the model inputs, in model order.

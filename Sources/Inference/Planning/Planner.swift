@@ -20,7 +20,9 @@ struct Planner {
         var outputs: [String] { node.outputs }
     }
 
-    func plan(inputShapes: [String: [Int]]) throws -> Session {
+    /// Plans a session; its runtime values live in the block `arena` returns for the bytes they
+    /// need (sessions of one model share it: they run one at a time).
+    func plan(inputShapes: [String: [Int]], arena: (Int) -> Memory = { Memory(bytes: $0) }) throws -> Session {
         var infos: [String: ValueInfo] = [:]
         for (name, value) in graph.initializers {
             infos[name] = ValueInfo(desc: TensorDesc(type: value.elementType, shape: value.shape), constant: value)
@@ -60,7 +62,8 @@ struct Planner {
             }
         }
         if instructionSet == .avx512 { fuseDepthwiseBlocks(&work, infos: infos) }
-        return try session(work, slots: SlotAssignment(work, graph: graph, infos: infos), infos: infos, flops: flops)
+        let slots = SlotAssignment(work, graph: graph, infos: infos)
+        return try session(work, slots: slots, arena: arena(slots.arenaBytes), infos: infos, flops: flops)
     }
 
     /// Checks a requested input shape against the model's declared dimensions.
@@ -129,9 +132,12 @@ struct Planner {
     }
 
     /// One step per node of `work`, on the memory `slots` assigns.
-    private func session(_ work: [Work], slots: SlotAssignment, infos: [String: ValueInfo], flops: Int) throws -> Session {
-        let memory = slots.bytes.map { Memory(bytes: $0) }
-        func buffer(_ name: String) -> Buffer { Buffer(desc: infos[name]!.desc, raw: memory[slots.slotOf[name]!].raw) }
+    private func session(_ work: [Work], slots: SlotAssignment, arena: Memory, infos: [String: ValueInfo], flops: Int) throws -> Session {
+        precondition(arena.bytes >= slots.arenaBytes, "the arena is smaller than the plan")
+        let pinned = zip(slots.bytes, slots.arenaOffsets).map { bytes, offset in offset == nil ? Memory(bytes: bytes) : nil }
+        let addresses = slots.arenaOffsets.indices.map { s in pinned[s]?.raw ?? arena.raw + slots.arenaOffsets[s]! }
+        let memory = [arena] + pinned.compactMap { $0 }
+        func buffer(_ name: String) -> Buffer { Buffer(desc: infos[name]!.desc, raw: addresses[slots.slotOf[name]!]) }
         for name in slots.constants { buffer(name).store(infos[name]!.constant!) }
         let context = PlanContext(threads: threads, instructionSet: instructionSet)
         context.constants = Set(slots.constants.map { buffer($0).raw })

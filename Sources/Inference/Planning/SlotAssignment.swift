@@ -11,6 +11,20 @@ struct SlotAssignment {
     /// Bytes of the slots that hold runtime values (not constants).
     var runtimeBytes: Int { zip(bytes, pinned).filter { !$0.1 }.map(\.0).reduce(0, +) }
 
+    /// Where each runtime slot starts in one block of `arenaBytes` (64-byte aligned); nil for
+    /// constants' slots, which get memory of their own.
+    var arenaOffsets: [Int?] {
+        var next = 0
+        return bytes.indices.map { s in
+            guard !pinned[s] else { return nil }
+            defer { next += (bytes[s] + 63) / 64 * 64 }
+            return next
+        }
+    }
+
+    /// The size of the block `arenaOffsets` lays the runtime slots out in.
+    var arenaBytes: Int { bytes.indices.filter { !pinned[$0] }.reduce(0) { $0 + (bytes[$1] + 63) / 64 * 64 } }
+
     private var types: [ElementType] = []
     private var pinned: [Bool] = []
     private var live: [Int] = []
