@@ -48,9 +48,8 @@ public final class FrameItem: @unchecked Sendable {
     public var sceneCut = false
     /// The picture in gray (0–1) at the model's input size, the guide of motion estimation and
     /// refinement (set by preprocessing when a `temporal` or `refine` stage follows, cleared by
-    /// the last of them). Half precision: it rides along with every frame in flight between
-    /// those stages, and 11 bits are more than the 8 of the picture it comes from.
-    public var guide: [Float16]?
+    /// the last of them).
+    public var guide: [Float]?
     /// The model's class scores (set by inference instead of `labels` when a `temporal` or
     /// `refine` stage follows, cleared by the last of them).
     public var scores: ClassScores?

@@ -36,10 +36,9 @@ public final class PreprocessStage: Stage {
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item {
             let rgb = try converter.rgb(from: frame.picture, width: model.inputWidth, height: model.inputHeight)
-            if keepsGuide {
-                let gray = Self.gray(rgb)
-                frame.guide = gray.map(Float16.init)
-                if let decision = keyframes?.next(gray: gray) { (frame.inferred, frame.sceneCut) = decision }
+            if keepsGuide { frame.guide = Self.gray(rgb) }
+            if let guide = frame.guide, let decision = keyframes?.next(gray: guide) {
+                (frame.inferred, frame.sceneCut) = decision
             }
             if frame.inferred {
                 frame.modelInput = model.input(fromRGB: rgb)

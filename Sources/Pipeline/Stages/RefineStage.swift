@@ -33,7 +33,7 @@ public final class RefineStage: Stage {
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item, let scores = frame.scores, let guide = frame.guide {
-            let labels = refiner.labels(scores, guide: guide.map(Float.init), width: guideWidth, height: guideHeight)
+            let labels = refiner.labels(scores, guide: guide, width: guideWidth, height: guideHeight)
             frame.labels = labels.resized(width: frame.picture.width, height: frame.picture.height)
             frame.scores = nil
             frame.guide = nil

@@ -56,7 +56,7 @@ public final class TemporalStage: Stage {
 
     public func process(_ item: PipelineItem, emit: (PipelineItem) throws -> Void) throws {
         if case .frame(let frame) = item {
-            guard let guide = frame.guide?.map(Float.init) else { preconditionFailure("'temporal' takes the guide (its contract)") }
+            guard let guide = frame.guide else { preconditionFailure("'temporal' takes the guide (its contract)") }
             if frame.inferred { inferredFrames += 1 } else { carriedFrames += 1 }
             if carriesScores {
                 if frame.inferred && frame.scores == nil {
