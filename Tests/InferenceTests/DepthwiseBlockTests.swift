@@ -64,17 +64,24 @@ import Testing
         return y
     }
 
-    /// LR-ASPP's inverted residual blocks run fused on AVX-512: whole without squeeze-excite, up
-    /// to the depthwise conv with it (parity with onnxruntime is `ModelParityTests`'); conv by
-    /// conv on the portable kernels.
-    @Test func plannerFusesInvertedResidualBlocksOnAVX512() throws {
-        let model = try Model(contentsOf: Fixtures.models.appendingPathComponent("lraspp_mobilenetv3.onnx"))
-        let input = try Fixtures.npy(Fixtures.models.appendingPathComponent("lraspp_mobilenetv3.input.npy"))
+    /// torchvision's LR-ASPP (the zoo's, at 256x512): its inverted residual blocks run fused on
+    /// AVX-512 — whole without squeeze-excite, up to the depthwise conv with it — on maps over
+    /// `smallestFusedMap` pixels, conv by conv below that and on the portable kernels (parity
+    /// with onnxruntime is `ZooParityTests`').
+    @Test func plannerFusesInvertedResidualBlocksOnLargeMaps() throws {
+        let model = try ZooWeights.model(Fixtures.zoo.appendingPathComponent("tv_lraspp_mobilenetv3.onnx"), threads: 2)
+        func pixels(_ label: String) -> Int {
+            let size = label.split(separator: "@").last!.split(separator: " ")[0].split(separator: "x").map { Int($0)! }
+            return size[0] * size[1]
+        }
         for isa in InstructionSet.supported {
             model.instructionSet = isa
-            let blocks = try model.prepare(inputShape: input.shape).stepLabels.filter { $0.hasPrefix("Block") }
-            #expect(blocks.count == (isa == .avx512 ? 5 : 0), "\(isa): \(blocks)")
+            let labels = try model.prepare(inputShape: [1, 3, 256, 512]).stepLabels
+            let blocks = labels.filter { $0.hasPrefix("Block") }
+            #expect(blocks.count == (isa == .avx512 ? 3 : 0), "\(isa): \(blocks)")
             #expect(blocks.filter { $0.contains(", 1x1") }.count == (isa == .avx512 ? 2 : 0), "\(isa): \(blocks)")
+            #expect(blocks.allSatisfy { pixels($0) > DepthwiseBlock.smallestFusedMap }, "\(blocks)")
+            #expect(labels.contains { $0.hasPrefix("Conv 5x5 dw") && pixels($0) <= DepthwiseBlock.smallestFusedMap }, "\(labels)")
         }
     }
 }
