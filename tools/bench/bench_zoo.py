@@ -40,7 +40,7 @@ def segstream_ms(binary, model, shape, threads, runs):
     # settle, or they take the cores from segstream's first runs.
     time.sleep(1)
     out = subprocess.run([binary, "model", "bench", model, "--batch", str(shape[0]), "--size", f"{shape[2]}x{shape[3]}",
-                          "--threads", str(threads), "--runs", str(runs), "--warmup", "1"],
+                          "--threads", str(threads), "--runs", str(runs), "--warmup", "2"],
                          check=True, capture_output=True, text=True).stdout
     return float(re.search(r"([\d.]+) ms/frame", out).group(1))
 
@@ -90,7 +90,7 @@ def main():
             if batch > 1 and fixed_batch:   # a static export takes its traced batch only
                 continue
             shape[0] = batch
-            runs = 2 if batch == 4 else 4
+            runs = 3 if batch == 4 else 10   # a slow first run or two must not set the median of a 4 ms model
             ours, theirs = [], []
             for _ in range(args.rounds):
                 ours.append(segstream_ms(args.segstream, path, shape, args.threads, runs))
