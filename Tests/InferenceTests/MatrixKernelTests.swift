@@ -22,7 +22,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["vector-vector", "vector-matrix", "matrix-vector", "batched", "broadcast-batch", "large"])
+    @Test(arguments: ["vector-vector", "vector-matrix", "matrix-vector", "batched", "broadcast-batch", "large", "wide"])
     func matMulMatchesReference(_ form: String) throws {
         var random = SeededRandom(form)
         for _ in 0..<3 {
@@ -34,7 +34,8 @@ import Testing
             case "matrix-vector": shapes = ([random.int(1...3), m, k], [k])
             case "batched": let batch = random.shape(rank: 0...2, dims: 1...3); shapes = (batch + [m, k], batch + [k, n])
             case "broadcast-batch": shapes = ([2, 1, m, k], [3, k, n])
-            default: shapes = ([random.int(1...2), 64, 64], [64, random.int(64...90)])   // split over workers
+            case "wide": shapes = ([random.int(2...5), 128], [128, random.int(600...700)])   // too few rows: columns split
+            default: shapes = ([random.int(1...2), 64, 64], [64, random.int(64...90)])   // rows split over workers
             }
             let a = random.tensor(shapes.a), b = random.tensor(shapes.b)
             expectClose(try run("MatMul", [.float32(a), .float32(b)])[0], MatMul.reference(a, b), "\(shapes)")

@@ -38,16 +38,17 @@ struct MatMul: Kernel {
         let pa = a.shape.count == 1 ? [1] + a.shape : a.shape, pb = b.shape.count == 1 ? b.shape + [1] : b.shape
         let sa = broadcastStrides(Array(pa.dropLast(2)), to: d.batch), sb = broadcastStrides(Array(pb.dropLast(2)), to: d.batch)
         let batches = d.batch.reduce(1, *), (m, k, n) = (d.m, d.k, d.n)
-        // Work items are (batch, row slice): a slice's rows of A and C are contiguous, so each
-        // worker streams its own part (token-major transformer layers are tall: M = H x W).
-        // sgemm itself runs single-threaded.
+        // Work items are (batch, slice): slices of rows, whose A and C rows are contiguous (token-
+        // major transformer layers are tall: M = H x W), or of columns when there are too few
+        // rows to share. sgemm itself runs single-threaded.
         let threads = m * n * k >= 1 << 18 ? context.threads : 1
-        let slices = batches >= threads ? 1 : min(max(1, m / 8), (2 * threads + batches - 1) / batches)
+        let wanted = (2 * threads + batches - 1) / batches, byRows = m >= 8 * wanted
+        let slices = batches >= threads ? 1 : min(byRows ? m : n, wanted)
         return {
             parallelFor(batches * slices, threads: threads) { tasks in
                 for t in tasks {
                     let bi = t / slices, s = t % slices
-                    let i0 = s * m / slices, i1 = (s + 1) * m / slices
+                    let (rows, columns) = byRows ? (s * m / slices..<(s + 1) * m / slices, 0..<n) : (0..<m, s * n / slices..<(s + 1) * n / slices)
                     var rem = bi, ao = 0, bo = 0
                     for i in stride(from: d.batch.count - 1, through: 0, by: -1) {
                         let idx = rem % d.batch[i]
@@ -55,10 +56,10 @@ struct MatMul: Kernel {
                         ao += idx * sa[i]
                         bo += idx * sb[i]
                     }
-                    guard i1 > i0 else { continue }
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(i1 - i0), Int32(n), Int32(k), 1,
-                                a.floats + ao * m * k + i0 * k, Int32(k), b.floats + bo * k * n, Int32(n), 0,
-                                y.floats + bi * m * n + i0 * n, Int32(n))
+                    guard !rows.isEmpty, !columns.isEmpty else { continue }
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows.count), Int32(columns.count), Int32(k), 1,
+                                a.floats + ao * m * k + rows.lowerBound * k, Int32(k), b.floats + bo * k * n + columns.lowerBound, Int32(n), 0,
+                                y.floats + bi * m * n + rows.lowerBound * n + columns.lowerBound, Int32(n))
                 }
             }
         }
