@@ -11,11 +11,10 @@ import Foundation
 /// `OPENBLAS_CORETYPE` set (SkylakeX or Haswell). A user-set `OPENBLAS_CORETYPE` is left
 /// alone. Applied by `EngineSetup`.
 enum BLASSetup {
-    /// Cores OpenBLAS may pick that have no AVX-512 kernels.
-    static let withoutAVX512: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "sandybridge",
-                                              "haswell", "zen"]
-    /// Of those, the ones without AVX2 either.
+    /// Cores OpenBLAS may pick that have no AVX2 kernels.
     static let withoutAVX2: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "sandybridge"]
+    /// Those, and the AVX2 cores: none has AVX-512 kernels.
+    static let withoutAVX512 = withoutAVX2.union(["haswell", "zen"])
 
     /// The core type OpenBLAS uses after setup, e.g. "SkylakeX".
     static let coreName: String = {

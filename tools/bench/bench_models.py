@@ -26,10 +26,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 MODELS = ["fcn", "unet", "deeplabv3plus", "pspnet", "lraspp_mobilenetv3", "segnet", "fastfcn"]
 
 
-def segstream_bench(binary, model, batch, threads, runs):
-    """Returns (median ms/frame, best ms/frame, GFLOPs per frame)."""
+def segstream_bench(binary, model, batch, threads, runs, size=None, warmup=None):
+    """Returns (median ms/frame, best ms/frame, GFLOPs per frame); `size` "HxW" for models
+    with symbolic sizes, `warmup` runs when not the command's default."""
     time.sleep(1)   # onnxruntime's pool threads in this process spin for a while after a run
-    out = subprocess.run([binary, "model", "bench", model, "--batch", str(batch), "--threads", str(threads), "--runs", str(runs)],
+    extra = (["--size", size] if size else []) + (["--warmup", str(warmup)] if warmup is not None else [])
+    out = subprocess.run([binary, "model", "bench", model, "--batch", str(batch), "--threads", str(threads), "--runs", str(runs)] + extra,
                          check=True, capture_output=True, text=True).stdout
     ms = float(re.search(r"([\d.]+) ms/frame", out).group(1))
     best = float(re.search(r"min ([\d.]+)\)", out).group(1)) / batch
@@ -45,10 +47,10 @@ def ort_session(model, threads):
     return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
-def ort_bench(session, batch, runs, warmup=2):
-    """Returns (median ms/frame, best ms/frame)."""
+def ort_bench(session, batch, runs, warmup=2, shape=None):
+    """Returns (median ms/frame, best ms/frame); `shape` for inputs with symbolic sizes (else 1)."""
     inp = session.get_inputs()[0]
-    shape = [batch] + [d if isinstance(d, int) else 1 for d in inp.shape[1:]]
+    shape = shape or [batch] + [d if isinstance(d, int) else 1 for d in inp.shape[1:]]
     x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     for _ in range(warmup):
         session.run(None, {inp.name: x})

@@ -11,19 +11,17 @@ its bench_zoo.py markers).
 import argparse
 import math
 import os
-import re
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 import onnxruntime as ort
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "zoo"))
-from bench_models import ROOT, ort_session  # noqa: E402
+from bench_models import ROOT, ort_bench, ort_session, segstream_bench  # noqa: E402
 import export_zoo  # noqa: E402
 
 BEGIN, END = "<!-- bench_zoo.py: begin -->", "<!-- bench_zoo.py: end -->"
@@ -33,28 +31,6 @@ def input_shape(session, batch):
     """NCHW at the declared size, symbolic sizes at 256x512."""
     dims = session.get_inputs()[0].shape
     return [batch, 3] + [d if isinstance(d, int) else default for d, default in zip(dims[2:], (256, 512))]
-
-
-def segstream_ms(binary, model, shape, threads, runs):
-    # onnxruntime's pool threads, in this process, spin for a while after each run: let them
-    # settle, or they take the cores from segstream's first runs.
-    time.sleep(1)
-    out = subprocess.run([binary, "model", "bench", model, "--batch", str(shape[0]), "--size", f"{shape[2]}x{shape[3]}",
-                          "--threads", str(threads), "--runs", str(runs), "--warmup", "2"],
-                         check=True, capture_output=True, text=True).stdout
-    return float(re.search(r"([\d.]+) ms/frame", out).group(1))
-
-
-def ort_ms(session, shape, runs):
-    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
-    name = session.get_inputs()[0].name
-    session.run(None, {name: x})
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        session.run(None, {name: x})
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times) / shape[0]
 
 
 def parity(binary, model, session, shape, threads, work):
@@ -90,11 +66,12 @@ def main():
             if batch > 1 and fixed_batch:   # a static export takes its traced batch only
                 continue
             shape[0] = batch
-            runs = 3 if batch == 4 else 10   # a slow first run or two must not set the median of a 4 ms model
+            runs = 3 if batch == 4 else 10
             ours, theirs = [], []
             for _ in range(args.rounds):
-                ours.append(segstream_ms(args.segstream, path, shape, args.threads, runs))
-                theirs.append(ort_ms(session, shape, runs))
+                # At batch 1, a slow first run or two must not set the median of a 4 ms model.
+                ours.append(segstream_bench(args.segstream, path, batch, args.threads, runs, size=f"{shape[2]}x{shape[3]}", warmup=2)[0])
+                theirs.append(ort_bench(session, batch, runs, warmup=1, shape=shape)[0])
             row[batch] = (statistics.median(ours), statistics.median(theirs))
         rows.append(row)
         print(f"{name}: parity {row['parity']:.1e}; " + "; ".join(f"batch {b} {row[b][0]:.1f} vs {row[b][1]:.1f} ms/frame"

@@ -4,7 +4,7 @@ import COpenBLAS
 /// "nchw->nhwc", "ii->i"), with implicit outputs, `...` and size-1 broadcasting. Every form
 /// becomes one batched sgemm: each operand is gathered into [batch, rows, contracted] order
 /// (subscripts an operand lacks or broadcasts read with stride 0; repeated ones read its
-/// diagonal), and the product is scattered into the output's order.
+/// diagonal), and the output reads the product in its own order.
 struct Einsum: Kernel {
     let node: Node
     let equation: EinsumEquation
@@ -43,9 +43,9 @@ struct Einsum: Kernel {
         /// Packed shape [batch..., rows..., contracted...] per operand, with its read strides.
         var packedShapes: [[Int]] = []
         var packedStrides: [[Int]] = []
-        /// The product's shape [batch..., m..., n...] and the strides writing it into the output.
+        /// The product's shape [batch..., m..., n...], and the product strides each output axis reads.
         var productShape: [Int] = []
-        var productToOutput: [Int] = []
+        var outputReads: [Int] = []
     }
 
     func layout(_ shapes: [[Int]]) throws -> Layout {
@@ -81,9 +81,10 @@ struct Einsum: Kernel {
                 zip(term, zip(shape, strides)).reduce(0) { $0 + ($1.0 == label && $1.1.0 > 1 ? $1.1.1 : 0) }
             })
         }
-        let product = batch + rows + cols, outStrides = stridesOf(l.outShape)
+        let product = batch + rows + cols
         l.productShape = product.map { size[$0]! }
-        l.productToOutput = product.map { outStrides[output.firstIndex(of: $0)!] }
+        let productStrides = stridesOf(l.productShape)
+        l.outputReads = output.map { productStrides[product.firstIndex(of: $0)!] }
         return l
     }
 
@@ -93,7 +94,7 @@ struct Einsum: Kernel {
         let packed = gathers.map { Memory(bytes: $0.outShape.reduce(1, *) * 4) }
         let product = Memory(bytes: l.productShape.reduce(1, *) * 4)
         context.retained += packed + [product]
-        let scatter = StridedScatter(shape: l.productShape, strides: l.productToOutput)
+        let reorder = StridedPermute(outShape: l.outShape, strides: l.outputReads)
         let a = packed[0].raw.assumingMemoryBound(to: Float.self), c = product.raw.assumingMemoryBound(to: Float.self)
         let b = packed.count > 1 ? packed[1].raw.assumingMemoryBound(to: Float.self) : nil
         let sources = inputs.map { $0!.floats }
@@ -110,7 +111,7 @@ struct Einsum: Kernel {
                     for r in 0..<l.m { ci[r] = (0..<l.k).reduce(0) { $0 + ai[r * l.k + $1] } }
                 }
             }
-            scatter.run(c, y.floats)
+            reorder.run(c, y.floats)
         }
     }
 
@@ -130,28 +131,5 @@ struct Einsum: Kernel {
             y[index: terms.output.map { value[$0]! }] += product
         }
         return y
-    }
-}
-
-/// Writes a dense source into a destination read with arbitrary per-axis strides (the
-/// inverse of `StridedPermute`).
-struct StridedScatter {
-    let shape: [Int]
-    let strides: [Int]
-
-    func run(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>) {
-        let count = shape.reduce(1, *)
-        guard count > 0 else { return }
-        let rank = shape.count
-        guard rank > 0 else { dst[0] = src[0]; return }
-        let len = shape[rank - 1], last = strides[rank - 1]
-        for row in 0..<count / len {
-            var rem = row, offset = 0
-            for d in stride(from: rank - 2, through: 0, by: -1) {
-                offset += (rem % shape[d]) * strides[d]
-                rem /= shape[d]
-            }
-            for j in 0..<len { dst[offset + j * last] = src[row * len + j] }
-        }
     }
 }

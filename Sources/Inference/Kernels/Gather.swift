@@ -27,9 +27,7 @@ struct Gather: Kernel {
         return {
             for o in 0..<outer {
                 for j in 0..<count {
-                    var i = Int(truncatingIfNeeded: indices.int64s[j])
-                    if i < 0 { i += dim }
-                    i = min(max(i, 0), dim - 1)
+                    let i = clampedIndex(indices.int64s[j], count: dim)
                     (y.raw + (o * count + j) * inner).copyMemory(from: x.raw + (o * dim + i) * inner, byteCount: inner)
                 }
             }

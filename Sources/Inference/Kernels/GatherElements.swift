@@ -26,12 +26,7 @@ struct GatherElements: Kernel {
             for p in 0..<y.count {
                 var rest = p, offset = 0
                 for d in stride(from: rank - 1, through: 0, by: -1) {
-                    var coordinate = rest % shape[d]
-                    if d == a {
-                        coordinate = Int(truncatingIfNeeded: indices.int64s[p])
-                        if coordinate < 0 { coordinate += dim }
-                        coordinate = min(max(coordinate, 0), dim - 1)
-                    }
+                    let coordinate = d == a ? clampedIndex(indices.int64s[p], count: dim) : rest % shape[d]
                     offset += coordinate * dataStrides[d]
                     rest /= shape[d]
                 }

@@ -33,9 +33,7 @@ struct GatherND: Kernel {
                     let r = batch * rowsPerBatch + row
                     var offset = batch * batchStride
                     for d in 0..<k {
-                        var coordinate = Int(truncatingIfNeeded: indices.int64s[r * k + d])
-                        if coordinate < 0 { coordinate += dims[d] }
-                        offset += min(max(coordinate, 0), dims[d] - 1) * strides[d]
+                        offset += clampedIndex(indices.int64s[r * k + d], count: dims[d]) * strides[d]
                     }
                     (y.raw + r * slice).copyMemory(from: x.raw + offset * size, byteCount: slice)
                 }

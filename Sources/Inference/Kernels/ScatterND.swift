@@ -45,9 +45,7 @@ struct ScatterND: Kernel {
             for r in 0..<rows {
                 var offset = 0
                 for d in 0..<k {
-                    var coordinate = Int(truncatingIfNeeded: indices.int64s[r * k + d])
-                    if coordinate < 0 { coordinate += dims[d] }
-                    offset += min(max(coordinate, 0), dims[d] - 1) * strides[d]
+                    offset += clampedIndex(indices.int64s[r * k + d], count: dims[d]) * strides[d]
                 }
                 if isFloat {
                     combine(y.floats + offset, updates.floats + r * slice)

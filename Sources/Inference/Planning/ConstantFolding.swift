@@ -29,12 +29,7 @@ enum ConstantFolding {
         guard KernelRegistry.supported.contains(node.opType), let kernel = try? KernelRegistry.make(node, opset: opset) else { return nil }
         let ins = node.inputs.map { $0.isEmpty ? nil : infos[$0] }
         guard zip(node.inputs, ins).allSatisfy({ $0.0.isEmpty || $0.1 != nil }),
-              let descs = try? kernel.outputs(ins), descs.count >= node.outputs.count,
-              descs.allSatisfy({ checkedCount($0.shape) != nil }) else { return nil }
-        var constants = (try? kernel.constantOutputs(ins)) ?? nil
-        if constants == nil, ins.allSatisfy({ $0 == nil || $0!.constant != nil }) {
-            constants = try? Planner.fold(kernel, ins, descs)
-        }
+              let (descs, constants) = try? Planner.evaluate(node, kernel, ins) else { return nil }
         for (k, name) in node.outputs.enumerated() where !name.isEmpty {
             infos[name] = ValueInfo(desc: descs[k], constant: constants?[k])
         }

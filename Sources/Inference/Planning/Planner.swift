@@ -41,18 +41,7 @@ struct Planner {
         for (index, node) in graph.nodes.enumerated() {
             let kernel = kernels[index]
             let ins = node.inputs.map { $0.isEmpty ? nil : infos[$0] }
-            let descs = try kernel.outputs(ins)
-            for d in descs where checkedCount(d.shape) == nil {
-                throw node.error("output shape \(d.shape) is invalid or too large")
-            }
-            for (k, name) in node.outputs.enumerated() where !name.isEmpty && k >= descs.count {
-                throw node.error("output \(k) ('\(name)') is not supported")
-            }
-            var constants = try kernel.constantOutputs(ins)
-            let allConstant = ins.allSatisfy { $0 == nil || $0!.constant != nil }
-            if constants == nil, allConstant, !kernel.isView || ins.first??.constant != nil {
-                constants = try Planner.fold(kernel, ins, descs, instructionSet: instructionSet)
-            }
+            let (descs, constants) = try Planner.evaluate(node, kernel, ins, instructionSet: instructionSet)
             for (k, name) in node.outputs.enumerated() where !name.isEmpty {
                 infos[name] = ValueInfo(desc: descs[k], constant: constants?[k])
             }
@@ -64,6 +53,25 @@ struct Planner {
         if instructionSet == .avx512 { fuseDepthwiseBlocks(&work, infos: infos) }
         let slots = SlotAssignment(work, graph: graph, infos: infos)
         return try session(work, slots: slots, arena: arena(slots.arenaBytes), infos: infos, flops: flops)
+    }
+
+    /// What `node` gives for inputs `ins`: its output descriptions, checked, and its outputs
+    /// themselves when they are known before running (from shapes, or all inputs constant).
+    static func evaluate(_ node: Node, _ kernel: Kernel, _ ins: [ValueInfo?], instructionSet: InstructionSet = .best) throws
+        -> (descs: [TensorDesc], constants: [TensorValue]?) {
+        let descs = try kernel.outputs(ins)
+        for d in descs where checkedCount(d.shape) == nil {
+            throw node.error("output shape \(d.shape) is invalid or too large")
+        }
+        for (k, name) in node.outputs.enumerated() where !name.isEmpty && k >= descs.count {
+            throw node.error("output \(k) ('\(name)') is not supported")
+        }
+        var constants = try kernel.constantOutputs(ins)
+        let allConstant = ins.allSatisfy { $0 == nil || $0!.constant != nil }
+        if constants == nil, allConstant, !kernel.isView || ins.first??.constant != nil {
+            constants = try fold(kernel, ins, descs, instructionSet: instructionSet)
+        }
+        return (descs, constants)
     }
 
     /// Checks a requested input shape against the model's declared dimensions.

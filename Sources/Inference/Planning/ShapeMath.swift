@@ -45,6 +45,14 @@ func checkedCount(_ shape: [Int]) -> Int? {
     return count
 }
 
+/// Index `raw` along an axis of `count` elements as the gather and scatter ops read it:
+/// negative counts from the end, out of range clamped to the axis.
+@inline(__always)
+func clampedIndex(_ raw: Int64, count: Int) -> Int {
+    let i = Int(truncatingIfNeeded: raw)
+    return min(max(i < 0 ? i + count : i, 0), count - 1)
+}
+
 /// Strides for reading a tensor of `shape` as if broadcast to `target` (0 on broadcast axes).
 func broadcastStrides(_ shape: [Int], to target: [Int]) -> [Int] {
     let padded = [Int](repeating: 1, count: target.count - shape.count) + shape
